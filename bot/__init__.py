@@ -1,0 +1,1 @@
+"""The runtime of the Relier bot: settings, wiring, adapters, command line."""

@@ -1,0 +1,195 @@
+"""The Telegram runtime on aiogram 3: updates to the dialogs, replies to the Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, LinkPreviewOptions, Message
+
+from bot.aiogram_events import callback_event, keyboard, message_event
+from bot.bootstrap import Core
+from dialogs.commands import PUBLIC_COMMANDS, command_descriptions
+from dialogs.events import Event, Reply, Response
+from dialogs.i18n import LOCALES, _, resolve_locale, use_locale
+from storage.clock import Clock
+
+log = logging.getLogger("relier.telegram")
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+def make_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return Bot(
+        token,
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+
+
+class TelegramApp:
+    """Wires one aiogram Dispatcher to the dialogs; the only place that calls Telegram."""
+
+    def __init__(self, core: Core, bot: Bot, clock: Clock, default_locale: str = "fr") -> None:
+        self.core = core
+        self.bot = bot
+        self.clock = clock
+        self.default_locale = default_locale
+        self.username = core.dialogs.config.bot_username
+        self.dispatcher = Dispatcher()
+        router = Router(name="relier")
+        router.message.register(self.on_message)
+        router.edited_message.register(self.on_edited)
+        router.callback_query.register(self.on_callback)
+        self.dispatcher.include_router(router)
+        self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def on_message(self, message: Message) -> None:
+        event = message_event(message, self.clock.now(), self.username)
+        if event is not None:
+            await self.process(event)
+
+    async def on_edited(self, message: Message) -> None:
+        event = message_event(message, self.clock.now(), self.username, edited=True)
+        if event is not None:
+            await self.process(event)
+
+    async def on_callback(self, query: CallbackQuery) -> None:
+        await self.process(callback_event(query, self.clock.now()), callback_id=query.id)
+
+    async def process(self, event: Event, callback_id: str | None = None) -> None:
+        """Handle and answer one update; a person's updates are answered in the order they came."""
+        lock = self._chats.get(event.user_id)
+        if lock is None:
+            lock = self._chats[event.user_id] = asyncio.Lock()
+        async with lock:
+            await self._process(event, callback_id)
+
+    async def _process(self, event: Event, callback_id: str | None) -> None:
+        started = time.perf_counter()
+        try:
+            response = await self.core.dialogs.handle(event)
+        except Exception:
+            log.exception("update failed user=%s kind=%s", event.user_id, event.kind.value)
+            response = self.apology(event)
+        if callback_id is not None:
+            await self.answer(callback_id, response)
+        for reply in response.replies:
+            await self.deliver(reply)
+        log.info(
+            "update user=%s kind=%s replies=%d ms=%.1f",
+            event.user_id, event.kind.value, len(response.replies), (time.perf_counter() - started) * 1000,
+        )
+
+    def apology(self, event: Event) -> Response:
+        locale = resolve_locale(None, event.language_code, self.default_locale)
+        with use_locale(locale):
+            text = _("Sorry, something went wrong on my side. What you had already saved is kept. Send /menu to go on.")
+        if not event.private:
+            return Response()
+        return Response([Reply(event.chat_id, text)], callback_text="")
+
+    async def answer(self, callback_id: str, response: Response) -> None:
+        try:
+            await self.bot.answer_callback_query(
+                callback_id, text=response.callback_text or None, show_alert=response.callback_alert
+            )
+        except TelegramBadRequest:
+            log.info("callback answer refused (too old)")
+
+    async def deliver(self, reply: Reply) -> None:
+        """Send one reply; an edit that cannot happen becomes a new message."""
+        markup = keyboard(reply.buttons)
+        try:
+            if reply.attachment is not None:
+                file = BufferedInputFile(reply.attachment.content, filename=reply.attachment.filename)
+                if reply.attachment.kind == "photo":
+                    await self.bot.send_photo(reply.chat_id, file, caption=reply.text or None, reply_markup=markup,
+                                              message_thread_id=reply.thread_id)
+                else:
+                    await self.bot.send_document(reply.chat_id, file, caption=reply.text or None,
+                                                 reply_markup=markup, message_thread_id=reply.thread_id)
+                return
+            if reply.edit_message_id is not None:
+                try:
+                    await self.bot.edit_message_text(
+                        text=reply.text, chat_id=reply.chat_id, message_id=reply.edit_message_id, reply_markup=markup
+                    )
+                    return
+                except TelegramBadRequest as error:
+                    if "not modified" in error.message:
+                        return
+                    log.info("edit impossible chat=%s, sending instead", reply.chat_id)
+            await self.bot.send_message(
+                reply.chat_id, reply.text, reply_markup=markup, message_thread_id=reply.thread_id
+            )
+        except TelegramForbiddenError:
+            log.info("chat=%s blocked the bot", reply.chat_id)
+        except TelegramBadRequest as error:
+            log.warning("send refused chat=%s: %s", reply.chat_id, error.message.split(":")[0])
+
+    async def prepare(self) -> None:
+        """Learn the bot's username and publish the command list in each language."""
+        me = await self.bot.get_me()
+        self.username = me.username or self.username
+        self.core.dialogs.config = type(self.core.dialogs.config)(
+            bot_username=self.username, default_locale=self.core.dialogs.config.default_locale
+        )
+        for locale in LOCALES:
+            with use_locale(locale):
+                descriptions = command_descriptions()
+            commands = [BotCommand(command=c, description=descriptions[c]) for c in PUBLIC_COMMANDS]
+            await self.bot.set_my_commands(commands, language_code=locale)
+            if locale == self.default_locale:
+                await self.bot.set_my_commands(commands)
+
+    async def run_polling(self, stop: asyncio.Event | None = None) -> None:
+        await self.prepare()
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        polling = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=True,
+                polling_timeout=30,
+            )
+        )
+        waiter = asyncio.create_task((stop or asyncio.Event()).wait())
+        done, _pending = await asyncio.wait({polling, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if waiter in done:
+            await self.dispatcher.stop_polling()
+        else:
+            waiter.cancel()
+        await polling
+
+    async def run_webhook(self, url: str, listen: str, port: int, secret: str | None,
+                          stop: asyncio.Event | None = None) -> None:
+        """Serve Telegram's webhook calls on listen:port until `stop` is set."""
+        from aiohttp import web
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+        from urllib.parse import urlsplit
+
+        await self.prepare()
+        app = web.Application()
+        path = urlsplit(url).path or "/"
+        SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=path)
+        setup_application(app, self.dispatcher, bot=self.bot)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, listen, port)
+        await site.start()
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        log.info("webhook listening on %s:%s", listen, port)
+        try:
+            await (stop or asyncio.Event()).wait()
+        finally:
+            await runner.cleanup()

@@ -1,0 +1,40 @@
+"""The composition root: every runtime (Telegram, console, tests) is wired here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.commands import CommandTable
+from dialogs.context import DialogConfig
+from dialogs.engine import Dialogs
+from dialogs.flows import all_flows
+from storage.clock import Clock, SystemClock
+from storage.database import make_engine, upgrade
+from storage.store import Store
+
+
+@dataclass
+class Core:
+    store: Store
+    dialogs: Dialogs
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def build_core(
+    database_url: str,
+    *,
+    bot_username: str = "relier_bot",
+    default_locale: str = "fr",
+    clock: Clock | None = None,
+    migrate: bool = True,
+) -> Core:
+    """Open the store (migrating it first) and wire the dialogs to it."""
+    engine = make_engine(database_url)
+    if migrate:
+        await upgrade(engine)
+    store = Store(engine, clock or SystemClock())
+    config = DialogConfig(bot_username=bot_username, default_locale=default_locale)
+    dialogs = Dialogs(store, all_flows(), config, CommandTable())
+    return Core(store, dialogs)

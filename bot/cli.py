@@ -1,0 +1,213 @@
+"""The `relier` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+
+from bot.admin import Admin, AdminError
+from bot.settings import Settings
+from storage.errors import StoreError
+
+NO_TOKEN = (
+    "No bot token: create a bot with @BotFather in Telegram (https://t.me/BotFather), then set "
+    "RELIER_BOT_TOKEN to the token it gives you, or try the bot in this terminal with `relier demo`."
+)
+
+
+def positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    return number
+
+
+def chat_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a Telegram chat id (a number such as -1001234567890)") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="relier", description="Relier bot: the Telegram companion of a Centre Relier.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook URL)")
+    run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram should call instead of polling")
+
+    demo = sub.add_parser("demo", help="try the bot in this terminal, no token needed")
+    demo.add_argument("--lang", choices=["fr", "en"], default=None, help="language of the demo people (default: fr)")
+    demo.add_argument("--keep", metavar="FILE", help="keep the demo database in FILE instead of a throw-away file")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the migrations (run and demo do it at start)")
+
+    centre = sub.add_parser("centre", help="centres")
+    centre_sub = centre.add_subparsers(dest="centre_command", required=True, metavar="ACTION")
+    add_centre = centre_sub.add_parser("add", help="create a centre")
+    add_centre.add_argument("name")
+    add_centre.add_argument("--timezone", default="Europe/Paris", help="IANA time zone (default Europe/Paris)")
+    add_centre.add_argument("--staff-chat", type=chat_id, metavar="CHAT_ID", help="id of the staff group chat")
+    add_centre.add_argument("--json", action="store_true", help="print one JSON object")
+    list_centres = centre_sub.add_parser("list", help="list the centres")
+    list_centres.add_argument("--json", action="store_true")
+
+    staff = sub.add_parser("staff", help="staff members")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add_staff = staff_sub.add_parser("add", help="register a staff member by Telegram user id")
+    add_staff.add_argument("telegram_user_id", type=positive_int, metavar="TELEGRAM_USER_ID")
+    add_staff.add_argument("--name", required=True)
+    add_staff.add_argument("--role", required=True, choices=["psychologist", "coordinator", "admin"])
+    add_staff.add_argument("--centre", type=positive_int, metavar="ID")
+    add_staff.add_argument("--json", action="store_true")
+
+    sessions = sub.add_parser("sessions", help="group sessions")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
+    add_session = sessions_sub.add_parser("add", help="publish a group session")
+    add_session.add_argument("--title", required=True)
+    add_session.add_argument("--starts", required=True, metavar="'YYYY-MM-DD HH:MM'", help="local time of the centre")
+    add_session.add_argument("--minutes", required=True, type=positive_int)
+    add_session.add_argument("--capacity", required=True, type=positive_int)
+    add_session.add_argument("--place")
+    add_session.add_argument("--audience", choices=["parents", "youth"], default="parents")
+    add_session.add_argument("--centre", type=positive_int, metavar="ID")
+    add_session.add_argument("--json", action="store_true")
+
+    invite = sub.add_parser("invite", help="invitations")
+    invite_sub = invite.add_subparsers(dest="invite_command", required=True, metavar="WHO")
+    youth = invite_sub.add_parser("youth", help="a one-time link (7 days) for a young person to join")
+    youth.add_argument("--family", type=positive_int, metavar="ID", help="join this family")
+    youth.add_argument("--child", type=positive_int, metavar="ID", help="the young person is this child of a family")
+    youth.add_argument("--centre", type=positive_int, metavar="ID")
+    youth.add_argument("--json", action="store_true")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"relier: bad setting: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        if args.command == "run":
+            return run(settings, args.webhook)
+        if args.command == "demo":
+            from bot.console import run_demo
+
+            return asyncio.run(run_demo(lang=args.lang or settings.default_locale, keep=args.keep))
+        return asyncio.run(admin(settings, args))
+    except (AdminError, StoreError) as error:
+        print(f"relier: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def admin(settings: Settings, args: argparse.Namespace) -> int:
+    async with Admin(settings.database_url) as tool:
+        if args.command == "db":
+            print("database is up to date")
+            return 0
+        if args.command == "centre" and args.centre_command == "list":
+            centres = await tool.list_centres()
+            if args.json:
+                print(json.dumps(centres, ensure_ascii=False))
+            for c in [] if args.json else centres:
+                print(f"centre {c['id']}: {c['name']} ({c['timezone']}), staff chat {c['staff_chat_id'] or 'none'}")
+            return 0
+        if args.command == "centre":
+            out = await tool.add_centre(args.name, args.timezone, args.staff_chat)
+            line = f"created centre {out['id']}: {out['name']} ({out['timezone']})"
+        elif args.command == "staff":
+            out = await tool.add_staff(args.telegram_user_id, args.name, args.role, args.centre)
+            line = f"added staff {out['id']}: {out['name']}, {out['role']} of centre {out['centre_id']}"
+        elif args.command == "sessions":
+            out = await tool.add_session(
+                args.title, args.starts, args.minutes, args.capacity, args.place, args.audience, args.centre
+            )
+            line = f"created session {out['id']}: {out['title']} at {out['local_start']} ({out['capacity']} seats)"
+        else:
+            out = await tool.invite_youth(args.centre, args.family, args.child)
+            username = settings.bot_username or await bot_username(settings)
+            out["link"] = f"https://t.me/{username}?start={out['code']}" if username else None
+            line = (
+                f"invite link (one use, until {out['expires_at']}): {out['link']}"
+                if username
+                else f"invite code (one use, until {out['expires_at']}): {out['code']}\n"
+                "set RELIER_BOT_USERNAME to print the link, or have the young person send the bot: "
+                f"/start {out['code']}"
+            )
+    print(json.dumps(out, ensure_ascii=False) if args.json else line)
+    return 0
+
+
+async def bot_username(settings: Settings) -> str | None:
+    if settings.bot_token is None:
+        return None
+    from bot.aiogram_app import make_bot
+
+    bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    try:
+        return (await bot.get_me()).username
+    except Exception:  # noqa: BLE001 - the code is still printed
+        return None
+    finally:
+        await bot.session.close()
+
+
+def run(settings: Settings, webhook: str | None) -> int:
+    if settings.bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if settings.framework != "aiogram":
+        print("RELIER_FRAMEWORK=ptb is not available in this version yet; unset it to use aiogram.", file=sys.stderr)
+        return 2
+    asyncio.run(serve(settings, webhook))
+    return 0
+
+
+async def serve(settings: Settings, webhook: str | None) -> None:
+    from bot.aiogram_app import TelegramApp, make_bot
+    from bot.bootstrap import build_core
+    from storage.clock import SystemClock
+
+    log = logging.getLogger("relier")
+    core = await build_core(settings.database_url, default_locale=settings.default_locale)
+    async with core.store.unit_of_work() as uow:
+        if not await uow.centres.all():
+            log.warning("no centre yet: families will be told the bot is not ready (relier centre add NAME)")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    app = TelegramApp(core, bot, SystemClock(), settings.default_locale)
+    try:
+        if webhook:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await app.run_webhook(webhook, settings.webhook_listen, settings.webhook_port, secret, stop)
+        else:
+            await app.run_polling(stop)
+    finally:
+        await bot.session.close()
+        await core.close()
+        log.info("stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

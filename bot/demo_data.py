@@ -1,0 +1,53 @@
+"""The demo centre: a psychologist, a family for invitations, and upcoming sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from storage.store import Store
+
+PARENT_ID, YOUTH_ID, STAFF_ID = 1001, 1002, 1003
+DEMO_TZ = "Europe/Paris"
+
+
+def _next(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
+    local = now.astimezone(zone)
+    days = (weekday - local.weekday()) % 7 or 7
+    day = (local + timedelta(days=days)).date()
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+async def seed(store: Store) -> None:
+    zone = ZoneInfo(DEMO_TZ)
+    async with store.unit_of_work() as uow:
+        centre = await uow.centres.add("Centre Relier (démo)", DEMO_TZ)
+        await uow.people.add_staff(STAFF_ID, centre.id, "Claire Martin", "psychologist")
+        now = uow.clock.now()
+        await uow.sessions.add(
+            centre.id, "Groupe de parole des parents", _next(now, 1, time(18, 30), zone), 90, 12, "Salle des familles"
+        )
+        await uow.sessions.add(
+            centre.id, "Conférence participative : le cyberharcèlement", _next(now, 3, time(19, 0), zone), 120, 40,
+            "Médiathèque",
+        )
+        await uow.sessions.add(
+            centre.id, "Atelier théâtre", _next(now, 2, time(14, 0), zone), 120, 10, "Centre Relier", audience="youth"
+        )
+        await uow.commit()
+
+
+async def youth_invite(store: Store) -> str:
+    """An invitation for the demo young person: from the demo parent's family if it has a child."""
+    async with store.unit_of_work() as uow:
+        centre = (await uow.centres.all())[0]
+        parent = await uow.people.by_telegram_id(PARENT_ID)
+        children = await uow.families.children(parent.family_id) if parent and parent.family_id else []
+        if children:
+            family_id, child_id = parent.family_id, children[0].id
+        else:
+            family_id = await uow.families.create(centre.id)
+            child_id = (await uow.families.add_child(family_id, "Sam", 13, "middle")).id
+        code, _invite = await uow.invites.create(centre.id, family_id=family_id, child_id=child_id)
+        await uow.commit()
+    return code

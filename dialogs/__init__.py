@@ -1,0 +1,1 @@
+"""Conversation flows and their rules. No Telegram framework and no SQL session here."""

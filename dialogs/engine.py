@@ -1,0 +1,222 @@
+"""The dialog engine: one update in, replies out, the conversation saved in between.
+
+It routes commands, button presses and text to the step the person is on, checks every
+pressed button against who may do what, and keeps the conversation in the database so a
+restart or a second instance continues where the person stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import weakref
+from dataclasses import dataclass
+from collections.abc import Iterable
+
+from dialogs import texts
+from dialogs.context import Ctx, DialogConfig
+from dialogs.events import Event, Kind, Reply, Response
+from dialogs.flow import BACK_TO_CURRENT, END, MENU, Flow, Next, Screen, Step, decode, qualify, to_buttons
+from dialogs.i18n import resolve_locale, use_locale
+from storage.errors import ConversationChanged
+from storage.store import Store
+
+log = logging.getLogger("relier.dialogs")
+
+MENU_STEP = "menu.main"
+START_STEP = "onb.welcome"
+
+
+@dataclass(frozen=True)
+class PendingScreen:
+    """A rendered step whose buttons get their version once the conversation is saved."""
+
+    chat_id: int
+    screen: Screen
+    place: str
+    edit: int | None
+
+    def finish(self, version: int) -> Reply:
+        flow, _, step = self.place.partition(".")
+        buttons = to_buttons(self.screen, version, flow, step)
+        return Reply(self.chat_id, self.screen.text, buttons, edit_message_id=self.edit)
+
+
+class FlowError(RuntimeError):
+    """A step jumped somewhere it did not declare: a bug, caught by the flow tests."""
+
+
+class Dialogs:
+    def __init__(
+        self,
+        store: Store,
+        flows: Iterable[Flow],
+        config: DialogConfig,
+        commands: "CommandTable",
+    ) -> None:
+        self.store = store
+        self.flows = {f.name: f for f in flows}
+        self.config = config
+        self.commands = commands
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def step(self, place: str) -> Step | None:
+        flow, _, name = place.partition(".")
+        found = self.flows.get(flow)
+        return None if found is None else found.steps.get(name)
+
+    async def handle(self, event: Event) -> Response:
+        """Handle one update; two updates of one person never run at the same time here."""
+        if not event.private or event.kind is Kind.MEMBERSHIP:
+            return Response()
+        lock = self._locks.get(event.user_id)
+        if lock is None:
+            lock = self._locks[event.user_id] = asyncio.Lock()
+        async with lock:
+            for _attempt in range(5):
+                try:
+                    async with self.store.unit_of_work() as uow:
+                        response = await self._handle(uow, event)
+                        await uow.commit()
+                        return response
+                except ConversationChanged:
+                    # Another instance moved this conversation on: read it again.
+                    log.info("conversation changed under us user=%s, retrying", event.user_id)
+            raise RuntimeError("conversation kept changing")
+
+    async def _handle(self, uow, event: Event) -> Response:
+        person = await uow.people.by_telegram_id(event.user_id)
+        conversation = await uow.conversations.load(event.user_id)
+        before = (conversation.flow, conversation.step, copy.deepcopy(conversation.data))
+        stored = person.locale if person else conversation.data.get("locale")
+        locale = resolve_locale(stored, event.language_code, self.config.default_locale)
+        ctx = Ctx(event, uow, person, conversation, self.config, locale)
+        with use_locale(locale):
+            response = await self._route(ctx)
+        if ctx.forget:
+            await uow.conversations.forget(event.user_id)
+        elif (conversation.flow, conversation.step, conversation.data) != before:
+            await uow.conversations.save(conversation)
+        # Buttons carry the version the conversation has now that it is saved.
+        response.replies = [
+            r.finish(conversation.version) if isinstance(r, PendingScreen) else r for r in response.replies
+        ]
+        return response
+
+    # -- routing -------------------------------------------------------------------------
+
+    async def _route(self, ctx: Ctx) -> Response:
+        event = ctx.event
+        if event.kind is Kind.COMMAND:
+            return await self.commands.run(self, ctx)
+        if event.kind is Kind.BUTTON:
+            return await self._press(ctx)
+        if event.kind is Kind.TEXT:
+            return await self._text(ctx)
+        if event.kind is Kind.EDITED:
+            return self.message(ctx, texts.edited_message())
+        return await self.show(ctx, self.here(ctx), notice=texts.media_not_read(), edit=None)
+
+    async def _text(self, ctx: Ctx) -> Response:
+        place = self.here(ctx)
+        step = self.step(place)
+        if step is None or step.on_text is None:
+            return await self.show(ctx, place, notice=texts.use_buttons(), edit=None)
+        self._move(ctx, place)
+        result = await step.on_text(ctx, ctx.event.text)
+        return await self.follow(ctx, step, place, result, edit=None)
+
+    async def _press(self, ctx: Ctx) -> Response:
+        conversation = ctx.conversation
+        pressed = decode(ctx.event.data)
+        step = None if pressed is None else self.step(f"{pressed.flow}.{pressed.step}")
+        if pressed is None or step is None or step.on_button is None:
+            log.info("unknown button user=%s", ctx.event.user_id)
+            return await self._stale(ctx, texts.button_unknown())
+        place = f"{pressed.flow}.{pressed.step}"
+        if not self.allowed(step, ctx):
+            log.warning("button refused user=%s place=%s", ctx.event.user_id, place)
+            return await self._stale(ctx, texts.button_not_for_you())
+        current = pressed.version == conversation.version and self.here(ctx) == place
+        if not current and not step.anytime:
+            return await self._stale(ctx, texts.button_old())
+        edit = ctx.event.message_id if pressed.version == conversation.version else None
+        if not step.overlay:
+            self._move(ctx, place)
+        result = await step.on_button(ctx, pressed.action)
+        response = await self.follow(ctx, step, place, result, edit=edit)
+        if response.callback_text is None:
+            response.callback_text = ""
+        return response
+
+    async def _stale(self, ctx: Ctx, notice: str) -> Response:
+        response = await self.show(ctx, self.here(ctx), notice="", edit=None)
+        response.callback_text = notice
+        return response
+
+    # -- places --------------------------------------------------------------------------
+
+    def here(self, ctx: Ctx) -> str:
+        """Where the person is: their saved step, or their menu, or the start."""
+        conversation = ctx.conversation
+        if conversation.flow and conversation.step:
+            place = f"{conversation.flow}.{conversation.step}"
+            step = self.step(place)
+            if step is not None and self.allowed(step, ctx):
+                return place
+        return MENU_STEP if ctx.person is not None else START_STEP
+
+    @staticmethod
+    def allowed(step: Step, ctx: Ctx) -> bool:
+        if step.roles is None:
+            return True
+        return ctx.role in step.roles
+
+    @staticmethod
+    def _move(ctx: Ctx, place: str) -> None:
+        flow, _, step = place.partition(".")
+        ctx.conversation.flow, ctx.conversation.step = flow, step
+
+    def resolve(self, ctx: Ctx, target: str) -> str | None:
+        if target == MENU:
+            return MENU_STEP if ctx.person is not None else START_STEP
+        if target == BACK_TO_CURRENT:
+            return self.here(ctx)
+        if target == END:
+            return None
+        return target
+
+    async def follow(self, ctx: Ctx, step: Step, place: str, result: Next, edit: int | None) -> Response:
+        target = qualify(place.partition(".")[0], result.target)
+        if target not in step.goes_to and target not in (MENU, END, BACK_TO_CURRENT):
+            raise FlowError(f"{place} jumped to {target}, not in its goes_to")
+        resolved = self.resolve(ctx, target)
+        response = await self.show(ctx, resolved, notice=result.notice, edit=edit)
+        response.replies[0:0] = list(result.extra)
+        return response
+
+    async def show(self, ctx: Ctx, place: str | None, notice: str, edit: int | None) -> Response:
+        """Render a step (and move the person there), as an edit of `edit` or a new message."""
+        if place is None:
+            ctx.conversation.flow = ctx.conversation.step = None
+            if notice:
+                return self.message(ctx, notice, edit=edit)
+            return Response()
+        step = self.step(place)
+        if step is None or not self.allowed(step, ctx):
+            place = MENU_STEP if ctx.person is not None else START_STEP
+            step = self.step(place)
+            assert step is not None
+        if not step.overlay:
+            self._move(ctx, place)
+        screen = await step.render(ctx)
+        if notice:
+            screen = Screen(f"{notice}\n\n{screen.text}", screen.rows)
+        return Response([PendingScreen(ctx.event.chat_id, screen, place, edit)])
+
+    def message(self, ctx: Ctx, text: str, edit: int | None = None, buttons=()) -> Response:
+        return Response([Reply(ctx.event.chat_id, text, buttons, edit_message_id=edit)])
+
+
+from dialogs.commands import CommandTable  # noqa: E402  (the table needs the engine type)

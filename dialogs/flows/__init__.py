@@ -1,0 +1,11 @@
+"""Every flow of the bot, in the order the engine learns them."""
+
+from __future__ import annotations
+
+from dialogs.flow import Flow
+
+
+def all_flows() -> list[Flow]:
+    from dialogs.flows import child, forget, info, menu, onboarding, settings, youth
+
+    return [onboarding.FLOW, child.FLOW, youth.FLOW, menu.FLOW, settings.FLOW, info.FLOW, forget.FLOW]

@@ -1,0 +1,41 @@
+"""Leaving: a parent or young person erases what the bot keeps about them."""
+
+from __future__ import annotations
+
+from dialogs.context import Ctx
+from dialogs.flow import END, MENU, Choice, Flow, Next, Screen, Step
+from dialogs.i18n import _, pgettext
+
+FAMILY = frozenset({"parent", "youth"})
+
+
+async def render_confirm(ctx: Ctx) -> Screen:
+    if ctx.role == "youth":
+        text = pgettext(
+            "youth",
+            "Do you want to stop and delete everything the bot keeps about you? "
+            "Nobody will be told. You can come back later with a new link."
+        )
+    else:
+        text = _(
+            "Do you want to stop and delete everything the bot keeps about you and your children? "
+            "This cannot be undone. The centre's team can still be reached by phone."
+        )
+    return Screen(
+        text,
+        ((Choice(_("Yes, delete everything"), "yes"),), (Choice(_("No, keep going"), "no"),)),
+    )
+
+
+async def press_confirm(ctx: Ctx, action: str) -> Next:
+    if action != "yes":
+        return Next(MENU)
+    await ctx.uow.people.forget(ctx.person.id)
+    ctx.person, ctx.forget = None, True
+    return Next(
+        END,
+        notice=_("Done: everything has been deleted. Take care. If you ever want to come back, send /start."),
+    )
+
+
+FLOW = Flow("forget", [Step("confirm", render_confirm, press_confirm, roles=FAMILY)])

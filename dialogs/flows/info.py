@@ -1,0 +1,86 @@
+"""Help, privacy and language: shown on top of wherever the person is."""
+
+from __future__ import annotations
+
+from dialogs import texts
+from dialogs.context import Ctx
+from dialogs.flow import BACK_TO_CURRENT, MENU, Choice, Flow, Next, Screen, Step
+from dialogs.i18n import LANGUAGE_NAMES, LOCALES, _, pgettext, switch_locale
+
+
+def back_row(ctx: Ctx) -> tuple[Choice, ...]:
+    if ctx.person is None:
+        return (Choice(_("Continue"), "back"),)
+    return (Choice(_("« Menu"), "menu"),)
+
+
+async def press_back(ctx: Ctx, action: str) -> Next:
+    return Next(MENU) if action == "menu" else Next(BACK_TO_CURRENT)
+
+
+async def render_help(ctx: Ctx) -> Screen:
+    youth = ctx.role == "youth"
+    if ctx.role == "staff":
+        about = _(
+            "<b>Relier bot, staff side</b>\n"
+            "Your menu will gather the cases to follow and the group sessions. I am an automatic assistant."
+        )
+    elif youth:
+        about = pgettext(
+            "youth",
+            "<b>Relier</b> is the bot of your Centre Relier. I am a program, not a person. "
+            "What you write goes to the centre's psychologists, not to your parents."
+        )
+    else:
+        about = _(
+            "<b>Relier</b> keeps you in touch with your Centre Relier between visits. "
+            "I am an automatic assistant, not a person; the centre's team reads what you write here."
+        )
+    if youth:
+        commands = pgettext(
+            "youth",
+            "/menu: your menu\n/language: change the language\n/privacy: who reads what you write\n"
+            "/stop: stop and delete your data",
+        )
+    else:
+        commands = _(
+            "/menu: the menu\n/language: change the language\n/privacy: what is kept, and who reads it\n"
+            "/stop: stop and delete your data"
+        )
+    body = about + "\n\n" + commands
+    if ctx.role != "staff":
+        body += "\n\n" + texts.emergency_contacts(youth)
+    return Screen(body, (back_row(ctx),))
+
+
+async def render_privacy(ctx: Ctx) -> Screen:
+    return Screen(texts.privacy_notice(youth=ctx.role == "youth"), (back_row(ctx),))
+
+
+async def render_language(ctx: Ctx) -> Screen:
+    return Screen(
+        _("Which language would you like?"),
+        (tuple(Choice(LANGUAGE_NAMES[code], code) for code in LOCALES),),
+    )
+
+
+async def press_language(ctx: Ctx, action: str) -> Next:
+    if action not in LOCALES:
+        return Next(BACK_TO_CURRENT)
+    if ctx.person is not None:
+        await ctx.uow.people.set_locale(ctx.person.id, action)
+    else:
+        ctx.data["locale"] = action
+    ctx.locale = action
+    switch_locale(action)
+    return Next(BACK_TO_CURRENT, notice=_("Done: I will write to you in English from now on."))
+
+
+FLOW = Flow(
+    "info",
+    [
+        Step("help", render_help, press_back, anytime=True, overlay=True),
+        Step("privacy", render_privacy, press_back, anytime=True, overlay=True),
+        Step("language", render_language, press_language, anytime=True, overlay=True),
+    ],
+)

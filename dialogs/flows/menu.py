@@ -1,0 +1,125 @@
+"""Each role's main menu, and the entries behind it."""
+
+from __future__ import annotations
+
+from dialogs import texts
+from dialogs.context import Ctx
+from dialogs.events import esc
+from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
+from dialogs.i18n import _, format_when, ngettext, pgettext
+
+FAMILY = frozenset({"parent", "youth"})
+EVERYONE = frozenset({"parent", "youth", "staff"})
+STAFF = frozenset({"staff"})
+
+ENTRIES = {
+    "parent": ("checkin", "sessions", "talk", "settings"),
+    "youth": ("checkin", "sessions", "talk", "settings"),
+    "staff": ("cases", "sessions", "settings"),
+}
+
+
+def back() -> tuple[Choice, ...]:
+    return (Choice(_("« Menu"), "menu"),)
+
+
+async def render_main(ctx: Ctx) -> Screen:
+    role = ctx.role or "parent"
+    labels = {
+        "checkin": _("📝 Check-in"),
+        "sessions": _("📅 Group sessions") if role != "youth" else pgettext("youth", "📅 Workshops"),
+        "talk": _("💬 Talk to someone"),
+        "settings": _("⚙️ Settings"),
+        "cases": _("📂 Open cases"),
+    }
+    if role == "staff":
+        title = _("<b>Staff menu</b>. What would you like to do?")
+    elif role == "youth":
+        title = pgettext("youth", "<b>Your menu</b>. What do you want to do?")
+    else:
+        title = _("<b>Main menu</b>. What would you like to do?")
+    entries = ENTRIES[role]
+    rows = [tuple(Choice(labels[e], e) for e in entries[i : i + 2]) for i in range(0, len(entries), 2)]
+    return Screen(title, tuple(rows))
+
+
+async def press_main(ctx: Ctx, action: str) -> Next:
+    if action in ENTRIES.get(ctx.role or "", ()):
+        if action == "settings":
+            return Next("settings.main")
+        return Next(action)
+    return Next("main")
+
+
+async def render_checkin(ctx: Ctx) -> Screen:
+    text = (
+        pgettext("youth", "Your weekly check-in is coming soon to this bot. Until then, the centre's team is there for you.")
+        if ctx.role == "youth"
+        else _(
+            "The weekly check-in is coming soon to this bot. "
+            "Until then, you can reach the centre's team through « Talk to someone »."
+        )
+    )
+    return Screen(text, ((Choice(_("💬 Talk to someone"), "talk"),), back()))
+
+
+async def press_checkin(ctx: Ctx, action: str) -> Next:
+    return Next("talk") if action == "talk" else Next(MENU)
+
+
+async def render_sessions(ctx: Ctx) -> Screen:
+    centre = await ctx.centre()
+    audience = "youth" if ctx.role == "youth" else "parents"
+    sessions = await ctx.uow.sessions.upcoming(centre.id, audience, limit=5) if centre else []
+    if not sessions:
+        lines = [_("No session is planned for now. New dates will appear here.")]
+    else:
+        lines = [_("<b>Coming up</b>")]
+        for s in sessions:
+            when = format_when(s.starts_at, centre.timezone)
+            seats = ngettext("{n} seat", "{n} seats", s.capacity).format(n=s.capacity)
+            place = f" · {esc(s.place)}" if s.place else ""
+            lines.append(f"• <b>{esc(s.title)}</b>\n  {esc(when)}{place} · {seats}")
+        lines.append("")
+        lines.append(_("Booking through the bot is coming soon. To book a seat now, contact the centre."))
+    return Screen("\n".join(lines), (back(),))
+
+
+async def press_back(ctx: Ctx, action: str) -> Next:
+    return Next(MENU)
+
+
+async def render_talk(ctx: Ctx) -> Screen:
+    youth = ctx.role == "youth"
+    intro = (
+        pgettext(
+            "youth",
+            "Writing to a psychologist here is coming soon. Until then, talk to the centre's team at your next visit, "
+            "or call the centre.",
+        )
+        if youth
+        else _("Writing to a psychologist through the bot is coming soon. Until then, please call the centre.")
+    )
+    return Screen(texts.emergency_contacts(youth) + "\n\n" + intro, (back(),))
+
+
+async def render_cases(ctx: Ctx) -> Screen:
+    return Screen(
+        _("Case handling in the bot is coming soon: escalations will appear here and in the staff group."),
+        (back(),),
+    )
+
+
+FLOW = Flow(
+    "menu",
+    [
+        Step(
+            "main", render_main, press_main, anytime=True, roles=EVERYONE,
+            goes_to=frozenset({"menu.main", "menu.checkin", "menu.sessions", "menu.talk", "menu.cases", "settings.main"}),
+        ),
+        Step("checkin", render_checkin, press_checkin, anytime=True, roles=FAMILY, goes_to=frozenset({"menu.talk"})),
+        Step("sessions", render_sessions, press_back, anytime=True, roles=EVERYONE),
+        Step("talk", render_talk, press_back, anytime=True, roles=FAMILY),
+        Step("cases", render_cases, press_back, anytime=True, roles=STAFF),
+    ],
+)

@@ -1,0 +1,113 @@
+"""Settings: language, children, inviting a child, privacy, leaving."""
+
+from __future__ import annotations
+
+from dialogs.context import Ctx
+from dialogs.events import esc
+from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
+from dialogs.flows.child_rules import school_label
+from dialogs.i18n import LANGUAGE_NAMES, _, ngettext
+
+EVERYONE = frozenset({"parent", "youth", "staff"})
+PARENT = frozenset({"parent"})
+
+
+async def render_main(ctx: Ctx) -> Screen:
+    rows: list[tuple[Choice, ...]] = [(Choice(_("🌐 Language: {name}").format(name=LANGUAGE_NAMES[ctx.locale]), "lang"),)]
+    if ctx.role == "parent":
+        rows.append((Choice(_("👧 My children"), "children"),))
+        rows.append((Choice(_("✉️ Invite my child"), "invite"),))
+    rows.append((Choice(_("🔒 Privacy"), "privacy"),))
+    if ctx.role != "staff":
+        rows.append((Choice(_("🗑 Delete my data"), "forget"),))
+    rows.append((Choice(_("« Menu"), "menu"),))
+    return Screen(_("<b>Settings</b>"), tuple(rows))
+
+
+async def press_main(ctx: Ctx, action: str) -> Next:
+    parent_only = {"children": "children", "invite": "invite"}
+    if action in parent_only and ctx.role == "parent":
+        return Next(parent_only[action])
+    if action == "lang":
+        return Next("info.language")
+    if action == "privacy":
+        return Next("info.privacy")
+    if action == "forget" and ctx.role != "staff":
+        return Next("forget.confirm")
+    return Next(MENU)
+
+
+async def render_children(ctx: Ctx) -> Screen:
+    children = await ctx.uow.families.children(ctx.person.family_id) if ctx.person.family_id else []
+    if children:
+        lines = [_("<b>Your children</b>")]
+        for c in children:
+            age = ngettext("{n} year old", "{n} years old", c.age).format(n=c.age)
+            lines.append(f"• {esc(c.first_name)}, {age}, {school_label(c.school_level)}")
+    else:
+        lines = [_("You have not told us about a child yet.")]
+    return Screen(
+        "\n".join(lines),
+        ((Choice(_("➕ Add a child"), "add"),), (Choice(_("« Settings"), "back"),)),
+    )
+
+
+async def press_children(ctx: Ctx, action: str) -> Next:
+    if action == "add":
+        ctx.data["child"] = {}
+        return Next("child.name")
+    return Next("main")
+
+
+async def render_invite(ctx: Ctx) -> Screen:
+    children = await ctx.uow.families.children(ctx.person.family_id) if ctx.person.family_id else []
+    if not children:
+        return Screen(
+            _("First, tell us about your child in « My children »."),
+            ((Choice(_("👧 My children"), "children"),), (Choice(_("« Settings"), "back"),)),
+        )
+    rows = tuple((Choice(c.first_name, f"c{c.id}"),) for c in children)
+    return Screen(
+        _(
+            "Your child can use their own space in the bot: a short weekly check-in and a way to ask for help.\n"
+            "<b>Their answers go to the centre's psychologists, not to you.</b> This is what helps young people "
+            "speak freely.\n\nWho is the invitation for?"
+        ),
+        rows + ((Choice(_("« Settings"), "back"),),),
+    )
+
+
+async def press_invite(ctx: Ctx, action: str) -> Next:
+    if action == "children":
+        return Next("children")
+    children = {f"c{c.id}": c for c in await ctx.uow.families.children(ctx.person.family_id or 0)}
+    child = children.get(action)  # only this family's children: button data is never trusted
+    if child is None:
+        return Next("main")
+    code, _invite = await ctx.uow.invites.create(
+        ctx.person.centre_id, family_id=ctx.person.family_id, child_id=child.id, created_by=ctx.person.id
+    )
+    link = ctx.deep_link(code)
+    notice = _(
+        "Here is the invitation for {name}. Send this link to them (it works once, for 7 days):\n{link}"
+    ).format(name=esc(child.first_name), link=esc(link))
+    return Next("main", notice=notice)
+
+
+FLOW = Flow(
+    "settings",
+    [
+        Step(
+            "main", render_main, press_main, anytime=True, roles=EVERYONE,
+            goes_to=frozenset({"settings.children", "settings.invite", "info.language", "info.privacy", "forget.confirm"}),
+        ),
+        Step(
+            "children", render_children, press_children, anytime=True, roles=PARENT,
+            goes_to=frozenset({"child.name", "settings.main"}),
+        ),
+        Step(
+            "invite", render_invite, press_invite, roles=PARENT,
+            goes_to=frozenset({"settings.children", "settings.main"}),
+        ),
+    ],
+)

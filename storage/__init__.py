@@ -1,0 +1,1 @@
+"""Persistence of the Relier bot: models, transactional operations, migrations."""

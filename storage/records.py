@@ -1,0 +1,76 @@
+"""Plain, immutable copies of rows: what leaves storage/ is never an ORM object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CentreRecord:
+    id: int
+    name: str
+    timezone: str
+    staff_chat_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    telegram_user_id: int
+    centre_id: int
+    role: str
+    staff_role: str | None
+    name: str | None
+    locale: str | None
+    family_id: int | None
+    child_id: int | None
+    consented_at: datetime | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    id: int
+    family_id: int
+    first_name: str
+    age: int
+    school_level: str
+
+
+@dataclass(frozen=True)
+class InviteRecord:
+    id: int
+    centre_id: int
+    family_id: int | None
+    child_id: int | None
+    expires_at: datetime
+    used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    centre_id: int
+    title: str
+    audience: str
+    starts_at: datetime
+    minutes: int
+    capacity: int
+    place: str | None
+
+
+@dataclass
+class ConversationRecord:
+    """A person's place in a dialog; `data` holds small JSON-safe values only."""
+
+    telegram_user_id: int
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+    stored: bool = False

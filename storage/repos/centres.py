@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.clock import Clock
+from storage.errors import Duplicate, NotFound
+from storage.models import Centre
+from storage.records import CentreRecord
+
+
+def to_record(row: Centre) -> CentreRecord:
+    return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id)
+
+
+class CentreRepository:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def add(self, name: str, timezone: str, staff_chat_id: int | None = None) -> CentreRecord:
+        clash = await self._session.scalar(select(Centre.id).where(func.lower(Centre.name) == name.lower()))
+        if clash is not None:
+            raise Duplicate(f"a centre named {name!r} already exists (id {clash})")
+        row = Centre(name=name, timezone=timezone, staff_chat_id=staff_chat_id, created_at=self._clock.now())
+        self._session.add(row)
+        await self._session.flush()
+        return to_record(row)
+
+    async def get(self, centre_id: int) -> CentreRecord:
+        row = await self._session.get(Centre, centre_id)
+        if row is None:
+            raise NotFound(f"no centre with id {centre_id}")
+        return to_record(row)
+
+    async def all(self) -> list[CentreRecord]:
+        rows = await self._session.scalars(select(Centre).order_by(Centre.id))
+        return [to_record(r) for r in rows]
+
+    async def resolve(self, centre_id: int | None) -> CentreRecord:
+        """The given centre, or the only one when there is exactly one."""
+        if centre_id is not None:
+            return await self.get(centre_id)
+        centres = await self.all()
+        if len(centres) == 1:
+            return centres[0]
+        if not centres:
+            raise NotFound("no centre yet: create one with `relier centre add NAME`")
+        raise NotFound("several centres exist: say which one with --centre ID")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.clock import Clock
+from storage.errors import ConversationChanged
+from storage.models import Conversation
+from storage.records import ConversationRecord
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def load(self, telegram_user_id: int) -> ConversationRecord:
+        row = (
+            await self._session.execute(
+                select(Conversation.flow, Conversation.step, Conversation.data, Conversation.version).where(
+                    Conversation.telegram_user_id == telegram_user_id
+                )
+            )
+        ).first()
+        if row is None:
+            return ConversationRecord(telegram_user_id)
+        return ConversationRecord(telegram_user_id, row.flow, row.step, json.loads(row.data), row.version, True)
+
+    async def save(self, record: ConversationRecord) -> None:
+        """Write the new state if nobody moved it since it was loaded (optimistic check)."""
+        values = {
+            "flow": record.flow,
+            "step": record.step,
+            "data": json.dumps(record.data, ensure_ascii=False, separators=(",", ":")),
+            "version": record.version + 1,
+            "updated_at": self._clock.now(),
+        }
+        if not record.stored:
+            await self._session.execute(insert(Conversation).values(telegram_user_id=record.telegram_user_id, **values))
+        else:
+            result = await self._session.execute(
+                update(Conversation)
+                .where(
+                    Conversation.telegram_user_id == record.telegram_user_id,
+                    Conversation.version == record.version,
+                )
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                raise ConversationChanged(str(record.telegram_user_id))
+        record.version += 1
+        record.stored = True
+
+    async def forget(self, telegram_user_id: int) -> None:
+        await self._session.execute(delete(Conversation).where(Conversation.telegram_user_id == telegram_user_id))

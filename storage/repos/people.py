@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.clock import Clock
+from storage.errors import Duplicate
+from storage.models import Family, Invite, Person
+from storage.records import PersonRecord
+
+
+def to_record(row: Person) -> PersonRecord:
+    return PersonRecord(
+        id=row.id,
+        telegram_user_id=row.telegram_user_id,
+        centre_id=row.centre_id,
+        role=row.role,
+        staff_role=row.staff_role,
+        name=row.name,
+        locale=row.locale,
+        family_id=row.family_id,
+        child_id=row.child_id,
+        consented_at=row.consented_at,
+    )
+
+
+class PersonRepository:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def by_telegram_id(self, telegram_user_id: int) -> PersonRecord | None:
+        row = await self._row(telegram_user_id)
+        return None if row is None else to_record(row)
+
+    async def get(self, person_id: int) -> PersonRecord | None:
+        row = await self._session.get(Person, person_id)
+        return None if row is None else to_record(row)
+
+    async def _row(self, telegram_user_id: int) -> Person | None:
+        return await self._session.scalar(
+            select(Person).where(Person.telegram_user_id == telegram_user_id)
+        )
+
+    async def _add(self, **values) -> PersonRecord:
+        if await self._row(values["telegram_user_id"]) is not None:
+            raise Duplicate(f"Telegram user {values['telegram_user_id']} is already registered")
+        row = Person(created_at=self._clock.now(), **values)
+        self._session.add(row)
+        await self._session.flush()
+        return to_record(row)
+
+    async def add_parent(
+        self, telegram_user_id: int, centre_id: int, family_id: int, locale: str | None, consented_at: datetime
+    ) -> PersonRecord:
+        return await self._add(
+            telegram_user_id=telegram_user_id,
+            centre_id=centre_id,
+            role="parent",
+            family_id=family_id,
+            locale=locale,
+            consented_at=consented_at,
+        )
+
+    async def add_youth(
+        self,
+        telegram_user_id: int,
+        centre_id: int,
+        family_id: int | None,
+        child_id: int | None,
+        locale: str | None,
+        consented_at: datetime,
+    ) -> PersonRecord:
+        return await self._add(
+            telegram_user_id=telegram_user_id,
+            centre_id=centre_id,
+            role="youth",
+            family_id=family_id,
+            child_id=child_id,
+            locale=locale,
+            consented_at=consented_at,
+        )
+
+    async def add_staff(self, telegram_user_id: int, centre_id: int, name: str, staff_role: str) -> PersonRecord:
+        return await self._add(
+            telegram_user_id=telegram_user_id,
+            centre_id=centre_id,
+            role="staff",
+            staff_role=staff_role,
+            name=name,
+        )
+
+    async def set_locale(self, person_id: int, locale: str) -> None:
+        await self._session.execute(update(Person).where(Person.id == person_id).values(locale=locale))
+
+    async def staff_of(self, centre_id: int) -> list[PersonRecord]:
+        rows = await self._session.scalars(
+            select(Person).where(Person.centre_id == centre_id, Person.role == "staff").order_by(Person.id)
+        )
+        return [to_record(r) for r in rows]
+
+    async def count(self, role: str | None = None) -> int:
+        query = select(func.count(Person.id))
+        if role is not None:
+            query = query.where(Person.role == role)
+        return int(await self._session.scalar(query) or 0)
+
+    async def forget(self, person_id: int) -> None:
+        """Erase a family member; a parent's family goes with the last parent."""
+        row = await self._session.get(Person, person_id)
+        if row is None:
+            return
+        family_id = row.family_id if row.role == "parent" else None
+        await self._session.execute(
+            delete(Invite).where(Invite.created_by == person_id, Invite.used_at.is_(None))
+        )
+        await self._session.delete(row)
+        await self._session.flush()
+        if family_id is None:
+            return
+        other_parents = await self._session.scalar(
+            select(func.count(Person.id)).where(Person.family_id == family_id, Person.role == "parent")
+        )
+        if not other_parents:
+            # The children go with the family (ON DELETE CASCADE); a young person keeps
+            # their own account, unlinked from the erased family.
+            await self._session.execute(delete(Family).where(Family.id == family_id))
+        self._session.expire_all()

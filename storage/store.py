@@ -1,0 +1,58 @@
+"""The store: one unit of work per update, committed once by its caller."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.clock import Clock
+from storage.repos.centres import CentreRepository
+from storage.repos.conversations import ConversationRepository
+from storage.repos.families import FamilyRepository
+from storage.repos.invites import InviteRepository
+from storage.repos.people import PersonRepository
+from storage.repos.sessions import SessionRepository
+
+
+class UnitOfWork:
+    """Repositories sharing one transaction; nothing is kept unless `commit()` is called."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self.clock = clock
+        self.centres = CentreRepository(session, clock)
+        self.people = PersonRepository(session, clock)
+        self.families = FamilyRepository(session, clock)
+        self.invites = InviteRepository(session, clock)
+        self.conversations = ConversationRepository(session, clock)
+        self.sessions = SessionRepository(session, clock)
+        self.committed = False
+
+    async def commit(self) -> None:
+        await self._session.commit()
+        self.committed = True
+
+    async def rollback(self) -> None:
+        await self._session.rollback()
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        async with self._sessions() as session:
+            uow = UnitOfWork(session, self.clock)
+            try:
+                yield uow
+            finally:
+                if not uow.committed:
+                    await session.rollback()
+
+    async def close(self) -> None:
+        await self.engine.dispose()

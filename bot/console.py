@@ -56,6 +56,16 @@ class Terminal:
         return ""
 
 
+def pick(choices: list[Button], typed: str) -> Button | None:
+    """The button a typed line means: its exact label (an age, say), else its number."""
+    for button in choices:
+        if button.text == typed:
+            return button
+    if typed.isdigit() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1]
+    return None
+
+
 class Demo:
     def __init__(self, core: Core, lang: str, out: TextIO, clock: Clock) -> None:
         self.core = core
@@ -105,17 +115,15 @@ class Demo:
         if text.startswith("/as"):
             await self.switch(text[3:].strip())
             return True
-        if text.isdigit() and self.term.buttons.get(self.user):
-            choices = self.term.buttons[self.user]
-            number = int(text)
-            if 1 <= number <= len(choices):
-                button = choices[number - 1]
-                if button.url:
-                    with use_locale(self.lang):
-                        self.say(_("(a link: {url})").format(url=button.url))
-                    return True
-                await self.send(Kind.BUTTON, data=button.data, message_id=self.term.message_ids.get(self.user))
-                return True
+        choices = self.term.buttons.get(self.user, [])
+        button = pick(choices, text)
+        if button is not None and button.url:
+            with use_locale(self.lang):
+                self.say(_("(a link: {url})").format(url=button.url))
+            return True
+        if button is not None:
+            await self.send(Kind.BUTTON, data=button.data, message_id=self.term.message_ids.get(self.user))
+            return True
         if text.startswith("/"):
             head, _sep, argument = text[1:].partition(" ")
             await self.send(Kind.COMMAND, command=head.split("@")[0].lower(), text=argument.strip())

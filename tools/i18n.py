@@ -26,11 +26,11 @@ def pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def extract() -> None:
+def extract(output: Path = POT) -> None:
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--no-location", "--sort-output",
         "--project", "Relier bot", "--copyright-holder", "Relier bot contributors", "--no-wrap",
-        "-o", str(POT), str(ROOT),
+        "-o", str(output), str(ROOT / "bot"), str(ROOT / "dialogs"),
     )
 
 

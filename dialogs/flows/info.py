@@ -42,6 +42,8 @@ async def render_help(ctx: Ctx) -> Screen:
             "/menu: your menu\n/language: change the language\n/privacy: who reads what you write\n"
             "/stop: stop and delete your data",
         )
+    elif ctx.role == "staff":
+        commands = _("/menu: the menu\n/language: change the language\n/privacy: what is kept, and who reads it")
     else:
         commands = _(
             "/menu: the menu\n/language: change the language\n/privacy: what is kept, and who reads it\n"

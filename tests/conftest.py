@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.bootstrap import build_core
+from storage.clock import FakeClock
+from tests.support.chat import Chat
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'relier.db'}"
+
+
+@pytest.fixture
+async def core(db_url, clock):
+    core = await build_core(db_url, bot_username="relier_test_bot", clock=clock)
+    yield core
+    await core.close()
+
+
+@pytest.fixture
+async def centre(core):
+    async with core.store.unit_of_work() as uow:
+        record = await uow.centres.add("Centre Relier Test", "Europe/Paris")
+        await uow.commit()
+    return record
+
+
+@pytest.fixture
+def chat_for(core, clock):
+    """Make a person: chat_for(user_id, language) -> Chat."""
+
+    def make(user_id: int, language: str | None = "fr") -> Chat:
+        return Chat(core.dialogs, clock, user_id, language)
+
+    return make
+
+
+async def onboard_parent(chat: Chat, children=(("Léo", "12", "middle"),)) -> None:
+    """Walk a parent through onboarding with the buttons, in the chat's own language."""
+    await chat.command("start")
+    await chat.press(chat.labels()[0])  # continue
+    await chat.press(chat.labels()[0])  # agree
+    await chat.press(chat.labels()[0])  # I am a parent
+    for index, (name, age, level) in enumerate(children):
+        await chat.text(name)
+        await chat.text(age)
+        from dialogs.flows.child_rules import SCHOOL_LEVELS
+
+        await chat.press(chat.labels()[SCHOOL_LEVELS.index(level)])
+        await chat.press(chat.labels()[0 if index < len(children) - 1 else 1])

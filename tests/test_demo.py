@@ -1,0 +1,86 @@
+"""`relier demo`: a parent, a young person and staff, in the terminal, with no dead end."""
+
+from __future__ import annotations
+
+import io
+import pathlib
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.console import run_demo
+
+LOCALES = pathlib.Path(__file__).resolve().parent.parent / "locales"
+TAG = re.compile(r"<[^>]+>")
+
+WALK = [
+    "1", "1", "1",  # continue, agree, parent
+    "Léo", "12", "2", "1",  # child: name, age (typed: the label wins over the number), middle school, another
+    "Emma", "8", "1", "2",  # second child, primary, that's all
+    "2", "1",  # group sessions, back to the menu
+    "3", "1",  # talk to someone, back
+    "4", "2",  # settings, my children
+    "2", "3", "1",  # back to settings, invite my child, Léo
+    "/as youth", "1", "1", "3", "1",  # the young person joins and opens « talk to someone »
+    "/as staff", "1", "1",  # open cases, back
+    "/as parent", "/help", "/language", "2", "/quit",
+]
+
+
+def lines_of(text: str) -> set[str]:
+    return {TAG.sub("", line).strip() for line in text.split("\n") if len(TAG.sub("", line).strip()) >= 14}
+
+
+def foreign_lines(reader_locale: str) -> set[str]:
+    """Lines that exist only in the other language's version of a message."""
+    with open(LOCALES / "fr" / "LC_MESSAGES" / "relier.po", "rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    foreign = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        french = message.string if isinstance(message.string, str) else message.string[0]
+        mine, theirs = (french, english) if reader_locale == "fr" else (english, french)
+        foreign |= {line for line in lines_of(theirs) if "{" not in line} - lines_of(mine)
+    return foreign
+
+
+async def play(lang: str, script: list[str]) -> str:
+    out = io.StringIO()
+    code = await run_demo(lang=lang, stdin=io.StringIO("\n".join(script) + "\n"), stdout=out)
+    assert code == 0
+    return out.getvalue()
+
+
+async def test_french_demo_as_parent_youth_and_staff():
+    screen = await play("fr", WALK)
+    assert "/as youth" in screen  # the first screen says how to switch
+    assert "C'est noté : Léo, 12 ans, Collège." in screen
+    assert "Groupe de parole des parents" in screen
+    assert "https://t.me/relier_demo_bot?start=" in screen
+    assert "Pas tes parents." in screen  # the young person is told who reads
+    assert "Fil Santé Jeunes" in screen
+    assert "Menu de l'équipe" in screen
+    assert "3114" in screen
+    assert "Done: I will write to you in English from now on." in screen  # the last step switched
+    before_switch = screen.split("Done: I will write")[0]
+    leaks = [line for line in foreign_lines("fr") if line in before_switch]
+    assert leaks == []
+    assert "Traceback" not in screen and "went wrong" not in screen
+
+
+async def test_english_demo_has_no_french():
+    screen = await play("en", WALK[:-3] + ["/quit"])
+    assert "Saved: Léo, 12 years old, Middle school (collège)." in screen
+    assert "Staff menu" in screen
+    leaks = [line for line in foreign_lines("en") if line in screen]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_demo_survives_nonsense(lang):
+    screen = await play(lang, ["", "99", "/as nobody", "/unknown", "1", "1", "/stop", "1", "/start", "/quit"])
+    assert "Traceback" not in screen
+    assert screen.count("Relier") > 3

@@ -12,8 +12,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, LinkPreviewOptions, Message
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError
+from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, Message
 
 from bot.aiogram_events import callback_event, keyboard, message_event
 from bot.bootstrap import Core
@@ -32,9 +32,7 @@ def make_bot(token: str, api_url: str) -> Bot:
     return Bot(
         token,
         session=session,
-        default=DefaultBotProperties(
-            parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-        ),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
 
 
@@ -139,9 +137,25 @@ class TelegramApp:
         except TelegramBadRequest as error:
             log.warning("send refused chat=%s: %s", reply.chat_id, error.message.split(":")[0])
 
-    async def prepare(self) -> None:
-        """Learn the bot's username and publish the command list in each language."""
-        me = await self.bot.get_me()
+    async def prepare(self, stop: asyncio.Event | None = None) -> bool:
+        """Reach Telegram (waiting while the network is down), learn the bot's username and
+        publish the command list in each language. False if asked to stop meanwhile."""
+        delay = 1.0
+        while True:
+            try:
+                me = await self.bot.get_me()
+                break
+            except TelegramNetworkError:
+                log.error("cannot reach the Telegram Bot API; trying again in %.0f s", delay)
+                if stop is not None:
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=delay)
+                        return False
+                    except asyncio.TimeoutError:
+                        pass
+                else:
+                    await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
         self.username = me.username or self.username
         self.core.dialogs.config = type(self.core.dialogs.config)(
             bot_username=self.username, default_locale=self.core.dialogs.config.default_locale
@@ -153,9 +167,11 @@ class TelegramApp:
             await self.bot.set_my_commands(commands, language_code=locale)
             if locale == self.default_locale:
                 await self.bot.set_my_commands(commands)
+        return True
 
     async def run_polling(self, stop: asyncio.Event | None = None) -> None:
-        await self.prepare()
+        if not await self.prepare(stop):
+            return
         await self.bot.delete_webhook(drop_pending_updates=False)
         polling = asyncio.create_task(
             self.dispatcher.start_polling(
@@ -178,7 +194,8 @@ class TelegramApp:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
         from urllib.parse import urlsplit
 
-        await self.prepare()
+        if not await self.prepare(stop):
+            return
         app = web.Application()
         path = urlsplit(url).path or "/"
         SimpleRequestHandler(self.dispatcher, self.bot, secret_token=secret).register(app, path=path)

@@ -177,7 +177,14 @@ def run(settings: Settings, webhook: str | None) -> int:
     if settings.framework != "aiogram":
         print("RELIER_FRAMEWORK=ptb is not available in this version yet; unset it to use aiogram.", file=sys.stderr)
         return 2
-    asyncio.run(serve(settings, webhook))
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    try:
+        asyncio.run(serve(settings, webhook))
+    except TelegramUnauthorizedError:
+        print("Telegram refused the token: check RELIER_BOT_TOKEN (from @BotFather, like 123456:ABC...).",
+              file=sys.stderr)
+        return 2
     return 0
 
 

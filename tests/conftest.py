@@ -55,3 +55,11 @@ async def onboard_parent(chat: Chat, children=(("Léo", "12", "middle"),)) -> No
 
         await chat.press(chat.labels()[SCHOOL_LEVELS.index(level)])
         await chat.press(chat.labels()[0 if index < len(children) - 1 else 1])
+
+
+async def reach_first_child(chat: Chat) -> None:
+    """/start, continue, agree, parent: the parent is asked for their first child's name (English)."""
+    await chat.command("start")
+    await chat.press("Continue")
+    await chat.press("I agree")
+    await chat.press("I am a parent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.events import Event, Kind
-from tests.conftest import onboard_parent
+from tests.conftest import onboard_parent, reach_first_child
 
 
 @pytest.fixture
@@ -30,10 +30,7 @@ async def test_media_gets_a_kind_answer_and_the_current_screen(parent, media):
 
 async def test_media_mid_onboarding_keeps_the_question(core, centre, chat_for):
     chat = chat_for(302, "en")
-    await chat.command("start")
-    await chat.press("Continue")
-    await chat.press("I agree")
-    await chat.press("I am a parent")
+    await reach_first_child(chat)
     await chat.text("Léa")
     await chat.media("sticker")
     assert "How old is Léa?" in chat.screen

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import build_core
 from storage.models import Child, Conversation, Person
-from tests.conftest import onboard_parent
+from tests.conftest import onboard_parent, reach_first_child
 from tests.support.chat import Chat
 
 
@@ -89,10 +89,7 @@ async def test_declining_leaves_nothing_and_says_how_to_come_back(core, centre, 
 
 async def test_a_restart_mid_onboarding_continues_where_the_parent_stopped(db_url, clock, centre, core):
     chat = Chat(core.dialogs, clock, 107, "en")
-    await chat.command("start")
-    await chat.press("Continue")
-    await chat.press("I agree")
-    await chat.press("I am a parent")
+    await reach_first_child(chat)
     await chat.text("Noé")
     await core.close()  # the process stops here
 
@@ -109,10 +106,7 @@ async def test_a_restart_mid_onboarding_continues_where_the_parent_stopped(db_ur
 
 async def test_back_goes_to_the_previous_question(core, centre, chat_for):
     chat = chat_for(108, "en")
-    await chat.command("start")
-    await chat.press("Continue")
-    await chat.press("I agree")
-    await chat.press("I am a parent")
+    await reach_first_child(chat)
     await chat.text("Lina")
     await chat.press("Back")
     assert "first name" in chat.screen
@@ -124,10 +118,7 @@ async def test_back_goes_to_the_previous_question(core, centre, chat_for):
 
 async def test_typed_age_and_bad_names_get_kind_answers(core, centre, chat_for):
     chat = chat_for(109, "en")
-    await chat.command("start")
-    await chat.press("Continue")
-    await chat.press("I agree")
-    await chat.press("I am a parent")
+    await reach_first_child(chat)
     await chat.text("x" * 10_000)
     assert "a bit long" in chat.screen
     await chat.text("https://example.org")
@@ -156,10 +147,7 @@ async def test_with_several_centres_the_parent_chooses_theirs(core, centre, chat
         await uow.centres.add("Centre Relier Nord", "Europe/Paris")
         await uow.commit()
     chat = chat_for(111, "en")
-    await chat.command("start")
-    await chat.press("Continue")
-    await chat.press("I agree")
-    await chat.press("I am a parent")
+    await reach_first_child(chat)
     assert chat.labels() == ["Centre Relier Test", "Centre Relier Nord"]
     await chat.press("Centre Relier Nord")
     async with core.store.unit_of_work() as uow:

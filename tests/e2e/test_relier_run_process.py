@@ -32,15 +32,20 @@ async def database(tmp_path):
     return url
 
 
-async def start(telegram, database, tmp_path, *args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
-    environment.update(
-        RELIER_BOT_TOKEN=telegram.token, RELIER_TELEGRAM_API_URL=telegram.base_url, RELIER_DATABASE_URL=database,
-        **env,
+def environment(telegram, database, **env) -> dict[str, str]:
+    """This machine's environment without RELIER_* settings, plus the bot's own."""
+    values = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
+    values.update(
+        RELIER_BOT_TOKEN=telegram.token, RELIER_TELEGRAM_API_URL=telegram.base_url, RELIER_DATABASE_URL=database
     )
+    values.update(env)
+    return values
+
+
+async def start(telegram, database, tmp_path, *args, **env):
     with open(tmp_path / "relier.log", "ab") as log:
         process = await asyncio.create_subprocess_exec(
-            RELIER, "run", *args, env=environment, cwd=tmp_path, stdout=log, stderr=log
+            RELIER, "run", *args, env=environment(telegram, database, **env), cwd=tmp_path, stdout=log, stderr=log
         )
     calls = len(telegram.calls_to("setMyCommands"))
     for _ in range(600):  # importing aiogram alone takes seconds on a small machine
@@ -117,11 +122,8 @@ async def test_relier_run_with_a_webhook(telegram, database, tmp_path):
 
 
 async def test_relier_run_with_a_refused_token_says_so(telegram, database, tmp_path):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
-    environment.update(RELIER_BOT_TOKEN="999:WRONG", RELIER_TELEGRAM_API_URL=telegram.base_url,
-                       RELIER_DATABASE_URL=database)
     process = await asyncio.create_subprocess_exec(
-        RELIER, "run", env=environment, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        RELIER, "run", env=environment(telegram, database, RELIER_BOT_TOKEN="999:WRONG"), cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2

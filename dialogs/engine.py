@@ -11,10 +11,11 @@ import asyncio
 import copy
 import logging
 import weakref
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dialogs import texts
+from dialogs.commands import CommandTable
 from dialogs.context import Ctx, DialogConfig
 from dialogs.events import Event, Kind, Reply, Response
 from dialogs.flow import BACK_TO_CURRENT, END, MENU, Flow, Next, Screen, Step, decode, qualify, to_buttons
@@ -53,7 +54,7 @@ class Dialogs:
         store: Store,
         flows: Iterable[Flow],
         config: DialogConfig,
-        commands: "CommandTable",
+        commands: CommandTable,
     ) -> None:
         self.store = store
         self.flows = {f.name: f for f in flows}
@@ -218,5 +219,3 @@ class Dialogs:
     def message(self, ctx: Ctx, text: str, edit: int | None = None, buttons=()) -> Response:
         return Response([Reply(ctx.event.chat_id, text, buttons, edit_message_id=edit)])
 
-
-from dialogs.commands import CommandTable  # noqa: E402  (the table needs the engine type)

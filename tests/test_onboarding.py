@@ -169,3 +169,22 @@ async def test_staff_see_the_staff_menu(core, centre, chat_for):
     await chat.command("start")
     assert "Staff menu" in chat.screen
     assert chat.labels() == ["📂 Open cases", "📅 Group sessions", "⚙️ Settings"]
+
+
+async def test_two_instances_on_one_database_share_the_conversation(db_url, clock, centre, core):
+    other = await build_core(db_url, clock=clock)
+    try:
+        first = Chat(core.dialogs, clock, 113, "en")
+        second = Chat(other.dialogs, clock, 113, "en")
+        await first.command("start")
+        second.messages = first.messages
+        await second.press("Continue")
+        first.messages = second.messages
+        await first.press("I agree")
+        second.messages = first.messages
+        await second.press("I am a parent")
+        assert "first name" in second.screen
+        await first.text("Inès")
+        assert "How old is Inès?" in first.screen
+    finally:
+        await other.close()

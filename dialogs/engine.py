@@ -195,6 +195,7 @@ class Dialogs:
         resolved = self.resolve(ctx, target)
         response = await self.show(ctx, resolved, notice=result.notice, edit=edit)
         response.replies[0:0] = list(result.extra)
+        response.replies.extend(result.then)
         return response
 
     async def show(self, ctx: Ctx, place: str | None, notice: str, edit: int | None) -> Response:

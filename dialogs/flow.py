@@ -42,6 +42,7 @@ class Next:
     target: str
     notice: str = ""  # a line shown above the next screen (what was saved, what went wrong)
     extra: tuple[Reply, ...] = ()  # messages to send before the screen (files, long texts)
+    then: tuple[Reply, ...] = ()  # messages to send after it (a link to forward, say)
 
 
 Render = Callable[["Ctx"], Awaitable[Screen]]

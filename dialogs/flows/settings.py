@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dialogs.context import Ctx
-from dialogs.events import esc
+from dialogs.events import Reply, esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows.child_rules import school_label
-from dialogs.i18n import LANGUAGE_NAMES, _, ngettext
+from dialogs.i18n import LANGUAGE_NAMES, _, format_when, ngettext
 
 EVERYONE = frozenset({"parent", "youth", "staff"})
 PARENT = frozenset({"parent"})
@@ -84,14 +84,19 @@ async def press_invite(ctx: Ctx, action: str) -> Next:
     child = children.get(action)  # only this family's children: button data is never trusted
     if child is None:
         return Next("main")
-    code, _invite = await ctx.uow.invites.create(
+    code, invite = await ctx.uow.invites.create(
         ctx.person.centre_id, family_id=ctx.person.family_id, child_id=child.id, created_by=ctx.person.id
     )
-    link = ctx.deep_link(code)
-    notice = _(
-        "Here is the invitation for {name}. Send this link to them (it works once, for 7 days):\n{link}"
-    ).format(name=esc(child.first_name), link=esc(link))
-    return Next("main", notice=notice)
+    centre = await ctx.centre()
+    link = _("Invitation for {name} to join Relier. It works once, until {date}:\n{link}").format(
+        name=esc(child.first_name),
+        date=esc(format_when(invite.expires_at, centre.timezone if centre else "Europe/Paris")),
+        link=esc(ctx.deep_link(code)),
+    )
+    notice = _("The invitation for {name} is in the next message: forward it to them.").format(
+        name=esc(child.first_name)
+    )
+    return Next("main", notice=notice, then=(Reply(ctx.event.chat_id, link),))
 
 
 FLOW = Flow(

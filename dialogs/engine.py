@@ -87,8 +87,7 @@ class Dialogs:
             raise RuntimeError("conversation kept changing")
 
     async def _handle(self, uow, event: Event) -> Response:
-        person = await uow.people.by_telegram_id(event.user_id)
-        conversation = await uow.conversations.load(event.user_id)
+        person, conversation = await uow.conversations.load_with_person(event.user_id)
         before = (conversation.flow, conversation.step, copy.deepcopy(conversation.data))
         stored = person.locale if person else conversation.data.get("locale")
         locale = resolve_locale(stored, event.language_code, self.config.default_locale)

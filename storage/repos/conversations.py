@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import BigInteger, delete, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.errors import ConversationChanged
-from storage.models import Conversation
-from storage.records import ConversationRecord
+from storage.models import Conversation, Person
+from storage.records import ConversationRecord, PersonRecord
+from storage.repos.people import PERSON_COLUMNS, person_from_row
 
 
 class ConversationRepository:
@@ -27,6 +28,28 @@ class ConversationRepository:
         if row is None:
             return ConversationRecord(telegram_user_id)
         return ConversationRecord(telegram_user_id, row.flow, row.step, json.loads(row.data), row.version, True)
+
+    async def load_with_person(self, telegram_user_id: int) -> tuple[PersonRecord | None, ConversationRecord]:
+        """Who is writing and where they are, in one query: the first thing every update needs."""
+        key = select(literal(telegram_user_id, BigInteger).label("uid")).subquery()
+        row = (
+            await self._session.execute(
+                select(
+                    *PERSON_COLUMNS,
+                    Conversation.flow, Conversation.step, Conversation.data, Conversation.version,
+                )
+                .select_from(key)
+                .outerjoin(Person, Person.telegram_user_id == key.c.uid)
+                .outerjoin(Conversation, Conversation.telegram_user_id == key.c.uid)
+            )
+        ).one()
+        person = person_from_row(row) if row.id is not None else None
+        if row.version is None:
+            return person, ConversationRecord(telegram_user_id)
+        conversation = ConversationRecord(
+            telegram_user_id, row.flow, row.step, json.loads(row.data), row.version, True
+        )
+        return person, conversation
 
     async def save(self, record: ConversationRecord) -> None:
         """Write the new state if nobody moved it since it was loaded (optimistic check)."""

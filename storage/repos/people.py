@@ -11,6 +11,28 @@ from storage.models import Family, Invite, Person
 from storage.records import PersonRecord
 
 
+PERSON_COLUMNS = (
+    Person.id, Person.telegram_user_id, Person.centre_id, Person.role, Person.staff_role, Person.name,
+    Person.locale, Person.family_id, Person.child_id, Person.consented_at,
+)
+
+
+def person_from_row(row) -> PersonRecord:
+    """A person from a row holding PERSON_COLUMNS (a plain select, cheaper than loading the entity)."""
+    return PersonRecord(
+        id=row.id,
+        telegram_user_id=row.telegram_user_id,
+        centre_id=row.centre_id,
+        role=row.role,
+        staff_role=row.staff_role,
+        name=row.name,
+        locale=row.locale,
+        family_id=row.family_id,
+        child_id=row.child_id,
+        consented_at=row.consented_at,
+    )
+
+
 def to_record(row: Person) -> PersonRecord:
     return PersonRecord(
         id=row.id,

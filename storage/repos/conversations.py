@@ -17,18 +17,6 @@ class ConversationRepository:
         self._session = session
         self._clock = clock
 
-    async def load(self, telegram_user_id: int) -> ConversationRecord:
-        row = (
-            await self._session.execute(
-                select(Conversation.flow, Conversation.step, Conversation.data, Conversation.version).where(
-                    Conversation.telegram_user_id == telegram_user_id
-                )
-            )
-        ).first()
-        if row is None:
-            return ConversationRecord(telegram_user_id)
-        return ConversationRecord(telegram_user_id, row.flow, row.step, json.loads(row.data), row.version, True)
-
     async def load_with_person(self, telegram_user_id: int) -> tuple[PersonRecord | None, ConversationRecord]:
         """Who is writing and where they are, in one query: the first thing every update needs."""
         key = select(literal(telegram_user_id, BigInteger).label("uid")).subquery()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -22,8 +22,21 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
+def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
+    """A plain sqlite3 engine on the same file, for queries run on the event loop itself.
+
+    SQLite answers these small queries in tens of microseconds, while handing each step of a
+    statement to aiosqlite's thread and back costs far more (measured in bench/). Units of work
+    are queued in-process (storage.store), so the loop only ever waits on SQLite when another
+    process holds the write lock, for at most the busy timeout.
+    """
+    engine_ = create_engine(engine.url.set(drivername="sqlite+pysqlite"), connect_args={"timeout": 10})
+    _tune_sqlite(engine_, busy_timeout_ms=10_000)
+    return engine_
+
+
+def _tune_sqlite(engine: AsyncEngine | Engine, busy_timeout_ms: int = 30_000) -> None:
+    sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     in_memory = ":memory:" in str(engine.url) or engine.url.database in (None, "")
 
     @event.listens_for(sync_engine, "connect")
@@ -32,7 +45,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -7,6 +7,10 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import sessionmaker
+
+from storage.database import inline_sqlite_engine
+from storage.inline import InlineSessionMaker
 
 from storage.clock import Clock
 from storage.repos.centres import CentreRepository
@@ -43,7 +47,12 @@ class Store:
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self.engine = engine
         self.clock = clock
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self._inline = None
+        if engine.dialect.name == "sqlite":
+            self._inline = inline_sqlite_engine(engine)
+            self._sessions = InlineSessionMaker(sessionmaker(self._inline, expire_on_commit=False))
+        else:
+            self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
         # SQLite has one writer at a time. Queueing units of work here, rather than in SQLite's
         # busy handler (which sleeps for milliseconds and churns connections), keeps each update
         # to one connection and a few hundred microseconds of locking.
@@ -63,4 +72,6 @@ class Store:
                     await session.rollback()
 
     async def close(self) -> None:
+        if self._inline is not None:
+            self._inline.dispose()
         await self.engine.dispose()

@@ -1,0 +1,60 @@
+"""The async session interface over a plain SQLAlchemy session, run inline on the event loop.
+
+Repositories are written once against the async API; on PostgreSQL they get an AsyncSession
+(asyncpg), on SQLite this wrapper, whose methods return at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class InlineSession:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> "InlineSession":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._session.close()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.scalar(*args, **kwargs)
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.scalars(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.get(*args, **kwargs)
+
+    async def delete(self, instance: object) -> None:
+        self._session.delete(instance)
+
+    async def flush(self) -> None:
+        self._session.flush()
+
+    async def commit(self) -> None:
+        self._session.commit()
+
+    async def rollback(self) -> None:
+        self._session.rollback()
+
+    def add(self, instance: object) -> None:
+        self._session.add(instance)
+
+    def expire_all(self) -> None:
+        self._session.expire_all()
+
+
+class InlineSessionMaker:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+
+    def __call__(self) -> InlineSession:
+        return InlineSession(self._factory())

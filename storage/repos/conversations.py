@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
-from sqlalchemy import BigInteger, delete, insert, literal, select, update
+from sqlalchemy import BigInteger, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -10,6 +11,39 @@ from storage.errors import ConversationChanged
 from storage.models import Conversation, Person
 from storage.records import ConversationRecord, PersonRecord
 from storage.repos.people import PERSON_COLUMNS, person_from_row
+
+# These run on every update: the statements are built once and take their values as parameters.
+
+
+@cache
+def _load_statement():
+    key = select(bindparam("uid", type_=BigInteger).label("uid")).subquery()
+    return (
+        select(*PERSON_COLUMNS, Conversation.flow, Conversation.step, Conversation.data, Conversation.version)
+        .select_from(key)
+        .outerjoin(Person, Person.telegram_user_id == key.c.uid)
+        .outerjoin(Conversation, Conversation.telegram_user_id == key.c.uid)
+    )
+
+
+@cache
+def _update_statement():
+    return (
+        update(Conversation)
+        .where(Conversation.telegram_user_id == bindparam("uid"), Conversation.version == bindparam("seen"))
+        .values(
+            flow=bindparam("flow"), step=bindparam("step"), data=bindparam("data"),
+            version=bindparam("version"), updated_at=bindparam("at"),
+        )
+    )
+
+
+@cache
+def _insert_statement():
+    return insert(Conversation).values(
+        telegram_user_id=bindparam("uid"), flow=bindparam("flow"), step=bindparam("step"), data=bindparam("data"),
+        version=bindparam("version"), updated_at=bindparam("at"),
+    )
 
 
 class ConversationRepository:
@@ -19,18 +53,7 @@ class ConversationRepository:
 
     async def load_with_person(self, telegram_user_id: int) -> tuple[PersonRecord | None, ConversationRecord]:
         """Who is writing and where they are, in one query: the first thing every update needs."""
-        key = select(literal(telegram_user_id, BigInteger).label("uid")).subquery()
-        row = (
-            await self._session.execute(
-                select(
-                    *PERSON_COLUMNS,
-                    Conversation.flow, Conversation.step, Conversation.data, Conversation.version,
-                )
-                .select_from(key)
-                .outerjoin(Person, Person.telegram_user_id == key.c.uid)
-                .outerjoin(Conversation, Conversation.telegram_user_id == key.c.uid)
-            )
-        ).one()
+        row = (await self._session.execute(_load_statement(), {"uid": telegram_user_id})).one()
         person = person_from_row(row) if row.id is not None else None
         if row.version is None:
             return person, ConversationRecord(telegram_user_id)
@@ -42,23 +65,17 @@ class ConversationRepository:
     async def save(self, record: ConversationRecord) -> None:
         """Write the new state if nobody moved it since it was loaded (optimistic check)."""
         values = {
+            "uid": record.telegram_user_id,
             "flow": record.flow,
             "step": record.step,
             "data": json.dumps(record.data, ensure_ascii=False, separators=(",", ":")),
             "version": record.version + 1,
-            "updated_at": self._clock.now(),
+            "at": self._clock.now(),
         }
         if not record.stored:
-            await self._session.execute(insert(Conversation).values(telegram_user_id=record.telegram_user_id, **values))
+            await self._session.execute(_insert_statement(), values)
         else:
-            result = await self._session.execute(
-                update(Conversation)
-                .where(
-                    Conversation.telegram_user_id == record.telegram_user_id,
-                    Conversation.version == record.version,
-                )
-                .values(**values)
-            )
+            result = await self._session.execute(_update_statement(), {**values, "seen": record.version})
             if result.rowcount != 1:
                 raise ConversationChanged(str(record.telegram_user_id))
         record.version += 1

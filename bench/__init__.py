@@ -1,0 +1,1 @@
+"""Benchmarks of the Relier bot (see bench/README.md)."""

@@ -98,7 +98,7 @@ class BotProcess:
         return times.user + times.system
 
     def main_thread_cpu(self) -> float:
-        """CPU seconds of the main thread alone (the event loop; aiosqlite works in others)."""
+        """CPU seconds of the main thread alone (the event loop, where the bot also runs its SQLite queries)."""
         assert self.ps is not None
         for thread in self.ps.threads():
             if thread.id == self.pid:

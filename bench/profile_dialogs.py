@@ -133,7 +133,7 @@ async def run(args: argparse.Namespace) -> None:
         print(f"{args.walks} walks, {updates} updates through Dialogs.handle, one at a time, SQLite:")
         print(f"  wall {wall / updates * 1000:.2f} ms/update, CPU {cpu / updates * 1000:.2f} ms/update "
               f"(main thread {main_cpu / updates * 1000:.2f}, other threads "
-              f"{(cpu - main_cpu) / updates * 1000:.2f}: aiosqlite runs sqlite3 in its own thread)")
+              f"{(cpu - main_cpu) / updates * 1000:.2f}: threads other than the event loop)")
         print(f"  {counter.count / updates:.1f} SQL statements per update "
               f"({', '.join(f'{k} {v / updates:.1f}' for k, v in sorted(counter.kinds.items()))}), "
               f"{counter.seconds / updates * 1000:.2f} ms/update between before/after cursor execute")

@@ -5,7 +5,7 @@ instead of `relier run`, with the same environment, and writes FILE.prof when SI
 it. Read it with `python -m pstats FILE.prof` or `python bench/profiled_relier.py --show FILE.prof`.
 
 The timer is time.thread_time, so waiting (epoll, locks, the sqlite thread) costs nothing and
-what is listed is the main thread's CPU; the sqlite3 work aiosqlite does in its own thread
+what is listed is the main thread's CPU; work done in other threads
 is not in the profile. cProfile roughly doubles the cost of each function call.
 """
 

@@ -14,12 +14,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine; on SQLite, one writer at a time with BEGIN IMMEDIATE and WAL."""
+    """An async engine; on SQLite, one writer at a time with BEGIN IMMEDIATE and WAL.
+
+    Parameters are hidden from SQL errors: a failed insert must not put a child's name in a log.
+    """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
@@ -30,7 +33,9 @@ def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
     are queued in-process (storage.store), so the loop only ever waits on SQLite when another
     process holds the write lock, for at most the busy timeout.
     """
-    engine_ = create_engine(engine.url.set(drivername="sqlite+pysqlite"), connect_args={"timeout": 10})
+    engine_ = create_engine(
+        engine.url.set(drivername="sqlite+pysqlite"), hide_parameters=True, connect_args={"timeout": 10}
+    )
     _tune_sqlite(engine_, busy_timeout_ms=10_000)
     return engine_
 

@@ -34,3 +34,16 @@ async def test_upgrading_twice_changes_nothing(tmp_path):
         assert await current_revision(engine) == first
     finally:
         await engine.dispose()
+
+
+async def test_sql_errors_never_carry_the_values_into_logs(core, centre):
+    from sqlalchemy.exc import IntegrityError
+
+    async with core.store.unit_of_work() as uow:
+        family = await uow.families.create(centre.id)
+        try:
+            await uow.families.add_child(family, "Prénom-Secret", 99, "middle")  # age out of range
+        except IntegrityError as error:
+            assert "Prénom-Secret" not in str(error)
+        else:
+            raise AssertionError("the database accepted an age of 99")

@@ -165,7 +165,7 @@ async def run_demo(lang: str = "fr", keep: str | None = None, stdin: TextIO | No
                             clock=clock or SystemClock())
     try:
         if fresh:
-            await demo_data.seed(core.store)
+            await demo_data.seed(core.store, lang)
         demo = Demo(core, lang, stdout, clock or SystemClock())
         demo.banner()
         await demo.send(Kind.COMMAND, command="start")

@@ -18,21 +18,26 @@ def _next(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
-async def seed(store: Store) -> None:
+# What staff would have typed, in the language of the demo (centre data, not interface text).
+DEMO_NAMES = {
+    "fr": ("Centre Relier (démo)", "Groupe de parole des parents", "Conférence participative : le cyberharcèlement",
+           "Salle des familles", "Médiathèque", "Atelier théâtre"),
+    "en": ("Centre Relier (demo)", "Parents' support group", "Participative talk: cyberbullying",
+           "Family room", "Public library", "Theatre workshop"),
+}
+
+
+async def seed(store: Store, lang: str = "fr") -> None:
     zone = ZoneInfo(DEMO_TZ)
+    centre_name, group, talk, family_room, library, workshop = DEMO_NAMES.get(lang, DEMO_NAMES["fr"])
     async with store.unit_of_work() as uow:
-        centre = await uow.centres.add("Centre Relier (démo)", DEMO_TZ)
+        centre = await uow.centres.add(centre_name, DEMO_TZ)
         await uow.people.add_staff(STAFF_ID, centre.id, "Claire Martin", "psychologist")
         now = uow.clock.now()
+        await uow.sessions.add(centre.id, group, _next(now, 1, time(18, 30), zone), 90, 12, family_room)
+        await uow.sessions.add(centre.id, talk, _next(now, 3, time(19, 0), zone), 120, 40, library)
         await uow.sessions.add(
-            centre.id, "Groupe de parole des parents", _next(now, 1, time(18, 30), zone), 90, 12, "Salle des familles"
-        )
-        await uow.sessions.add(
-            centre.id, "Conférence participative : le cyberharcèlement", _next(now, 3, time(19, 0), zone), 120, 40,
-            "Médiathèque",
-        )
-        await uow.sessions.add(
-            centre.id, "Atelier théâtre", _next(now, 2, time(14, 0), zone), 120, 10, "Centre Relier", audience="youth"
+            centre.id, workshop, _next(now, 2, time(14, 0), zone), 120, 10, "Centre Relier", audience="youth"
         )
         await uow.commit()
 

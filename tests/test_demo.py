@@ -74,6 +74,7 @@ async def test_french_demo_as_parent_youth_and_staff():
 async def test_english_demo_has_no_french():
     screen = await play("en", WALK[:-3] + ["/quit"])
     assert "Saved: Léo, 12 years old, Middle school (collège)." in screen
+    assert "Parents' support group" in screen
     assert "Staff menu" in screen
     leaks = [line for line in foreign_lines("en") if line in screen]
     assert leaks == []

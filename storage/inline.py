@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
+
+
+class InlineConnection:
+    """The async connection interface over a plain connection (Core statements, no ORM)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._connection.execute(*args, **kwargs)
 
 
 class InlineSession:
@@ -23,6 +34,9 @@ class InlineSession:
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.execute(*args, **kwargs)
+
+    async def connection(self) -> InlineConnection:
+        return InlineConnection(self._session.connection())
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.scalar(*args, **kwargs)

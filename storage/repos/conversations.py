@@ -53,7 +53,9 @@ class ConversationRepository:
 
     async def load_with_person(self, telegram_user_id: int) -> tuple[PersonRecord | None, ConversationRecord]:
         """Who is writing and where they are, in one query: the first thing every update needs."""
-        row = (await self._session.execute(_load_statement(), {"uid": telegram_user_id})).one()
+        # Core statements on the session's connection: the ORM adds nothing here but time.
+        connection = await self._session.connection()
+        row = (await connection.execute(_load_statement(), {"uid": telegram_user_id})).one()
         person = person_from_row(row) if row.id is not None else None
         if row.version is None:
             return person, ConversationRecord(telegram_user_id)
@@ -72,10 +74,11 @@ class ConversationRepository:
             "version": record.version + 1,
             "at": self._clock.now(),
         }
+        connection = await self._session.connection()
         if not record.stored:
-            await self._session.execute(_insert_statement(), values)
+            await connection.execute(_insert_statement(), values)
         else:
-            result = await self._session.execute(_update_statement(), {**values, "seen": record.version})
+            result = await connection.execute(_update_statement(), {**values, "seen": record.version})
             if result.rowcount != 1:
                 raise ConversationChanged(str(record.telegram_user_id))
         record.version += 1

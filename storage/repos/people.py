@@ -34,18 +34,7 @@ def person_from_row(row) -> PersonRecord:
 
 
 def to_record(row: Person) -> PersonRecord:
-    return PersonRecord(
-        id=row.id,
-        telegram_user_id=row.telegram_user_id,
-        centre_id=row.centre_id,
-        role=row.role,
-        staff_role=row.staff_role,
-        name=row.name,
-        locale=row.locale,
-        family_id=row.family_id,
-        child_id=row.child_id,
-        consented_at=row.consented_at,
-    )
+    return person_from_row(row)  # the entity has the same attribute names as the columns
 
 
 class PersonRepository:

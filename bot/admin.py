@@ -38,6 +38,11 @@ def parse_local(value: str, timezone: str) -> datetime:
     return local
 
 
+def centre_json(centre) -> dict:
+    return {"id": centre.id, "name": centre.name, "timezone": centre.timezone,
+            "staff_chat_id": centre.staff_chat_id, "phone": centre.phone}
+
+
 class Admin:
     def __init__(self, database_url: str, clock: Clock | None = None) -> None:
         self.engine = make_engine(database_url)
@@ -50,22 +55,22 @@ class Admin:
     async def __aexit__(self, *exc) -> None:
         await self.store.close()
 
-    async def add_centre(self, name: str, timezone: str, staff_chat: int | None) -> dict:
+    async def add_centre(self, name: str, timezone: str, staff_chat: int | None, phone: str | None = None) -> dict:
         name = name.strip()
         if not name:
             raise AdminError("the centre needs a name")
         check_timezone(timezone)
+        phone = " ".join(phone.split()) if phone else None
+        if phone is not None and (len(phone) > 40 or not any(ch.isdigit() for ch in phone)):
+            raise AdminError(f"{phone!r} does not look like a phone number")
         async with self.store.unit_of_work() as uow:
-            centre = await uow.centres.add(name, timezone, staff_chat)
+            centre = await uow.centres.add(name, timezone, staff_chat, phone)
             await uow.commit()
-        return {"id": centre.id, "name": centre.name, "timezone": centre.timezone, "staff_chat_id": centre.staff_chat_id}
+        return centre_json(centre)
 
     async def list_centres(self) -> list[dict]:
         async with self.store.unit_of_work() as uow:
-            return [
-                {"id": c.id, "name": c.name, "timezone": c.timezone, "staff_chat_id": c.staff_chat_id}
-                for c in await uow.centres.all()
-            ]
+            return [centre_json(c) for c in await uow.centres.all()]
 
     async def add_staff(self, telegram_user_id: int, name: str, role: str, centre_id: int | None) -> dict:
         if role not in STAFF_ROLES:

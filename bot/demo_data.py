@@ -31,7 +31,7 @@ async def seed(store: Store, lang: str = "fr") -> None:
     zone = ZoneInfo(DEMO_TZ)
     centre_name, group, talk, family_room, library, workshop = DEMO_NAMES.get(lang, DEMO_NAMES["fr"])
     async with store.unit_of_work() as uow:
-        centre = await uow.centres.add(centre_name, DEMO_TZ)
+        centre = await uow.centres.add(centre_name, DEMO_TZ, phone="01 00 00 00 00")
         await uow.people.add_staff(STAFF_ID, centre.id, "Claire Martin", "psychologist")
         now = uow.clock.now()
         await uow.sessions.add(centre.id, group, _next(now, 1, time(18, 30), zone), 90, 12, family_room)

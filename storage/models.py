@@ -62,6 +62,7 @@ class Centre(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

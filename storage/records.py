@@ -13,6 +13,7 @@ class CentreRecord:
     name: str
     timezone: str
     staff_chat_id: int | None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)

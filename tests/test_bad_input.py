@@ -155,3 +155,16 @@ async def test_language_switch_before_registering_is_kept_through_onboarding(cor
     await chat.press("I am a parent")
     async with core.store.unit_of_work() as uow:
         assert (await uow.people.by_telegram_id(306)).locale == "en"
+
+
+async def test_talk_to_someone_shows_the_emergency_numbers_and_the_centres_phone(core, chat_for):
+    async with core.store.unit_of_work() as uow:
+        await uow.centres.add("Centre Relier Test", "Europe/Paris", phone="04 72 00 00 00")
+        await uow.commit()
+    chat = chat_for(307, "en")
+    await onboard_parent(chat)
+    await chat.command("menu")
+    await chat.press("Talk to someone")
+    for number in ("3114", "119", "3018", "112", "114"):
+        assert f"<b>{number}</b>" in chat.screen
+    assert "The centre's number: <b>04 72 00 00 00</b>" in chat.screen

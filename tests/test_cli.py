@@ -30,10 +30,13 @@ def relier(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_centre_add_prints_what_it_created(capsys):
-    code, out, _ = relier(capsys, "centre", "add", "Centre Relier Lyon", "--staff-chat", "-1001234567890", "--json")
+    code, out, _ = relier(capsys, "centre", "add", "Centre Relier Lyon", "--staff-chat", "-1001234567890",
+                          "--phone", "04 72 00 00 00", "--json")
     assert code == 0
     assert json.loads(out) == {"id": 1, "name": "Centre Relier Lyon", "timezone": "Europe/Paris",
-                               "staff_chat_id": -1001234567890}
+                               "staff_chat_id": -1001234567890, "phone": "04 72 00 00 00"}
+    code, _, err = relier(capsys, "centre", "add", "Centre Relier Vienne", "--phone", "call us")
+    assert code == 2 and "phone number" in err
     code, out, _ = relier(capsys, "centre", "add", "Centre Relier Nantes", "--timezone", "America/Cayenne")
     assert code == 0 and "created centre 2: Centre Relier Nantes (America/Cayenne)" in out
 

@@ -100,6 +100,10 @@ async def render_talk(ctx: Ctx) -> Screen:
         if youth
         else _("Writing to a psychologist through the bot is coming soon. Until then, please call the centre.")
     )
+    centre = await ctx.centre()
+    if centre is not None and centre.phone:
+        number = pgettext("youth", "The centre's number: {phone}") if youth else _("The centre's number: {phone}")
+        intro += "\n" + number.format(phone=f"<b>{esc(centre.phone)}</b>")
     return Screen(texts.emergency_contacts(youth) + "\n\n" + intro, (back(),))
 
 

@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('staff_chat_id', sa.BigInteger(), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('created_at', storage.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_centres')),
     sa.UniqueConstraint('name', name=op.f('uq_centres_name'))

@@ -136,3 +136,22 @@ async def test_staff_can_invite_from_the_command_line_and_the_youth_joins(core, 
     async with core.store.unit_of_work() as uow:
         person = await uow.people.by_telegram_id(214)
     assert person.role == "youth" and person.family_id is None
+
+
+async def test_a_young_person_can_leave_and_their_parent_is_not_told(core, centre, chat_for):
+    parent = chat_for(215, "en")
+    await onboard_parent(parent)
+    code = await parent_invites(parent)
+    youth = chat_for(216, "en")
+    await youth.command("start", code)
+    await youth.press("OK, next")
+    await youth.press("Yes, let's go")
+    await youth.command("stop")
+    assert "Nobody will be told" in youth.screen
+    seen_by_parent = len(parent.messages)
+    await youth.press("Yes, delete everything")
+    assert "ask for a new link" in youth.screen
+    assert len(parent.messages) == seen_by_parent
+    async with core.store.unit_of_work() as uow:
+        assert await uow.people.by_telegram_id(216) is None
+        assert (await uow.people.by_telegram_id(215)).family_id is not None

@@ -30,12 +30,16 @@ async def render_confirm(ctx: Ctx) -> Screen:
 async def press_confirm(ctx: Ctx, action: str) -> Next:
     if action != "yes":
         return Next(MENU)
+    youth = ctx.role == "youth"
     await ctx.uow.people.forget(ctx.person.id)
     ctx.person, ctx.forget = None, True
-    return Next(
-        END,
-        notice=_("Done: everything has been deleted. Take care. If you ever want to come back, send /start."),
-    )
+    if youth:
+        notice = pgettext(
+            "youth", "Done: everything has been deleted. Take care of yourself. To come back one day, ask for a new link."
+        )
+    else:
+        notice = _("Done: everything has been deleted. Take care. If you ever want to come back, send /start.")
+    return Next(END, notice=notice)
 
 
 FLOW = Flow("forget", [Step("confirm", render_confirm, press_confirm, roles=FAMILY)])

@@ -83,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     add_session.add_argument("--centre", type=positive_int, metavar="ID")
     add_session.add_argument("--json", action="store_true")
 
+    triage = sub.add_parser("triage", help="print the triage of a text as JSON (to test phrases)")
+    triage.add_argument("--lang", choices=["fr", "en"], default="fr")
+    triage.add_argument("text", nargs="+", help="the message to assess")
+
     invite = sub.add_parser("invite", help="invitations")
     invite_sub = invite.add_subparsers(dest="invite_command", required=True, metavar="WHO")
     youth = invite_sub.add_parser("youth", help="a one-time link (7 days) for a young person to join")
@@ -95,6 +99,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "triage":
+        from dialogs.triage import cli_json
+
+        print(json.dumps(cli_json(" ".join(args.text), args.lang), ensure_ascii=False))
+        return 0
     try:
         settings = Settings()
     except ValidationError as error:

@@ -20,6 +20,7 @@ from dialogs.context import Ctx, DialogConfig
 from dialogs.events import Event, Kind, Reply, Response
 from dialogs.flow import BACK_TO_CURRENT, END, MENU, Flow, Next, Screen, Step, decode, qualify, to_buttons
 from dialogs.i18n import resolve_locale, use_locale
+from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
 from storage.store import Store
 
@@ -119,13 +120,20 @@ class Dialogs:
         return await self.show(ctx, self.here(ctx), notice=texts.media_not_read(), edit=None)
 
     async def _text(self, ctx: Ctx) -> Response:
+        urgent = await screen_text(ctx, ctx.event.text)  # before anything else
         place = self.here(ctx)
         step = self.step(place)
-        if step is None or step.on_text is None:
-            return await self.show(ctx, place, notice=texts.use_buttons(), edit=None)
-        self._move(ctx, place)
-        result = await step.on_text(ctx, ctx.event.text)
-        return await self.follow(ctx, step, place, result, edit=None)
+        if urgent:
+            # Not an answer to the question on screen: ask it again, after the emergency numbers.
+            response = await self.show(ctx, place, notice="", edit=None)
+        elif step is None or step.on_text is None:
+            response = await self.show(ctx, place, notice=texts.use_buttons(), edit=None)
+        else:
+            self._move(ctx, place)
+            result = await step.on_text(ctx, ctx.event.text)
+            response = await self.follow(ctx, step, place, result, edit=None)
+        response.replies[0:0] = urgent
+        return response
 
     async def _press(self, ctx: Ctx) -> Response:
         conversation = ctx.conversation

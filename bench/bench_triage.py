@@ -1,0 +1,90 @@
+"""Times free-text triage on 10,000 messages, because it runs before anything else on every text a person sends.
+
+Usage, from the repository root: `python bench/bench_triage.py [--messages 10000] [--seed 7]`.
+The messages are the labelled set of tests/triage, varied (case, stretched letters, accents
+removed, emoji, filler words, long messages), so most of them are not in any cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dialogs.triage import assess_text  # noqa: E402
+from dialogs.triage.rules import rules_for  # noqa: E402
+from tests.triage.cases import load_cases  # noqa: E402
+
+FILLER = {
+    "fr": ["bonjour", "franchement", "en vrai", "ce soir", "au collège", "avec mes potes", "jsp", "bref"],
+    "en": ["hi", "honestly", "tonight", "at school", "with my friends", "idk", "anyway", "like"],
+}
+EMOJI = ["😭", "😂", "🙏", "💔", "!!!", "...", "??"]
+
+
+def vary(text: str, lang: str, rng: random.Random) -> str:
+    """One realistic variation of a labelled message."""
+    choice = rng.randrange(6)
+    if choice == 0:
+        text = text.upper()
+    elif choice == 1:
+        text = "".join(c * 4 if c in "aeiouy" and rng.random() < 0.15 else c for c in text)
+    elif choice == 2:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    elif choice == 3:
+        text = f"{rng.choice(FILLER[lang])} {text} {rng.choice(EMOJI)}"
+    elif choice == 4:
+        text = " ".join(rng.choice(FILLER[lang]) for _ in range(rng.randrange(20, 80))) + " " + text
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    cases = load_cases()
+    messages = []
+    for _ in range(args.messages):
+        case = rng.choice(cases)
+        messages.append((vary(case.text, case.lang, rng), case.lang))
+
+    started = time.perf_counter()
+    for lang in ("fr", "en"):
+        rules_for(lang)
+    load_ms = (time.perf_counter() - started) * 1000
+
+    timings: list[float] = []
+    levels: Counter[str] = Counter()
+    total_started = time.perf_counter()
+    for text, lang in messages:
+        before = time.perf_counter_ns()
+        levels[assess_text(text, lang).level] += 1
+        timings.append((time.perf_counter_ns() - before) / 1000)
+    total = time.perf_counter() - total_started
+
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    chars = statistics.mean(len(text) for text, _ in messages)
+    print(f"triage benchmark: {len(messages):,} messages (mean {chars:.0f} characters), "
+          f"Python {platform.python_version()} on {platform.machine()}")
+    print(f"  rules loaded and compiled (fr + en): {load_ms:.1f} ms")
+    print(f"  throughput: {len(messages) / total:,.0f} messages/s ({total:.2f} s in all)")
+    print(f"  per message: p50 {statistics.median(timings):.0f} µs, p99 {p99:.0f} µs, max {timings[-1]:.0f} µs")
+    print("  levels: " + ", ".join(f"{level} {levels[level]:,}" for level in ("none", "watch", "high", "urgent")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

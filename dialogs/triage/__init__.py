@@ -1,0 +1,40 @@
+"""Triage of what parents and young people write, so danger reaches a human at once (see rules_*.toml).
+
+Public API:
+- `assess_text(text, lang)` -> `Assessment` (level none/watch/high/urgent, rule, phrase, span);
+- `cli_json(text, lang)` -> dict, what `relier triage --lang fr "text"` prints;
+- `combine(*assessments)` -> the most severe one. Answer-based rules of the check-in
+  (`assess_answers`, to come) will return `Assessment` objects too, and a check-in's assessment
+  will be `combine(assess_answers(...), assess_text(...))`.
+"""
+
+from __future__ import annotations
+
+from dialogs.triage.assessment import LEVELS, Assessment, combine, rank
+from dialogs.triage.engine import assess_with
+from dialogs.triage.rules import LANGUAGES, RulesError, rules_for
+
+MAX_CHARS = 20_000  # longer texts are assessed on their first 20,000 characters (Telegram sends 4,096)
+
+__all__ = ["LEVELS", "Assessment", "RulesError", "assess_text", "cli_json", "combine", "rank", "language_of"]
+
+
+def language_of(lang: str | None) -> str:
+    """"en", "en-GB" -> "en"; French for anything else (the centre's default language)."""
+    return "en" if (lang or "").lower().startswith("en") else "fr"
+
+
+def assess_text(text: str, lang: str | None = "fr") -> Assessment:
+    """Assess free text: the person's language first, then the other one (people mix them), worst wins."""
+    lang = language_of(lang)
+    text = (text or "")[:MAX_CHARS]
+    first = assess_with(rules_for(lang), text, lang)
+    if first.level == "urgent":
+        return first
+    other = "en" if lang == "fr" else "fr"
+    return combine(first, assess_with(rules_for(other), text, lang))
+
+
+def cli_json(text: str, lang: str) -> dict:
+    """What `relier triage` prints: level, rule, lang and the rest of the assessment, never the text."""
+    return assess_text(text, lang).as_dict()

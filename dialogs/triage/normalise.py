@@ -1,0 +1,112 @@
+"""Turns what people type into comparable words, so one rule matches caps, accents, SMS spelling and "mourirrrr"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
+_PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
+_RUN_TO_ONE = re.compile(r"(.)\1+")
+_RUN_TO_TWO = re.compile(r"(.)\1{2,}")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Lowercase and strip accents, keeping for each folded character its index in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        low = char.lower()
+        if not low.isascii():
+            low = "".join(
+                _SPECIAL.get(c) or "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+                for c in low
+            )
+        out.append(low)
+        where.extend([index] * len(low))
+    return "".join(out), where
+
+
+def fold_word(word: str) -> str:
+    """Fold one word of a rules file (lowercase, no accents)."""
+    return fold(word)[0]
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word after normalisation, with the characters of the original text it came from."""
+
+    word: str
+    start: int
+    end: int
+    brk: bool = False  # a clause break (punctuation, "mais", "but"...) comes just before it
+
+
+@dataclass
+class Normaliser:
+    """The normalisation of one language: apostrophes, SMS spellings, the words the rules know."""
+
+    spelling: dict[str, tuple[str, ...]]
+    split_apostrophes: bool = True
+    clause_breaks: frozenset[str] = frozenset()
+    vocabulary: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def learn(self, words: set[str], prefixes: set[str]) -> None:
+        """Let repeated letters collapse towards the words (and word starts) the rules use."""
+        self.vocabulary = frozenset(words | set(self.spelling) | {w for v in self.spelling.values() for w in v})
+        self.prefixes = tuple(sorted(prefixes))
+        self._cache.clear()
+
+    def _known(self, word: str) -> bool:
+        return word in self.vocabulary or (bool(self.prefixes) and word.startswith(self.prefixes))
+
+    def resolve(self, word: str) -> tuple[str, ...]:
+        """One typed word -> the canonical words it stands for ("jveux" -> "je", "veux")."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        result: tuple[str, ...] | None = None
+        for candidate in (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
+            if candidate in self.spelling:
+                result = self.spelling[candidate]
+                break
+            if self._known(candidate):
+                result = (candidate,)
+                break
+        if result is None:
+            result = (_RUN_TO_TWO.sub(r"\1\1", word),)
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result
+
+    def pieces(self, raw: str) -> list[str]:
+        """Split or join apostrophes the way the language needs ("j'en" -> j en; "don't" -> dont)."""
+        if self.split_apostrophes:
+            return [p for p in raw.split("'") if p]
+        joined = raw.replace("'", "")
+        return [joined] if joined else []
+
+    def tokens(self, text: str) -> list[Token]:
+        """The normalised words of `text`, each with its span in `text`."""
+        folded, where = fold(text)
+        out: list[Token] = []
+        pending_break = False
+        for match in _PIECE.finditer(folded):
+            raw = match.group()
+            if raw[0] in ".!?;,:\n":
+                pending_break = True
+                continue
+            start, end = where[match.start()], where[match.end() - 1] + 1
+            for piece in self.pieces(raw):
+                for word in self.resolve(piece):
+                    brk = pending_break or word in self.clause_breaks
+                    out.append(Token(word, start, end, brk))
+                    pending_break = False
+        return out
+
+    def words(self, text: str) -> list[str]:
+        """Just the normalised words (for tests and for reading the rules' own phrases)."""
+        return [token.word for token in self.tokens(text)]

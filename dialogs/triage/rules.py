@@ -1,0 +1,142 @@
+"""Loads and checks the rules files (rules_fr.toml, rules_en.toml), because phrases and levels are data, not code."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from dialogs.triage.assessment import LEVELS
+from dialogs.triage.normalise import Normaliser, fold_word
+from dialogs.triage.patterns import PhraseIndex, RulesError, parse
+
+HERE = Path(__file__).resolve().parent
+LANGUAGES = ("fr", "en")
+_TOP = {"language", "apostrophes", "negations", "negation_skip", "clause_breaks", "words", "spelling",
+        "everyday", "long_ago", "still_going", "group"}
+_GROUP = {"id", "level", "about", "when_negated", "when_long_ago", "phrases"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of phrases that mean the same kind of danger, and the level they give."""
+
+    id: str
+    level: str
+    when_negated: str | None  # level when a negation is attached; None: negation changes nothing
+    when_long_ago: str | None  # level when the clause says it is over; None: time changes nothing
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything triage needs for one language, compiled."""
+
+    lang: str
+    normaliser: Normaliser
+    groups: PhraseIndex
+    everyday: PhraseIndex
+    long_ago: PhraseIndex
+    still_going: PhraseIndex
+    negations: frozenset[str]
+    negation_skip: frozenset[str]
+
+
+def _level(value: object, where: str, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if value not in LEVELS:
+        raise RulesError(f"{where}: level must be one of {', '.join(LEVELS)}, not {value!r}")
+    return str(value)
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RulesError(f"{where}: expected a list of non-empty strings")
+    return value
+
+
+def _fold_words(values: list[str]) -> frozenset[str]:
+    return frozenset(fold_word(v) for v in values)
+
+
+def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
+    """Check and compile the content of one rules file; a mistake raises RulesError naming the place."""
+    unknown = set(data) - _TOP
+    if unknown:
+        raise RulesError(f"{origin}: unknown keys {sorted(unknown)}")
+    lang = data.get("language")
+    if lang not in LANGUAGES:
+        raise RulesError(f"{origin}: language must be one of {LANGUAGES}")
+    if data.get("apostrophes", "split") not in ("split", "join"):
+        raise RulesError(f"{origin}: apostrophes must be 'split' or 'join'")
+    spelling = {fold_word(k): tuple(fold_word(v).split()) for k, v in data.get("spelling", {}).items()}
+    if any(not v for v in spelling.values()) or any(" " in k for k in spelling):
+        raise RulesError(f"{origin}: [spelling] maps one typed word to one or more words")
+    normaliser = Normaliser(
+        spelling=spelling,
+        split_apostrophes=data.get("apostrophes", "split") == "split",
+        clause_breaks=_fold_words(_strings(data.get("clause_breaks", []), f"{origin}: clause_breaks")),
+    )
+    words = {name: str(value) for name, value in data.get("words", {}).items()}
+
+    def resolve(raw: str) -> list[str]:
+        return [w for piece in normaliser.pieces(fold_word(raw)) for w in normaliser.resolve(piece)]
+
+    def index(section: str, phrases: list[str], payload: object = None) -> PhraseIndex:
+        built = PhraseIndex()
+        for number, source in enumerate(_strings(phrases, f"{origin}: {section}"), start=1):
+            built.add(parse(f"{section}.{number}", source, words, resolve, fold_word), payload)
+        return built
+
+    groups = PhraseIndex()
+    seen: set[str] = set()
+    for position, raw in enumerate(data.get("group", []), start=1):
+        where = f"{origin}: group #{position}"
+        if set(raw) - _GROUP:
+            raise RulesError(f"{where}: unknown keys {sorted(set(raw) - _GROUP)}")
+        if not raw.get("id") or raw["id"] in seen or not raw.get("about"):
+            raise RulesError(f"{where}: each group needs a unique id and an 'about' text")
+        seen.add(raw["id"])
+        group = Group(raw["id"], _level(raw.get("level"), where),
+                      _level(raw.get("when_negated"), where, optional=True),
+                      _level(raw.get("when_long_ago"), where, optional=True))
+        for number, source in enumerate(_strings(raw.get("phrases"), where), start=1):
+            groups.add(parse(f"{group.id}.{number}", source, words, resolve, fold_word), group)
+    if not seen:
+        raise RulesError(f"{origin}: no [[group]] at all")
+
+    everyday = index("everyday", data.get("everyday", {}).get("phrases", []))
+    long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
+    still_going = index("still_going", data.get("still_going", {}).get("phrases", []))
+    known_words: set[str] = set()
+    known_prefixes: set[str] = set()
+    for built in (groups, everyday, long_ago, still_going):
+        w, p = built.vocabulary()
+        known_words |= w
+        known_prefixes |= p
+    normaliser.learn(known_words, known_prefixes)
+    return RuleSet(
+        lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
+        still_going=still_going,
+        negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
+        negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
+    )
+
+
+def load_file(path: Path) -> RuleSet:
+    """Read and compile one rules file."""
+    with path.open("rb") as handle:
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise RulesError(f"{path.name}: {error}") from None
+    return compile_rules(data, path.name)
+
+
+@cache
+def rules_for(lang: str) -> RuleSet:
+    """The compiled rules of a language ("fr" or "en"), read once per process."""
+    if lang not in LANGUAGES:
+        raise RulesError(f"no triage rules for language {lang!r}")
+    return load_file(HERE / f"rules_{lang}.toml")

@@ -1,0 +1,78 @@
+"""The normaliser turns caps, accents, SMS spelling and stretched letters into the words the rules use."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.triage.normalise import fold
+from dialogs.triage.rules import rules_for
+
+
+def words(text: str, lang: str = "fr") -> list[str]:
+    return rules_for(lang).normaliser.words(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Je veux MOURIR", ["je", "veux", "mourir"]),
+        ("réveiller à l'école", ["reveiller", "a", "l", "ecole"]),
+        ("jveux mourirrrr", ["je", "veux", "mourir"]),
+        ("j'en peux plu", ["j", "en", "peux", "plus"]),
+        ("g envie 2 crever", ["j", "ai", "envie", "de", "crever"]),
+        ("jsp si je vais tenir", ["je", "sais", "pas", "si", "je", "vais", "tenir"]),
+        ("J’ai envie d’en finir…", ["j", "ai", "envie", "de", "en", "finir"]),
+        ("cœur 💔 brisé!!!", ["coeur", "brise"]),
+        ("frappe", ["frappe"]),  # real double letters stay
+    ],
+)
+def test_french_words(text, expected):
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i wanna die", ["i", "want", "to", "die"]),
+        ("want to kms", ["want", "to", "kill", "myself"]),
+        ("I DON'T want to live anymore", ["i", "do", "not", "want", "to", "live", "any", "more"]),
+        ("i'm dead 😂", ["i", "am", "dead"]),
+        ("dieeeee", ["die"]),
+        ("nobody would misssss me", ["nobody", "would", "miss", "me"]),
+        ("killll myself", ["kill", "myself"]),
+        ("sewerslide", ["suicide"]),
+    ],
+)
+def test_english_words(text, expected):
+    assert words(text, "en") == expected
+
+
+def test_fold_keeps_the_position_of_every_character():
+    folded, where = fold("Œuvre à côté")
+    assert folded == "oeuvre a cote"
+    assert len(where) == len(folded)
+    assert where[:2] == [0, 0]  # both letters of "oe" come from "Œ"
+    assert where[-1] == len("Œuvre à côté") - 1
+
+
+def test_tokens_carry_spans_of_the_original_text_and_clause_breaks():
+    text = "Ça va pas. Je veux mourir"
+    tokens = rules_for("fr").normaliser.tokens(text)
+    assert [text[t.start:t.end] for t in tokens] == ["Ça", "va", "pas", "Je", "veux", "mourir"]
+    assert [t.brk for t in tokens] == [False, False, False, True, False, False]
+
+
+def test_sms_words_share_the_span_of_what_was_typed():
+    text = "jveux pas"
+    tokens = rules_for("fr").normaliser.tokens(text)
+    assert [(t.word, text[t.start:t.end]) for t in tokens] == [("je", "jveux"), ("veux", "jveux"), ("pas", "pas")]
+
+
+def test_clause_break_words():
+    tokens = rules_for("en").normaliser.tokens("i am fine but tired")
+    assert [t.word for t in tokens if t.brk] == ["but"]
+
+
+def test_empty_and_noise_only_text():
+    assert words("") == []
+    assert words("😂😂😂 !!! ...") == []

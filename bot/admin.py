@@ -113,3 +113,16 @@ class Admin:
             await uow.commit()
         return {"code": code, "expires_at": invite.expires_at.isoformat(), "centre_id": centre.id,
                 "family_id": family_id, "child_id": child_id}
+
+    async def open_cases(self, centre_id: int | None) -> list[dict]:
+        """The open escalations of a centre, most urgent first: what staff must look at today."""
+        async with self.store.unit_of_work() as uow:
+            centre = await uow.centres.resolve(centre_id)
+            cases = await uow.escalations.all_open(centre.id)
+        order = {"urgent": 0, "high": 1, "watch": 2, "none": 3}
+        cases.sort(key=lambda c: order.get(c.level, 9))
+        return [
+            {"id": c.id, "level": c.level, "reason": c.reason, "source": c.source, "person_id": c.person_id,
+             "child_id": c.child_id, "opened_at": c.opened_at.isoformat()}
+            for c in cases
+        ]

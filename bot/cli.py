@@ -83,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     add_session.add_argument("--centre", type=positive_int, metavar="ID")
     add_session.add_argument("--json", action="store_true")
 
+    cases = sub.add_parser("cases", help="list the open escalations of a centre, most urgent first")
+    cases.add_argument("--centre", type=positive_int, metavar="ID")
+    cases.add_argument("--json", action="store_true")
+
     triage = sub.add_parser("triage", help="print the triage of a text as JSON (to test phrases)")
     triage.add_argument("--lang", choices=["fr", "en"], default="fr")
     triage.add_argument("text", nargs="+", help="the message to assess")
@@ -132,6 +136,16 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
     async with Admin(settings.database_url) as tool:
         if args.command == "db":
             print("database is up to date")
+            return 0
+        if args.command == "cases":
+            found = await tool.open_cases(args.centre)
+            if args.json:
+                print(json.dumps(found, ensure_ascii=False))
+            for c in [] if args.json else found:
+                print(f"case {c['id']}: {c['level']} ({c['reason']}, from {c['source']}) person {c['person_id']}, "
+                      f"opened {c['opened_at']}")
+            if not found and not args.json:
+                print("no open case")
             return 0
         if args.command == "centre" and args.centre_command == "list":
             centres = await tool.list_centres()

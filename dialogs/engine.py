@@ -123,7 +123,7 @@ class Dialogs:
         urgent = await screen_text(ctx, ctx.event.text)  # before anything else
         place = self.here(ctx)
         step = self.step(place)
-        if urgent:
+        if urgent and not (step is not None and step.free_text):
             # Not an answer to the question on screen: ask it again, after the emergency numbers.
             response = await self.show(ctx, place, notice="", edit=None)
         elif step is None or step.on_text is None:
@@ -200,7 +200,7 @@ class Dialogs:
         if target not in step.goes_to and target not in (MENU, END, BACK_TO_CURRENT):
             raise FlowError(f"{place} jumped to {target}, not in its goes_to")
         resolved = self.resolve(ctx, target)
-        response = await self.show(ctx, resolved, notice=result.notice, edit=edit)
+        response = await self.show(ctx, resolved, notice=result.notice, edit=None if result.fresh else edit)
         response.replies[0:0] = list(result.extra)
         response.replies.extend(result.then)
         return response

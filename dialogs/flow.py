@@ -43,6 +43,7 @@ class Next:
     notice: str = ""  # a line shown above the next screen (what was saved, what went wrong)
     extra: tuple[Reply, ...] = ()  # messages to send before the screen (files, long texts)
     then: tuple[Reply, ...] = ()  # messages to send after it (a link to forward, say)
+    fresh: bool = False  # show the screen as a new message below the others, not as an edit
 
 
 Render = Callable[["Ctx"], Awaitable[Screen]]
@@ -59,6 +60,7 @@ class Step:
     goes_to: frozenset[str] = frozenset()
     anytime: bool = False  # its buttons work from any old message, not only the current one
     overlay: bool = False  # shown on top of where the person is, without moving them
+    free_text: bool = False  # any text is an answer here, even an alarming one (it is kept and escalated)
     roles: frozenset[str] | None = None  # who may be here; None: anybody, even not registered
 
 

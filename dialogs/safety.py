@@ -22,6 +22,12 @@ async def screen_text(ctx: Ctx, text: str) -> list[Reply]:
     log.warning("triage user=%s level=%s rule=%s", ctx.event.user_id, assessment.level, assessment.rule)
     if assessment.level != "urgent":
         return []
+    if ctx.person is not None and not ctx.person.is_staff:
+        # The record the centre's staff will work from; the message itself is kept for them, never logged.
+        await ctx.uow.escalations.open_or_raise(
+            ctx.person.centre_id, ctx.person.id, ctx.person.child_id, "urgent", assessment.rule or "text", "text",
+            {"message": text[:4000], "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
+        )
     return [Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))]
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -32,6 +34,7 @@ ROLES = ("parent", "youth", "staff")
 STAFF_ROLES = ("psychologist", "coordinator", "admin")
 SCHOOL_LEVELS = ("primary", "middle", "high", "other")
 AUDIENCES = ("parents", "youth")
+LEVELS = ("none", "watch", "high", "urgent")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -112,6 +115,10 @@ class Person(Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When to be asked for the weekly check-in, in the centre's time zone (0 = Monday).
+    checkin_weekday: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    checkin_hour: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
+    checkins_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Invite(Base):
@@ -160,3 +167,53 @@ class GroupSession(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     place: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Checkin(Base):
+    """One set of answers about one child (parent) or oneself (youth); the week's last complete one counts."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        CheckConstraint("audience IN ('parent', 'youth')", name="audience"),
+        CheckConstraint(f"level IN {LEVELS}", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(24))  # "child:<id>" or "self"
+    audience: Mapped[str] = mapped_column(String(8))
+    week: Mapped[str] = mapped_column(String(8))  # ISO week of the centre's local date, e.g. 2026-W48
+    answers: Mapped[str] = mapped_column(Text, default="{}")
+    message: Mapped[str | None] = mapped_column(Text)  # free text, never logged
+    level: Mapped[str] = mapped_column(String(8), default="none")
+    rule: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Escalation(Base):
+    """A request for a human: opened by triage or by a person; one open per person."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        CheckConstraint(f"level IN {LEVELS}", name="level"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        Index(
+            "uq_escalations_one_open", "person_id", unique=True,
+            sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
+    level: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(60))  # the rule that fired, or "request"
+    source: Mapped[str] = mapped_column(String(16))  # "checkin", "text", "request"
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")  # recent answers, for the staff's card
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

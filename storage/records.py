@@ -28,6 +28,9 @@ class PersonRecord:
     family_id: int | None
     child_id: int | None
     consented_at: datetime | None
+    checkin_weekday: int = 6
+    checkin_hour: int = 18
+    checkins_paused: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -75,3 +78,30 @@ class ConversationRecord:
     data: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     stored: bool = False
+
+
+@dataclass(frozen=True)
+class CheckinRecord:
+    id: int
+    person_id: int
+    child_id: int | None
+    audience: str
+    week: str
+    answers: dict[str, Any]
+    message: str | None
+    level: str
+    rule: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    id: int
+    centre_id: int
+    person_id: int | None
+    child_id: int | None
+    level: str
+    reason: str
+    source: str
+    status: str
+    opened_at: datetime

@@ -14,6 +14,7 @@ from storage.inline import InlineSessionMaker
 
 from storage.clock import Clock
 from storage.repos.centres import CentreRepository
+from storage.repos.checkins import CheckinRepository, EscalationRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.families import FamilyRepository
 from storage.repos.invites import InviteRepository
@@ -33,6 +34,8 @@ class UnitOfWork:
         self.invites = InviteRepository(session, clock)
         self.conversations = ConversationRepository(session, clock)
         self.sessions = SessionRepository(session, clock)
+        self.checkins = CheckinRepository(session, clock)
+        self.escalations = EscalationRepository(session, clock)
         self.committed = False
 
     async def commit(self) -> None:

@@ -47,24 +47,10 @@ async def press_main(ctx: Ctx, action: str) -> Next:
     if action in ENTRIES.get(ctx.role or "", ()):
         if action == "settings":
             return Next("settings.main")
+        if action == "checkin":
+            return Next("chk.hub" if ctx.role == "parent" else "ychk.start")
         return Next(action)
     return Next("main")
-
-
-async def render_checkin(ctx: Ctx) -> Screen:
-    text = (
-        pgettext("youth", "Your weekly check-in is coming soon to this bot. Until then, the centre's team is there for you.")
-        if ctx.role == "youth"
-        else _(
-            "The weekly check-in is coming soon to this bot. "
-            "Until then, you can reach the centre's team through « Talk to someone »."
-        )
-    )
-    return Screen(text, ((Choice(_("💬 Talk to someone"), "talk"),), back()))
-
-
-async def press_checkin(ctx: Ctx, action: str) -> Next:
-    return Next("talk") if action == "talk" else Next(MENU)
 
 
 async def render_sessions(ctx: Ctx) -> Screen:
@@ -119,9 +105,9 @@ FLOW = Flow(
     [
         Step(
             "main", render_main, press_main, anytime=True, roles=EVERYONE,
-            goes_to=frozenset({"menu.main", "menu.checkin", "menu.sessions", "menu.talk", "menu.cases", "settings.main"}),
+            goes_to=frozenset({"menu.main", "chk.hub", "ychk.start", "menu.sessions", "menu.talk", "menu.cases",
+                               "settings.main"}),
         ),
-        Step("checkin", render_checkin, press_checkin, anytime=True, roles=FAMILY, goes_to=frozenset({"menu.talk"})),
         Step("sessions", render_sessions, press_back, anytime=True, roles=EVERYONE),
         Step("talk", render_talk, press_back, anytime=True, roles=FAMILY),
         Step("cases", render_cases, press_back, anytime=True, roles=STAFF),

@@ -6,6 +6,7 @@ from dialogs.context import Ctx
 from dialogs.events import Reply, esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows.child_rules import school_label
+from dialogs.flows.schedule import describe
 from dialogs.i18n import LANGUAGE_NAMES, _, format_when, ngettext
 
 EVERYONE = frozenset({"parent", "youth", "staff"})
@@ -14,6 +15,8 @@ PARENT = frozenset({"parent"})
 
 async def render_main(ctx: Ctx) -> Screen:
     rows: list[tuple[Choice, ...]] = [(Choice(_("🌐 Language: {name}").format(name=LANGUAGE_NAMES[ctx.locale]), "lang"),)]
+    if ctx.role in ("parent", "youth"):
+        rows.append((Choice(_("⏰ Check-in: {when}").format(when=describe(ctx)), "when"),))
     if ctx.role == "parent":
         rows.append((Choice(_("👧 My children"), "children"),))
         rows.append((Choice(_("✉️ Invite my child"), "invite"),))
@@ -30,6 +33,8 @@ async def press_main(ctx: Ctx, action: str) -> Next:
         return Next(parent_only[action])
     if action == "lang":
         return Next("info.language")
+    if action == "when" and ctx.role in ("parent", "youth"):
+        return Next("when.day")
     if action == "privacy":
         return Next("info.privacy")
     if action == "forget" and ctx.role != "staff":
@@ -104,7 +109,8 @@ FLOW = Flow(
     [
         Step(
             "main", render_main, press_main, anytime=True, roles=EVERYONE,
-            goes_to=frozenset({"settings.children", "settings.invite", "info.language", "info.privacy", "forget.confirm"}),
+            goes_to=frozenset({"settings.children", "settings.invite", "info.language", "info.privacy", "forget.confirm",
+                               "when.day"}),
         ),
         Step(
             "children", render_children, press_children, anytime=True, roles=PARENT,

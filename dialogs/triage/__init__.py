@@ -38,3 +38,10 @@ def assess_text(text: str, lang: str | None = "fr") -> Assessment:
 def cli_json(text: str, lang: str) -> dict:
     """What `relier triage` prints: level, rule, lang and the rest of the assessment, never the text."""
     return assess_text(text, lang).as_dict()
+
+
+# Answer-based triage of the weekly check-in (thresholds in thresholds.toml).
+from dialogs.triage.answer_rules import assess_answers, load_thresholds, worrying  # noqa: E402
+from dialogs.triage.answers import ParentAnswers, YouthAnswers  # noqa: E402
+
+__all__ += ["ParentAnswers", "YouthAnswers", "assess_answers", "load_thresholds", "worrying"]

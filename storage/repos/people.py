@@ -14,6 +14,7 @@ from storage.records import PersonRecord
 PERSON_COLUMNS = (
     Person.id, Person.telegram_user_id, Person.centre_id, Person.role, Person.staff_role, Person.name,
     Person.locale, Person.family_id, Person.child_id, Person.consented_at,
+    Person.checkin_weekday, Person.checkin_hour, Person.checkins_paused,
 )
 
 
@@ -30,6 +31,9 @@ def person_from_row(row) -> PersonRecord:
         family_id=row.family_id,
         child_id=row.child_id,
         consented_at=row.consented_at,
+        checkin_weekday=row.checkin_weekday,
+        checkin_hour=row.checkin_hour,
+        checkins_paused=bool(row.checkins_paused),
     )
 
 
@@ -105,6 +109,16 @@ class PersonRepository:
 
     async def set_locale(self, person_id: int, locale: str) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(locale=locale))
+
+    async def set_checkin_time(self, person_id: int, weekday: int, hour: int) -> None:
+        if not (0 <= weekday <= 6 and 0 <= hour <= 23):
+            raise ValueError("weekday 0-6 and hour 0-23")
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(checkin_weekday=weekday, checkin_hour=hour)
+        )
+
+    async def pause_checkins(self, person_id: int, paused: bool) -> None:
+        await self._session.execute(update(Person).where(Person.id == person_id).values(checkins_paused=paused))
 
     async def staff_of(self, centre_id: int) -> list[PersonRecord]:
         rows = await self._session.scalars(

@@ -121,7 +121,7 @@ class TelegramApp:
         markup = keyboard(reply.buttons)
         try:
             if reply.attachment is not None:
-                file = BufferedInputFile(reply.attachment.content, filename=reply.attachment.filename)
+                file = BufferedInputFile(await reply.attachment.data(), filename=reply.attachment.filename)
                 if reply.attachment.kind == "photo":
                     await self.bot.send_photo(reply.chat_id, file, caption=reply.text or None, reply_markup=markup,
                                               message_thread_id=reply.thread_id)
@@ -144,6 +144,8 @@ class TelegramApp:
             )
         except TelegramForbiddenError:
             log.info("chat=%s blocked the bot", reply.chat_id)
+        except TelegramNetworkError:
+            log.warning("send failed chat=%s: Telegram could not be reached", reply.chat_id)
         except TelegramBadRequest as error:
             log.warning("send refused chat=%s: %s", reply.chat_id, error.message.split(":")[0])
 

@@ -67,8 +67,10 @@ def pick(choices: list[Button], typed: str) -> Button | None:
 
 
 class Demo:
-    def __init__(self, core: Core, lang: str, out: TextIO, clock: Clock) -> None:
+    def __init__(self, core: Core, lang: str, out: TextIO, clock: Clock, files: str = ".") -> None:
         self.core = core
+        self.files = files
+        self.saved = 0
         self.lang = lang
         self.clock = clock
         self.term = Terminal(out, color=out.isatty())
@@ -104,6 +106,17 @@ class Demo:
             self.say(f"  ({response.callback_text})")
         for reply in response.replies:
             self.term.show(self.user, reply)
+            if reply.attachment is not None:
+                await self.save(reply.attachment)
+
+    async def save(self, attachment) -> None:
+        """Files the bot sends (a chart) are written next to the demo's data, and their path shown."""
+        self.saved += 1
+        path = os.path.join(self.files, f"{self.saved}-{attachment.filename}")
+        with open(path, "wb") as handle:
+            handle.write(await attachment.data())
+        with use_locale(self.lang):
+            self.say(_("(file sent by the bot, saved as {path})").format(path=path))
 
     async def line(self, raw: str) -> bool:
         """Handle one typed line; False when the person wants to leave."""
@@ -166,7 +179,7 @@ async def run_demo(lang: str = "fr", keep: str | None = None, stdin: TextIO | No
     try:
         if fresh:
             await demo_data.seed(core.store, lang)
-        demo = Demo(core, lang, stdout, clock or SystemClock())
+        demo = Demo(core, lang, stdout, clock or SystemClock(), files=os.path.dirname(os.path.abspath(path)))
         demo.banner()
         await demo.send(Kind.COMMAND, command="start")
         loop = asyncio.get_running_loop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -45,9 +47,18 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file to send. `render` makes it later, in a worker thread, once the update's
+    transaction is over: a chart takes a tenth of a second that the event loop must not wait."""
+
     filename: str
-    content: bytes
+    content: bytes = b""
     kind: str = "document"  # "photo" or "document"
+    render: Callable[[], bytes] | None = None
+
+    async def data(self) -> bytes:
+        if self.render is None:
+            return self.content
+        return await asyncio.to_thread(self.render)
 
 
 @dataclass(frozen=True)

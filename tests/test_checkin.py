@@ -176,7 +176,7 @@ async def test_history_is_a_chart_with_its_trend_in_words(core, centre, chat_for
     photo, hub = chat.last.replies  # the chart, then the check-in screen below it
     assert photo.attachment is not None and photo.attachment.kind == "photo"
     assert "Point de la semaine" in hub.text
-    assert photo.attachment.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert (await photo.attachment.data()).startswith(b"\x89PNG\r\n\x1a\n")
     assert "Léo" in photo.text
 
 

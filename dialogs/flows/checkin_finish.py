@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from functools import partial
 
 from dialogs.context import Ctx
 from dialogs.events import Attachment, Reply
@@ -89,9 +90,9 @@ async def history(ctx: Ctx, child) -> Next:
             parent_mood=record.answers.get("parent_mood"),
             attendance=record.answers.get("attendance"),
         ))
-    png = render_chart(points, child.first_name, ctx.locale)
     caption = trend_caption(points, child.first_name, ctx.locale)
-    photo = Reply(ctx.event.chat_id, caption, attachment=Attachment("history.png", png, kind="photo"))
+    chart = partial(render_chart, tuple(points), child.first_name, ctx.locale)
+    photo = Reply(ctx.event.chat_id, caption, attachment=Attachment("history.png", kind="photo", render=chart))
     return Next("chk.hub", extra=(photo,), fresh=True)  # the chart, then the check-in screen below it
 
 

@@ -33,8 +33,8 @@ async def test_a_french_parent_checks_in_goes_back_abandons_resumes_and_sees_the
     hub = await tap(telegram, parent, msg, "« Menu")
     hub = await tap(telegram, parent, hub, "📝 Point de la semaine")
     await telegram.press(parent, hub, text="📈 Historique de Léo")
-    await telegram.settle()
-    photos = [m for m in telegram.chat_messages(parent) if m.kind == "photo"]
-    assert len(photos) == 1
-    assert photos[0].file_bytes.startswith(b"\x89PNG\r\n\x1a\n")
-    assert "Léo" in photos[0].text
+    photo = await telegram.wait_for_message(parent, predicate=lambda m: m.kind == "photo", timeout=15)
+    assert photo.file_bytes.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Léo" in photo.text
+    below = await telegram.next_reply(parent, predicate=lambda m: m.kind == "text", timeout=15)
+    assert "Point de la semaine" in below.text  # the check-in screen comes back under the chart

@@ -15,6 +15,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.lines import Line2D
 
 from dialogs.checkin.trend import ATTENDANCE, WeekPoint, answered, mood_label, short_date
+from dialogs.flows.checkin_rules import attendance_label  # the legend reads like the parent's answers
 from dialogs.i18n import _, use_locale
 
 WIDTH, HEIGHT, DPI = 8.0, 5.0, 100  # 800 x 500 px
@@ -33,17 +34,6 @@ SCHOOL = {
 }
 NAME_MAX = 30
 PNG_METADATA = {"Software": None}
-
-
-def attendance_label(value: str) -> str:
-    """Same wording as the check-in question, so the legend reads like the answers the parent gave."""
-    return {
-        "every_day": _("Every day"),
-        "missed_some": _("Missed some days"),
-        "missed_most": _("Missed most days"),
-        "not_at_all": _("Not at all"),
-        "holidays": _("Holidays"),
-    }[value]
 
 
 @cache

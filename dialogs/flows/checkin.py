@@ -9,6 +9,7 @@ from dialogs.flows import checkin_finish as finish
 from dialogs.flows.checkin_rules import (
     ATTENDANCE, FACES, INCIDENT, MESSAGE_MAX, SLEEP, attendance_label, incident_label, sleep_label, week_of,
 )
+from dialogs.flows.checkin_rules import question as ask
 from dialogs.i18n import _
 
 PARENT = frozenset({"parent"})
@@ -60,23 +61,6 @@ async def press_hub(ctx: Ctx, action: str) -> Next:
     if action == "when":
         return Next("when.day")
     return Next(MENU) if action == "menu" else Next("hub")
-
-
-def question(key: str, values, previous: str, following: str):
-    """The handler of one tap-to-answer question: keep the answer, go on; Back goes back."""
-
-    async def press(ctx: Ctx, action: str) -> Next:
-        current = draft(ctx)
-        if action == "back":
-            return Next(previous)
-        if not current or action not in values:
-            return Next("hub") if not current else Next(ctx.conversation.step)
-        value = int(action) if key.endswith("mood") else action
-        current["a"][key] = value
-        await ctx.uow.checkins.answer(current["id"], ctx.person.id, current["a"])
-        return Next(following)
-
-    return press
 
 
 async def render_mood(ctx: Ctx) -> Screen:
@@ -134,13 +118,13 @@ FLOW = Flow(
     "chk",
     [
         Step("hub", render_hub, press_hub, anytime=True, roles=PARENT, goes_to=STEPS),
-        Step("mood", render_mood, question("child_mood", FACE_VALUES, "hub", "school"), roles=PARENT, goes_to=STEPS),
-        Step("school", render_school, question("attendance", ATTENDANCE, "mood", "incident"), roles=PARENT,
+        Step("mood", render_mood, ask("chk", "child_mood", FACE_VALUES, "hub", "school", "hub"), roles=PARENT, goes_to=STEPS),
+        Step("school", render_school, ask("chk", "attendance", ATTENDANCE, "mood", "incident", "hub"), roles=PARENT,
              goes_to=STEPS),
-        Step("incident", render_incident, question("incident", INCIDENT, "school", "sleep"), roles=PARENT,
+        Step("incident", render_incident, ask("chk", "incident", INCIDENT, "school", "sleep", "hub"), roles=PARENT,
              goes_to=STEPS),
-        Step("sleep", render_sleep, question("sleep", SLEEP, "incident", "self"), roles=PARENT, goes_to=STEPS),
-        Step("self", render_self, question("parent_mood", FACE_VALUES, "sleep", "message"), roles=PARENT,
+        Step("sleep", render_sleep, ask("chk", "sleep", SLEEP, "incident", "self", "hub"), roles=PARENT, goes_to=STEPS),
+        Step("self", render_self, ask("chk", "parent_mood", FACE_VALUES, "sleep", "message", "hub"), roles=PARENT,
              goes_to=STEPS),
         Step("message", render_message, press_message, type_message, roles=PARENT, goes_to=STEPS, free_text=True),
         Step("done", finish.render_done, finish.press_done, anytime=True, roles=PARENT, goes_to=STEPS),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dialogs.flow import Next
 from dialogs.i18n import _, pgettext
 
 from dialogs.triage.answers import ATTENDANCE, INCIDENT, SAFE, SLEEP, TALK  # noqa: F401  (one list of values)
@@ -81,3 +82,19 @@ def youth_thanks(answers: dict, worrying: bool, variant: int) -> str:
             pgettext("youth", "Thanks! Every answer helps."),
         )
     return options[variant % len(options)]
+
+
+def question(slot: str, key: str, values, previous: str, following: str, restart: str):
+    """The handler of one tap-to-answer question: keep the answer (saved at once), go on; Back goes back."""
+
+    async def press(ctx, action: str) -> Next:
+        current = ctx.data.get(slot) if isinstance(ctx.data.get(slot), dict) else {}
+        if action == "back":
+            return Next(previous)
+        if not current or action not in values:  # a forged or stale answer changes nothing
+            return Next(restart) if not current else Next(ctx.conversation.step)
+        current["a"][key] = int(action) if key.endswith("mood") else action
+        await ctx.uow.checkins.answer(current["id"], ctx.person.id, current["a"])
+        return Next(following)
+
+    return press

@@ -6,6 +6,7 @@ from dialogs.context import Ctx
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows.checkin_finish import WORRYING, escalate, variant
 from dialogs.flows.checkin_rules import FACES, MESSAGE_MAX, SAFE, SLEEP, TALK, sleep_label, week_of, youth_thanks
+from dialogs.flows.checkin_rules import question as ask
 from dialogs.i18n import pgettext
 from dialogs.triage import YouthAnswers, assess_answers, assess_text, combine
 
@@ -37,20 +38,6 @@ async def press_start(ctx: Ctx, action: str) -> Next:
     checkin = await ctx.uow.checkins.start(ctx.person.id, None, "youth", week)
     ctx.data["ychk"] = {"id": checkin, "a": {}, "week": week}
     return Next("mood")
-
-
-def question(key: str, values, previous: str, following: str):
-    async def press(ctx: Ctx, action: str) -> Next:
-        current = draft(ctx)
-        if action == "back":
-            return Next(previous)
-        if not current or action not in values:
-            return Next("start") if not current else Next(ctx.conversation.step)
-        current["a"][key] = int(action) if key == "mood" else action
-        await ctx.uow.checkins.answer(current["id"], ctx.person.id, current["a"])
-        return Next(following)
-
-    return press
 
 
 async def render_mood(ctx: Ctx) -> Screen:
@@ -132,10 +119,10 @@ FLOW = Flow(
     "ychk",
     [
         Step("start", render_start, press_start, anytime=True, roles=YOUTH, goes_to=STEPS),
-        Step("mood", render_mood, question("mood", MOODS, "start", "safe"), roles=YOUTH, goes_to=STEPS),
-        Step("safe", render_safe, question("safe", SAFE, "mood", "sleep"), roles=YOUTH, goes_to=STEPS),
-        Step("sleep", render_sleep, question("sleep", SLEEP, "safe", "talk"), roles=YOUTH, goes_to=STEPS),
-        Step("talk", render_talk, question("talk", TALK, "sleep", "message"), roles=YOUTH, goes_to=STEPS),
+        Step("mood", render_mood, ask("ychk", "mood", MOODS, "start", "safe", "start"), roles=YOUTH, goes_to=STEPS),
+        Step("safe", render_safe, ask("ychk", "safe", SAFE, "mood", "sleep", "start"), roles=YOUTH, goes_to=STEPS),
+        Step("sleep", render_sleep, ask("ychk", "sleep", SLEEP, "safe", "talk", "start"), roles=YOUTH, goes_to=STEPS),
+        Step("talk", render_talk, ask("ychk", "talk", TALK, "sleep", "message", "start"), roles=YOUTH, goes_to=STEPS),
         Step("message", render_message, press_message, type_message, roles=YOUTH, goes_to=STEPS, free_text=True),
         Step("done", render_done, press_done, anytime=True, roles=YOUTH, goes_to=STEPS),
     ],

@@ -103,7 +103,7 @@ async def render_done(ctx: Ctx) -> Screen:
     answers, level = done.get("a", {}), done.get("level", "none")
     text = youth_thanks(answers, level in WORRYING, int(done.get("v", 0)))
     if level in WORRYING or answers.get("talk") == "yes":
-        text += "\n\n" + pgettext("youth", "A psychologist of the centre will see your answers and get back to you here.")
+        text += "\n\n" + pgettext("youth", "A psychologist of the centre will see your answers and get back to you.")
     return Screen(text, ((Choice(pgettext("youth", "💬 Talk to someone"), "talk"),), (Choice(pgettext("youth", "« Menu"), "menu"),)))
 
 

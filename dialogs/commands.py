@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from dialogs import texts
 from dialogs.context import Ctx
 from dialogs.events import Response
-from dialogs.flow import Screen, Choice
 from dialogs.i18n import _, pgettext
 from storage.errors import InviteUnusable
 
@@ -98,6 +97,3 @@ def invite_problem(reason: str) -> str:
     if reason == "used":
         return pgettext("youth", "This invitation has already been used. Each link works only once: ask for a new one.")
     return pgettext("youth", "This invitation link does not work. Check that it was copied whole, or ask for a new one.")
-
-
-__all__ = ["CommandTable", "PUBLIC_COMMANDS", "command_descriptions", "Screen", "Choice"]

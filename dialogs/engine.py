@@ -224,6 +224,6 @@ class Dialogs:
             screen = Screen(f"{notice}\n\n{screen.text}", screen.rows)
         return Response([PendingScreen(ctx.event.chat_id, screen, place, edit)])
 
-    def message(self, ctx: Ctx, text: str, edit: int | None = None, buttons=()) -> Response:
-        return Response([Reply(ctx.event.chat_id, text, buttons, edit_message_id=edit)])
+    def message(self, ctx: Ctx, text: str, edit: int | None = None) -> Response:
+        return Response([Reply(ctx.event.chat_id, text, edit_message_id=edit)])
 

@@ -63,3 +63,14 @@ async def reach_first_child(chat: Chat) -> None:
     await chat.press("Continue")
     await chat.press("I agree")
     await chat.press("I am a parent")
+
+
+async def join_as_youth(core, chat: Chat) -> None:
+    """A staff invitation (`relier invite youth`), opened and accepted: the young person is at their menu."""
+    from bot.admin import Admin
+
+    async with Admin(str(core.store.engine.url), clock=core.store.clock) as admin:
+        code = (await admin.invite_youth(None, None, None))["code"]
+    await chat.command("start", code)
+    await chat.press(chat.labels()[0])  # OK, next
+    await chat.press(chat.labels()[0])  # yes, let's go

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage.models import Checkin, Escalation
-from tests.conftest import onboard_parent
+from tests.conftest import join_as_youth, onboard_parent
 
 EN_PARENT = dict(children=(("Léo", "12", "middle"),))
 
@@ -181,14 +181,8 @@ async def test_history_is_a_chart_with_its_trend_in_words(core, centre, chat_for
 
 
 async def test_a_young_persons_check_in_goes_to_the_psychologists_only(core, centre, chat_for):
-    from bot.admin import Admin
-
-    async with Admin(str(core.store.engine.url), clock=core.store.clock) as admin:
-        code = (await admin.invite_youth(None, None, None))["code"]
     youth = chat_for(511, "fr")
-    await youth.command("start", code)
-    await youth.press("OK, la suite")
-    await youth.press("Oui, c'est parti")
+    await join_as_youth(core, youth)
     await youth.press("Point de la semaine")
     assert "Jamais tes parents" in youth.screen
     await youth.press("C'est parti")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.cli import main
-from tests.conftest import onboard_parent, reach_first_child
+from tests.conftest import join_as_youth, onboard_parent, reach_first_child
 
 
 async def test_an_alarming_message_at_the_menu_gets_the_emergency_numbers_first(core, centre, chat_for):
@@ -21,14 +21,8 @@ async def test_an_alarming_message_at_the_menu_gets_the_emergency_numbers_first(
 
 
 async def test_a_young_person_is_answered_with_tu_and_youth_numbers(core, centre, chat_for):
-    from bot.admin import Admin
-
-    async with Admin(str(core.store.engine.url), clock=core.store.clock) as admin:
-        code = (await admin.invite_youth(None, None, None))["code"]
     youth = chat_for(402, "en")
-    await youth.command("start", code)
-    await youth.press("OK, next")
-    await youth.press("Yes, let's go")
+    await join_as_youth(core, youth)
     await youth.text("i wanna kms tonight")
     first = youth.last.replies[0]
     assert "you matter" in first.text and "Fil Santé Jeunes" in first.text

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from storage.models import Person
-from tests.conftest import onboard_parent
+from tests.conftest import join_as_youth, onboard_parent
 
 LINK = re.compile(r"https://t\.me/relier_test_bot\?start=([A-Za-z0-9_-]+)")
 
@@ -125,14 +125,8 @@ async def test_a_forged_button_cannot_invite_another_familys_child(core, centre,
 
 
 async def test_staff_can_invite_from_the_command_line_and_the_youth_joins(core, centre, chat_for):
-    from bot.admin import Admin
-
-    async with Admin(str(core.store.engine.url), clock=core.store.clock) as admin:
-        out = await admin.invite_youth(None, None, None)
     youth = chat_for(214, "fr")
-    await youth.command("start", out["code"])
-    await youth.press(youth.labels()[0])
-    await youth.press(youth.labels()[0])
+    await join_as_youth(core, youth)
     async with core.store.unit_of_work() as uow:
         person = await uow.people.by_telegram_id(214)
     assert person.role == "youth" and person.family_id is None

@@ -11,8 +11,8 @@ from babel.dates import format_skeleton
 from babel.lists import format_list
 
 from dialogs.i18n import _, current_locale, ngettext, pgettext, use_locale
+from dialogs.triage.answers import ATTENDANCE  # one list of answer values
 
-ATTENDANCE = ("every_day", "missed_some", "missed_most", "not_at_all", "holidays")
 Trend = Literal["rising", "falling", "stable", "unknown"]
 MIN_ANSWERS = 3
 WINDOW = 3

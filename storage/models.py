@@ -149,24 +149,63 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+SESSION_KINDS = ("group", "talk", "mediation", "workshop")
+BOOKING_STATUSES = ("booked", "waiting", "cancelled")
+ATTENDANCE = ("present", "absent", "excused")
+
+
 class GroupSession(Base):
+    """A parents' group, a talk, a mediation slot or a workshop. `booked` counts the seats held:
+    it only moves by a conditional UPDATE, and the CHECK below is the backstop against overbooking."""
+
     __tablename__ = "group_sessions"
     __table_args__ = (
         CheckConstraint("capacity >= 0", name="capacity"),
         CheckConstraint("minutes > 0", name="minutes"),
         CheckConstraint(f"audience IN {AUDIENCES}", name="audience"),
+        CheckConstraint(f"kind IN {SESSION_KINDS}", name="kind"),
+        CheckConstraint("booked >= 0 AND booked <= capacity", name="seats"),
         Index("ix_group_sessions_centre_start", "centre_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="group", server_default="group")
     title: Mapped[str] = mapped_column(String(120))
     audience: Mapped[str] = mapped_column(String(16), default="parents")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     minutes: Mapped[int] = mapped_column(Integer)
     capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     place: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    series: Mapped[str | None] = mapped_column(String(32))  # shared by the sessions of a weekly series
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Booking(Base):
+    """A seat or a place on the waiting list; arrival order is the id. One active booking
+    (booked or waiting) per person and session, enforced by a partial unique index."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(f"status IN {BOOKING_STATUSES}", name="status"),
+        CheckConstraint(f"attendance IS NULL OR attendance IN {ATTENDANCE}", name="attendance"),
+        Index(
+            "uq_bookings_one_active", "session_id", "person_id", unique=True,
+            sqlite_where=text("status <> 'cancelled'"), postgresql_where=text("status <> 'cancelled'"),
+        ),
+        Index("ix_bookings_session_status", "session_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    attendance: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Checkin(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -66,6 +66,55 @@ class SessionRecord:
     minutes: int
     capacity: int
     place: str | None
+    kind: str = "group"
+    booked: int = 0
+    description: str | None = None
+    series: str | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    def started(self, now: datetime) -> bool:
+        return now >= self.starts_at
+
+
+@dataclass(frozen=True)
+class BookingRecord:
+    id: int
+    session_id: int
+    person_id: int
+    status: str  # "booked", "waiting" or "cancelled"
+    attendance: str | None
+    created_at: datetime
+    position: int | None = None  # place on the waiting list, 1 first
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Somebody to tell about a booking: enough to write to them in their language."""
+
+    person_id: int
+    telegram_user_id: int
+    locale: str | None
+    booking_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    booking_id: int
+    person_id: int
+    name: str | None
+    role: str
+    status: str
+    attendance: str | None
+    booked_at: datetime
 
 
 @dataclass

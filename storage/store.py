@@ -13,6 +13,7 @@ from storage.database import inline_sqlite_engine
 from storage.inline import InlineSessionMaker
 
 from storage.clock import Clock
+from storage.repos.bookings import BookingRepository
 from storage.repos.centres import CentreRepository
 from storage.repos.checkins import CheckinRepository, EscalationRepository
 from storage.repos.conversations import ConversationRepository
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.invites = InviteRepository(session, clock)
         self.conversations = ConversationRepository(session, clock)
         self.sessions = SessionRepository(session, clock)
+        self.bookings = BookingRepository(session, clock)
         self.checkins = CheckinRepository(session, clock)
         self.escalations = EscalationRepository(session, clock)
         self.committed = False

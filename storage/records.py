@@ -115,6 +115,7 @@ class RosterLine:
     status: str
     attendance: str | None
     booked_at: datetime
+    children: tuple[str, ...] = ()  # a parent's children's first names
 
 
 @dataclass

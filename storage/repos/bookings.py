@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.models import ATTENDANCE, Booking, GroupSession, Person
+from storage.models import ATTENDANCE, Booking, Child, GroupSession, Person
 from storage.records import BookingRecord, PersonRecord, Recipient, RosterLine, SessionRecord
 from storage.repos.sessions import to_record as session_record
 
@@ -173,16 +173,25 @@ class BookingRepository:
         return [Recipient(pid, tg, locale, bid, status) for bid, status, pid, tg, locale in rows.all()]
 
     async def roster(self, session_id: int) -> list[RosterLine]:
-        rows = await self._session.execute(
-            select(Booking, Person.name, Person.role)
+        rows = (await self._session.execute(
+            select(Booking, Person.name, Person.role, Person.family_id)
             .join(Person, Person.id == Booking.person_id)
             .where(Booking.session_id == session_id)
             .order_by(Booking.id)
-        )
+        )).all()
+        families = {family for *_, family in rows if family is not None}
+        children: dict[int, list[str]] = {}
+        if families:
+            found = await self._session.execute(
+                select(Child.family_id, Child.first_name).where(Child.family_id.in_(families)).order_by(Child.id)
+            )
+            for family, first_name in found.all():
+                children.setdefault(family, []).append(first_name)
         order = {"booked": 0, "waiting": 1, "cancelled": 2}
         lines = [
-            RosterLine(b.id, b.person_id, name, role, b.status, b.attendance, b.created_at)
-            for b, name, role in rows.all()
+            RosterLine(b.id, b.person_id, name, role, b.status, b.attendance, b.created_at,
+                       tuple(children.get(family, ())) if role == "parent" else ())
+            for b, name, role, family in rows
         ]
         return sorted(lines, key=lambda line: (order[line.status], line.booking_id))
 

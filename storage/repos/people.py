@@ -107,6 +107,15 @@ class PersonRepository:
             name=name,
         )
 
+    async def note_name(self, person_id: int, name: str) -> None:
+        """Keep the first name Telegram gives, for the staff's rosters, unless one is known."""
+        name = name.strip()[:80]
+        if name:
+            await self._session.execute(
+                update(Person).where(Person.id == person_id, Person.name.is_(None)).values(name=name)
+                .execution_options(synchronize_session=False)
+            )
+
     async def set_locale(self, person_id: int, locale: str) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(locale=locale))
 

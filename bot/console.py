@@ -94,9 +94,15 @@ class Demo:
                   "or /as staff. /quit to leave.")
             )
 
-    def persona_name(self) -> str:
+    def someone(self, chat_id: int) -> str:
+        for persona, user in PERSONAS.items():
+            if user == chat_id:
+                return self.persona_name(persona)
+        return _("another family of the demo")
+
+    def persona_name(self, persona: str | None = None) -> str:
         names = {"parent": _("a parent"), "youth": _("a young person"), "staff": _("a psychologist of the centre")}
-        return names[self.persona]
+        return names[persona or self.persona]
 
     async def send(self, kind: Kind, **values) -> None:
         event = Event(user_id=self.user, chat_id=self.user, kind=kind, at=self.clock.now(),
@@ -105,7 +111,11 @@ class Demo:
         if response.callback_text:
             self.say(f"  ({response.callback_text})")
         for reply in response.replies:
-            self.term.show(self.user, reply)
+            if reply.chat_id != self.user:
+                # A message the bot sends to somebody else (a family promoted from a waiting list...).
+                with use_locale(self.lang):
+                    self.say("\n" + _("--- The bot writes to {who}: ---").format(who=self.someone(reply.chat_id)))
+            self.term.show(reply.chat_id, reply)
             if reply.attachment is not None:
                 await self.save(reply.attachment)
 

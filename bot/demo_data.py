@@ -21,23 +21,42 @@ def _next(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
 # What staff would have typed, in the language of the demo (centre data, not interface text).
 DEMO_NAMES = {
     "fr": ("Centre Relier (démo)", "Groupe de parole des parents", "Conférence participative : le cyberharcèlement",
-           "Salle des familles", "Médiathèque", "Atelier théâtre"),
+           "Salle des familles", "Médiathèque", "Atelier théâtre", "Médiation parent-enfant",
+           "Un temps pour partager ce que vous vivez, entre parents, avec une psychologue du centre.",
+           "Camille", "Karim"),
     "en": ("Centre Relier (demo)", "Parents' support group", "Participative talk: cyberbullying",
-           "Family room", "Public library", "Theatre workshop"),
+           "Family room", "Public library", "Theatre workshop", "Parent and child mediation",
+           "A time to share what you are going through, between parents, with one of the centre's psychologists.",
+           "Camille", "Karim"),
 }
+OTHER_PARENTS = (1101, 1102)  # two demo families who already took the seats of the mediation slot
 
 
 async def seed(store: Store, lang: str = "fr") -> None:
     zone = ZoneInfo(DEMO_TZ)
-    centre_name, group, talk, family_room, library, workshop = DEMO_NAMES.get(lang, DEMO_NAMES["fr"])
+    (centre_name, group, talk, family_room, library, workshop, mediation, about_group,
+     *other_names) = DEMO_NAMES.get(lang, DEMO_NAMES["fr"])
     async with store.unit_of_work() as uow:
         centre = await uow.centres.add(centre_name, DEMO_TZ, phone="01 00 00 00 00")
         await uow.people.add_staff(STAFF_ID, centre.id, "Claire Martin", "psychologist")
         now = uow.clock.now()
-        await uow.sessions.add(centre.id, group, _next(now, 1, time(18, 30), zone), 90, 12, family_room)
-        await uow.sessions.add(centre.id, talk, _next(now, 3, time(19, 0), zone), 120, 40, library)
+        first = _next(now, 1, time(18, 30), zone)
+        await uow.sessions.add_series(
+            centre.id, [first + timedelta(weeks=n) for n in range(4)], title=group, minutes=90, capacity=12,
+            place=family_room, description=about_group,
+        )
+        await uow.sessions.add(centre.id, talk, _next(now, 3, time(19, 0), zone), 120, 40, library, kind="talk")
+        slot = await uow.sessions.add(
+            centre.id, mediation, _next(now, 4, time(17, 0), zone), 60, 2, family_room, kind="mediation"
+        )
+        for user_id, name in zip(OTHER_PARENTS, other_names):
+            family = await uow.families.create(centre.id)
+            parent = await uow.people.add_parent(user_id, centre.id, family, lang, now)
+            await uow.people.note_name(parent.id, name)
+            await uow.bookings.book(slot.id, parent)
         await uow.sessions.add(
-            centre.id, workshop, _next(now, 2, time(14, 0), zone), 120, 10, "Centre Relier", audience="youth"
+            centre.id, workshop, _next(now, 2, time(14, 0), zone), 120, 10, "Centre Relier", audience="youth",
+            kind="workshop",
         )
         await uow.commit()
 

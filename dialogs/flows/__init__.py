@@ -6,9 +6,13 @@ from dialogs.flow import Flow
 
 
 def all_flows() -> list[Flow]:
-    from dialogs.flows import checkin, child, forget, info, menu, onboarding, schedule, settings, youth, youth_checkin
+    from dialogs.flows import (
+        checkin, child, forget, info, menu, onboarding, schedule, sessions, settings, staff_attendance,
+        staff_session_edit, staff_session_new, staff_sessions, youth, youth_checkin,
+    )
 
     return [
         onboarding.FLOW, child.FLOW, youth.FLOW, menu.FLOW, settings.FLOW, info.FLOW, forget.FLOW,
         checkin.FLOW, youth_checkin.FLOW, schedule.FLOW,
+        sessions.FLOW, staff_sessions.FLOW, staff_session_new.FLOW, staff_session_edit.FLOW, staff_attendance.FLOW,
     ]

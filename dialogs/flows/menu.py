@@ -47,28 +47,12 @@ async def press_main(ctx: Ctx, action: str) -> Next:
     if action in ENTRIES.get(ctx.role or "", ()):
         if action == "settings":
             return Next("settings.main")
+        if action == "sessions":
+            return Next("sst.list" if ctx.role == "staff" else "ses.list")
         if action == "checkin":
             return Next("chk.hub" if ctx.role == "parent" else "ychk.start")
         return Next(action)
     return Next("main")
-
-
-async def render_sessions(ctx: Ctx) -> Screen:
-    centre = await ctx.centre()
-    audience = "youth" if ctx.role == "youth" else "parents"
-    sessions = await ctx.uow.sessions.upcoming(centre.id, audience, limit=5) if centre else []
-    if not sessions:
-        lines = [_("No session is planned for now. New dates will appear here.")]
-    else:
-        lines = [_("<b>Coming up</b>")]
-        for s in sessions:
-            when = format_when(s.starts_at, centre.timezone)
-            seats = ngettext("{n} seat", "{n} seats", s.capacity).format(n=s.capacity)
-            place = f" · {esc(s.place)}" if s.place else ""
-            lines.append(f"• <b>{esc(s.title)}</b>\n  {esc(when)}{place} · {seats}")
-        lines.append("")
-        lines.append(_("Booking through the bot is coming soon. To book a seat now, contact the centre."))
-    return Screen("\n".join(lines), (back(),))
 
 
 async def press_back(ctx: Ctx, action: str) -> Next:
@@ -105,10 +89,9 @@ FLOW = Flow(
     [
         Step(
             "main", render_main, press_main, anytime=True, roles=EVERYONE,
-            goes_to=frozenset({"menu.main", "chk.hub", "ychk.start", "menu.sessions", "menu.talk", "menu.cases",
+            goes_to=frozenset({"menu.main", "chk.hub", "ychk.start", "ses.list", "sst.list", "menu.talk", "menu.cases",
                                "settings.main"}),
         ),
-        Step("sessions", render_sessions, press_back, anytime=True, roles=EVERYONE),
         Step("talk", render_talk, press_back, anytime=True, roles=FAMILY),
         Step("cases", render_cases, press_back, anytime=True, roles=STAFF),
     ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -244,48 +246,36 @@ async def test_forged_buttons_are_refused_and_change_nothing(core, centre, chat_
     assert await bookings(core) == before
 
 
-@pytest.fixture
-def marked_youth(monkeypatch):
-    """Sentences from the "youth" context (« tu » in French) are marked, whatever the catalogs hold."""
-    real = i18n.translations
-
-    class Marked:
-        def __init__(self, locale):
-            self.real = real(locale)
-
-        def gettext(self, message):
-            return self.real.gettext(message)
-
-        def ngettext(self, singular, plural, n):
-            return self.real.ngettext(singular, plural, n)
-
-        def pgettext(self, context, message):
-            return ("[tu]" if context == "youth" else "") + self.real.pgettext(context, message)
-
-    monkeypatch.setattr(i18n, "translations", Marked)
+TU = re.compile(r"\b(tu|ton|ta|tes|toi|touche|ouvre)\b", re.IGNORECASE)
+VOUS = re.compile(r"\b(vous|votre|vos|touchez|ouvrez)\b", re.IGNORECASE)
 
 
-async def test_a_young_person_sees_workshops_only_and_is_addressed_with_tu(core, centre, chat_for, marked_youth):
+async def test_a_young_person_sees_workshops_only_and_is_addressed_with_tu(core, centre, chat_for):
     await add_session(core, centre, "Parents' circle")
     await add_session(core, centre, "Comic workshop", audience="youth", capacity=1)
     young = chat_for(616, "fr")
     await join_as_youth(core, young)
     await young.press("📅")
-    assert young.screen.startswith("[tu]") and "Comic workshop" in young.screen
+    assert "Les prochains ateliers" in young.screen and "Comic workshop" in young.screen
     assert "Parents' circle" not in young.screen
+    assert TU.search(young.screen) and not VOUS.search(young.screen)
     await young.press("Comic workshop")
-    assert "[tu]✅ Book my place" in young.labels()
+    assert "✅ Réserver ma place" in young.labels()
     response = await young.press("✅")
-    assert young.screen.startswith("[tu]✅ Your place is booked")
+    assert young.screen.startswith("✅ Ta place est réservée")
     file_reply, calendar = attachment_of(response)
-    assert file_reply.text.startswith("[tu]")
-    assert "[tu]To cancel, open the bot: Menu › Workshops › My bookings" in str(event_of(calendar)["description"])
+    assert "ton agenda" in file_reply.text
+    assert "ouvre le bot : Menu › Ateliers › Mes réservations" in str(event_of(calendar)["description"])
+    assert not VOUS.search(young.all_text.split("Comic workshop", 1)[1])
     grown_up = await parent(chat_for, 617, "fr")
     await open_sessions(grown_up)
-    assert "[tu]" not in grown_up.screen and "Comic workshop" not in grown_up.screen
+    assert "Comic workshop" not in grown_up.screen and "Touchez une séance" in grown_up.screen
     await grown_up.press("Parents' circle")
-    await grown_up.press("✅")
-    assert "[tu]" not in grown_up.all_text
+    response = await grown_up.press("✅")
+    assert grown_up.screen.startswith("✅ Votre place est réservée")
+    file_reply, _calendar = attachment_of(response)
+    assert "votre agenda" in file_reply.text
+    assert not TU.search(grown_up.all_text.split("Parents' circle", 1)[1])
 
 
 async def test_cancelling_after_the_start_is_refused_kindly(core, centre, chat_for, clock):

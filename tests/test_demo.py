@@ -18,12 +18,13 @@ WALK = [
     "1", "1", "1",  # continue, agree, parent
     "Léo", "12", "2", "1",  # child: name, age (typed: the label wins over the number), middle school, another
     "Emma", "8", "1", "2",  # second child, primary, that's all
-    "2", "1",  # group sessions, back to the menu
+    "2", "2", "1", "3",  # group sessions, the mediation slot (full), join its waiting list, menu
     "3", "1",  # talk to someone, back
     "4", "2",  # settings, my children
     "2", "3", "1",  # back to settings, invite my child, Léo
     "/as youth", "1", "1", "3", "1",  # the young person joins and opens « talk to someone »
     "/as staff", "1", "1",  # open cases, back
+    "2", "3", "1",  # group sessions, the mediation slot, its roster
     "/as parent", "/help", "/language", "2", "/quit",
 ]
 
@@ -59,6 +60,9 @@ async def test_french_demo_as_parent_youth_and_staff():
     assert "/as youth" in screen  # the first screen says how to switch
     assert "C'est noté : Léo, 12 ans, Collège." in screen
     assert "Groupe de parole des parents" in screen
+    assert "Vous êtes numéro 1 sur la liste d'attente" in screen
+    assert "Camille" in screen and "Karim" in screen  # the staff's roster of the full session
+    assert "roster-" in screen  # and its CSV file
     assert "https://t.me/relier_demo_bot?start=" in screen
     assert "Pas tes parents." in screen  # the young person is told who reads
     assert "Fil Santé Jeunes" in screen
@@ -75,6 +79,8 @@ async def test_english_demo_has_no_french():
     screen = await play("en", WALK[:-3] + ["/quit"])
     assert "Saved: Léo, 12 years old, Middle school (collège)." in screen
     assert "Parents' support group" in screen
+    assert "You are number 1 on the waiting list" in screen
+    assert "Camille" in screen and "Karim" in screen
     assert "Staff menu" in screen
     leaks = [line for line in foreign_lines("en") if line in screen]
     assert leaks == []

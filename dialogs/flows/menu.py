@@ -6,7 +6,7 @@ from dialogs import texts
 from dialogs.context import Ctx
 from dialogs.events import esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
-from dialogs.i18n import _, format_when, ngettext, pgettext
+from dialogs.i18n import _, pgettext
 
 FAMILY = frozenset({"parent", "youth"})
 EVERYONE = frozenset({"parent", "youth", "staff"})

@@ -75,7 +75,7 @@ async def test_two_seats_three_parents_a_cancellation_and_a_promotion(running_bo
     detail = await open_session(telegram, third, menus[third.id], "📅 Groupes et ateliers")
     wait_label = next(text for row in detail.buttons for text, _data in row if "⏳" in text)
     waiting = await tap(telegram, third, detail, wait_label)
-    assert "1" in waiting.text  # number 1 on the waiting list
+    assert "Vous êtes numéro 1 sur la liste d'attente" in waiting.text
 
     # The first parent cancels from « My bookings »: the seat goes to the third, told at once.
     await telegram.send_text(first, "/menu")
@@ -88,6 +88,7 @@ async def test_two_seats_three_parents_a_cancellation_and_a_promotion(running_bo
     await telegram.press(first, confirm, text="Yes, cancel")
     told = await telegram.wait_for_message(third, after=mark, timeout=10)
     assert told.from_bot and "Evening for parents" in told.text
+    assert "Bonne nouvelle" in told.text and "jeudi 3 décembre, 18:30" in told.text  # in her language
     assert told.kind == "document"  # the promotion carries the calendar file
     event = next(iter(icalendar.Calendar.from_ical(told.file_bytes).walk("VEVENT")))
     assert event.decoded("dtstart").astimezone(timezone.utc) == datetime(2026, 12, 3, 17, 30, tzinfo=timezone.utc)

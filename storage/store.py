@@ -19,6 +19,7 @@ from storage.repos.checkins import CheckinRepository, EscalationRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.families import FamilyRepository
 from storage.repos.invites import InviteRepository
+from storage.repos.outbox import OutboxRepository
 from storage.repos.people import PersonRepository
 from storage.repos.sessions import SessionRepository
 
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.bookings = BookingRepository(session, clock)
         self.checkins = CheckinRepository(session, clock)
         self.escalations = EscalationRepository(session, clock)
+        self.outbox = OutboxRepository(session, clock)
         self.committed = False
 
     async def commit(self) -> None:

@@ -1,0 +1,113 @@
+"""Telegram's sending limits, kept by construction.
+
+Every limit is a minimum *spacing* between two sends, enforced by an aiolimiter bucket of size
+one: `AsyncLimiter(1, s)` lets an acquisition through only once the previous one has leaked out,
+that is `s` seconds later. (`AsyncLimiter(30, 1)` would not do: its bucket holds 30, so it lets
+30 through at once and 30 more as it drains, about 60 in the first second. python-telegram-bot's
+AIORateLimiter has that flaw.)
+
+Why spacing keeps a window limit: with sends at least s = (1 + margin) * P / N apart, a closed
+window of P seconds holding n sends spans (n - 1) * s <= P, so n <= 1 + N / (1 + margin), which
+is at most N for any margin > 0. With the defaults: sends 35 ms apart overall (at most 29 in any
+second), 1.05 s apart in a private chat, 3.15 s apart in a group (at most 20 in any minute).
+
+The guarantee holds at the instant each send starts: a send takes its global and its chat slot in
+the same turn of the event loop, right before it is handed to the sender (see `Pacer.slot`). It
+holds for one process: run one dispatcher per bot, or split `overall_per_second` among them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Callable
+
+from aiolimiter import AsyncLimiter
+
+
+@dataclass(frozen=True)
+class Limits:
+    overall_per_second: float = 30
+    private_per_second: float = 1  # per private chat (positive chat id)
+    group_per_minute: float = 20  # per group, supergroup or channel (negative chat id)
+    margin: float = 0.05  # every spacing is this much longer than the bare limit
+
+    def __post_init__(self) -> None:
+        if min(self.overall_per_second, self.private_per_second, self.group_per_minute) <= 0:
+            raise ValueError("every rate must be positive")
+        if self.margin <= 0:
+            raise ValueError("the margin must be positive, or a window could hold one send too many")
+
+    @property
+    def overall_spacing(self) -> float:
+        return (1 + self.margin) / self.overall_per_second
+
+    def chat_spacing(self, chat_id: int) -> float:
+        if is_group(chat_id):
+            return (1 + self.margin) * 60 / self.group_per_minute
+        return (1 + self.margin) / self.private_per_second
+
+
+def is_group(chat_id: int) -> bool:
+    """Groups, supergroups and channels have negative ids in the Bot API."""
+    return chat_id < 0
+
+
+class Pacer:
+    """One global bucket and one per chat; a chat's bucket is forgotten once it is empty again.
+
+    A chat must be paced by one task at a time (the dispatcher runs one task per chat): that task
+    waits for its chat to be ready, then for a global slot, then takes the chat slot without
+    suspending, so both are taken at the instant the send starts.
+    """
+
+    SWEEP_EVERY = 256
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._overall = AsyncLimiter(1, self.limits.overall_spacing)
+        self._chats: dict[int, AsyncLimiter] = {}
+        self._last: dict[int, float] = {}  # loop time of each chat's last slot
+        self._busy: set[int] = set()
+        self._taken = 0
+
+    async def slot(self, chat_id: int, may_send: Callable[[], bool] = lambda: True) -> bool:
+        """Wait for a global and a chat slot; False when `may_send()` turned false meanwhile
+        (a flood wait started): then no chat slot was taken and the caller must not send."""
+        loop = asyncio.get_running_loop()
+        chat = self._chat(chat_id)
+        self._busy.add(chat_id)
+        try:
+            while True:
+                while not chat.has_capacity():
+                    ready_at = self._last.get(chat_id, 0.0) + self.limits.chat_spacing(chat_id)
+                    await asyncio.sleep(max(ready_at - loop.time(), 0.001))
+                if not may_send():
+                    return False
+                await self._overall.acquire()
+                if not may_send():
+                    return False  # the global slot goes unused: fewer sends, never more
+                if chat.has_capacity():  # still true: no other task paces this chat
+                    await chat.acquire()  # has capacity, so this does not suspend
+                    self._last[chat_id] = loop.time()
+                    self._taken += 1
+                    if self._taken % self.SWEEP_EVERY == 0:
+                        self._sweep()
+                    return True
+        finally:
+            self._busy.discard(chat_id)
+
+    def chats_tracked(self) -> int:
+        return len(self._chats)
+
+    def _chat(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.get(chat_id)
+        if limiter is None:
+            limiter = self._chats[chat_id] = AsyncLimiter(1, self.limits.chat_spacing(chat_id))
+        return limiter
+
+    def _sweep(self) -> None:
+        """Forget the buckets that are empty: a new one behaves exactly the same."""
+        for chat_id in [c for c, limiter in self._chats.items() if c not in self._busy and limiter.has_capacity()]:
+            del self._chats[chat_id]
+            self._last.pop(chat_id, None)

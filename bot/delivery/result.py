@@ -1,0 +1,33 @@
+"""What a sender reports back, whatever the Telegram library: a thin adapter maps its answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: str  # ok, retry_after, transient, permanent
+    seconds: float = 0.0  # retry_after: how long to wait
+    scope: str = "chat"  # retry_after: "chat" or "global" (a flood wait for the whole bot)
+    reason: str = ""  # a short code, stored as the row's last_error
+    unreachable: bool = False  # permanent: the chat cannot be reached (blocked, not found)
+
+    @classmethod
+    def ok(cls) -> "SendResult":
+        return cls("ok")
+
+    @classmethod
+    def retry_after(cls, seconds: float, scope: str = "chat") -> "SendResult":
+        if scope not in ("chat", "global"):
+            raise ValueError("a retry_after scope is 'chat' or 'global'")
+        return cls("retry_after", seconds=max(float(seconds), 0.0), scope=scope, reason="retry_after")
+
+    @classmethod
+    def transient(cls, reason: str = "transient") -> "SendResult":
+        return cls("transient", reason=reason)
+
+    @classmethod
+    def permanent(cls, reason: str, unreachable: bool = True) -> "SendResult":
+        """`unreachable=False` for a message Telegram will never accept, though the chat is fine."""
+        return cls("permanent", reason=reason, unreachable=unreachable)

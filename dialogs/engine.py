@@ -11,7 +11,7 @@ import asyncio
 import copy
 import logging
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dialogs import texts
@@ -20,6 +20,7 @@ from dialogs.context import Ctx, DialogConfig
 from dialogs.events import Event, Kind, Reply, Response
 from dialogs.flow import BACK_TO_CURRENT, END, MENU, Flow, Next, Screen, Step, decode, qualify, to_buttons
 from dialogs.i18n import resolve_locale, use_locale
+from dialogs.reminders.outgoing import queue_for_others
 from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
 from storage.store import Store
@@ -62,6 +63,7 @@ class Dialogs:
         self.config = config
         self.commands = commands
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.on_queued: Callable[[], None] | None = None  # told when messages were left in the outbox
 
     def step(self, place: str) -> Step | None:
         flow, _, name = place.partition(".")
@@ -79,15 +81,17 @@ class Dialogs:
             for _attempt in range(5):
                 try:
                     async with self.store.unit_of_work() as uow:
-                        response = await self._handle(uow, event)
+                        response, queued = await self._handle(uow, event)
                         await uow.commit()
-                        return response
+                    if queued and self.on_queued is not None:
+                        self.on_queued()
+                    return response
                 except ConversationChanged:
                     # Another instance moved this conversation on: read it again.
                     log.info("conversation changed under us user=%s, retrying", event.user_id)
             raise RuntimeError("conversation kept changing")
 
-    async def _handle(self, uow, event: Event) -> Response:
+    async def _handle(self, uow, event: Event) -> tuple[Response, int]:
         person, conversation = await uow.conversations.load_with_person(event.user_id)
         before = (conversation.flow, conversation.step, copy.deepcopy(conversation.data))
         stored = person.locale if person else conversation.data.get("locale")
@@ -95,6 +99,12 @@ class Dialogs:
         ctx = Ctx(event, uow, person, conversation, self.config, locale)
         with use_locale(locale):
             response = await self._route(ctx)
+        # What is meant for other people (a seat that freed up, a cancelled session) is not a reply:
+        # it goes to the outbox in this same transaction, and the dispatcher sends it.
+        others = [r for r in response.replies if isinstance(r, Reply) and r.chat_id != event.chat_id]
+        if others:
+            await queue_for_others(ctx, others)
+            response.replies = [r for r in response.replies if not (isinstance(r, Reply) and r in others)]
         if ctx.forget:
             await uow.conversations.forget(event.user_id)
         elif (conversation.flow, conversation.step, conversation.data) != before:
@@ -103,7 +113,7 @@ class Dialogs:
         response.replies = [
             r.finish(conversation.version) if isinstance(r, PendingScreen) else r for r in response.replies
         ]
-        return response
+        return response, len(others)
 
     # -- routing -------------------------------------------------------------------------
 

@@ -66,6 +66,9 @@ class Centre(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     phone: Mapped[str | None] = mapped_column(String(40))
+    # Quiet hours, local time, in minutes after midnight: non-urgent messages wait for their end.
+    quiet_from: Mapped[int] = mapped_column(Integer, default=21 * 60, server_default=str(21 * 60))
+    quiet_until: Mapped[int] = mapped_column(Integer, default=8 * 60, server_default=str(8 * 60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -119,6 +122,10 @@ class Person(Base):
     checkin_weekday: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     checkin_hour: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
     checkins_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Set when Telegram says the bot cannot write to them (blocked, account gone); /start clears it.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Prompts and reminders say what they are about only if the person chose so (lock screens).
+    explicit_notifications: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Invite(Base):

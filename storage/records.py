@@ -14,6 +14,8 @@ class CentreRecord:
     timezone: str
     staff_chat_id: int | None
     phone: str | None = None
+    quiet_from: int = 21 * 60  # minutes after local midnight
+    quiet_until: int = 8 * 60
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class PersonRecord:
     checkin_weekday: int = 6
     checkin_hour: int = 18
     checkins_paused: bool = False
+    unreachable_at: datetime | None = None
+    explicit_notifications: bool = False
 
     @property
     def is_staff(self) -> bool:

@@ -19,6 +19,7 @@ from dialogs.events import Event, Kind
 from dialogs.flow import decode
 from storage.models import Booking
 from storage.records import Recipient
+from tests.support.outbox import take_queued
 from tests.conftest import join_as_youth, onboard_parent
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -188,8 +189,11 @@ async def test_cancelling_gives_the_seat_to_the_first_waiting_in_their_own_langu
     await french.press("Parents' circle")
     assert "jeudi 3 décembre" in french.screen and "Parents' circle" in french.screen
     response = await french.press(french.labels()[0])  # yes, cancel
-    own, told = response.replies
-    assert own.chat_id == 610 and "📌" in "".join(french.labels())
+    (own,) = response.replies
+    assert own.chat_id == 610 and "Votre place est annulée" in own.text
+    queued = await take_queued(core)  # the news waits in the outbox, for the dispatcher
+    assert list(queued) == [611]
+    (told,) = queued[611]
     assert told.chat_id == 611 and "Good news" in told.text and "Thursday 3 December, 6:30 PM" in told.text
     assert "jeudi" not in told.text
     note = str(event_of(Calendar.from_ical(told.attachment.content))["description"])

@@ -10,7 +10,7 @@ from storage.records import CentreRecord
 
 
 def to_record(row: Centre) -> CentreRecord:
-    return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id, row.phone)
+    return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id, row.phone, row.quiet_from, row.quiet_until)
 
 
 class CentreRepository:
@@ -19,13 +19,15 @@ class CentreRepository:
         self._clock = clock
 
     async def add(
-        self, name: str, timezone: str, staff_chat_id: int | None = None, phone: str | None = None
+        self, name: str, timezone: str, staff_chat_id: int | None = None, phone: str | None = None,
+        quiet_from: int = 21 * 60, quiet_until: int = 8 * 60,
     ) -> CentreRecord:
         clash = await self._session.scalar(select(Centre.id).where(func.lower(Centre.name) == name.lower()))
         if clash is not None:
             raise Duplicate(f"a centre named {name!r} already exists (id {clash})")
         row = Centre(
-            name=name, timezone=timezone, staff_chat_id=staff_chat_id, phone=phone, created_at=self._clock.now()
+            name=name, timezone=timezone, staff_chat_id=staff_chat_id, phone=phone, quiet_from=quiet_from,
+            quiet_until=quiet_until, created_at=self._clock.now(),
         )
         self._session.add(row)
         await self._session.flush()

@@ -14,7 +14,8 @@ from storage.records import PersonRecord
 PERSON_COLUMNS = (
     Person.id, Person.telegram_user_id, Person.centre_id, Person.role, Person.staff_role, Person.name,
     Person.locale, Person.family_id, Person.child_id, Person.consented_at,
-    Person.checkin_weekday, Person.checkin_hour, Person.checkins_paused,
+    Person.checkin_weekday, Person.checkin_hour, Person.checkins_paused, Person.unreachable_at,
+    Person.explicit_notifications,
 )
 
 
@@ -34,6 +35,8 @@ def person_from_row(row) -> PersonRecord:
         checkin_weekday=row.checkin_weekday,
         checkin_hour=row.checkin_hour,
         checkins_paused=bool(row.checkins_paused),
+        unreachable_at=row.unreachable_at,
+        explicit_notifications=bool(row.explicit_notifications),
     )
 
 
@@ -115,6 +118,28 @@ class PersonRepository:
                 update(Person).where(Person.id == person_id, Person.name.is_(None)).values(name=name)
                 .execution_options(synchronize_session=False)
             )
+
+    async def mark_unreachable(self, telegram_user_id: int) -> PersonRecord | None:
+        """Telegram refused a message for good (blocked, account gone): stop prompts and reminders."""
+        await self._session.execute(
+            update(Person).where(Person.telegram_user_id == telegram_user_id, Person.unreachable_at.is_(None))
+            .values(unreachable_at=self._clock.now()).execution_options(synchronize_session=False)
+        )
+        return await self.by_telegram_id(telegram_user_id)
+
+    async def mark_reachable(self, telegram_user_id: int) -> bool:
+        """They wrote to the bot again (/start after unblocking): True if they had been unreachable."""
+        result = await self._session.execute(
+            update(Person).where(Person.telegram_user_id == telegram_user_id, Person.unreachable_at.is_not(None))
+            .values(unreachable_at=None).execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+    async def set_explicit_notifications(self, person_id: int, explicit: bool) -> None:
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(explicit_notifications=explicit)
+            .execution_options(synchronize_session=False)
+        )
 
     async def set_locale(self, person_id: int, locale: str) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(locale=locale))

@@ -1,0 +1,1 @@
+"""What the bot sends on its own, later: check-in prompts, nudges, session reminders, notices."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from dialogs.booking import series
 from storage.database import make_engine, upgrade
 from storage.clock import Clock, SystemClock
 from storage.store import Store
-from storage.models import STAFF_ROLES
+from storage.models import SESSION_KINDS, STAFF_ROLES
+from storage.records import RosterLine, SessionRecord
+
+MAX_WEEKS = 52
 
 
 class AdminError(Exception):
@@ -24,18 +28,33 @@ def check_timezone(name: str) -> str:
     return name
 
 
-def parse_local(value: str, timezone: str) -> datetime:
-    """'YYYY-MM-DD HH:MM' in the centre's zone, as an aware datetime."""
+def parse_local(value: str, timezone: str, today: date | None = None) -> datetime:
+    """'YYYY-MM-DD HH:MM' in the centre's zone, as an aware datetime (in that zone).
+
+    With `today` (the centre's local date), the forms staff type in the bot are read too:
+    "08/12/2026 18:30", "08/12/2026 18h30", "08/12 18:30" (the next 8 December from today).
+    """
+    naive = series.parse_local(value, today) if today is not None else None
+    if naive is None:
+        try:
+            naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise AdminError(f"cannot read {value!r}: write the local date and time as \"YYYY-MM-DD HH:MM\"") from None
     try:
-        naive = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise AdminError(f"cannot read {value!r}: write the local date and time as \"YYYY-MM-DD HH:MM\"") from None
-    zone = ZoneInfo(timezone)
-    local = naive.replace(tzinfo=zone)
-    # A time skipped by a daylight-saving change does not exist: refuse it rather than guess.
-    if local.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != naive:
-        raise AdminError(f"{value} does not exist in {timezone} (the clocks skip it): choose another time")
-    return local
+        # A time skipped by a daylight-saving change does not exist: refuse it rather than guess.
+        # A time that happens twice (autumn) is its first occurrence.
+        instant = series.local_instant(naive, timezone)
+    except series.NonexistentTime:
+        raise AdminError(f"{value} does not exist in {timezone} (the clocks skip it): choose another time") from None
+    return instant.astimezone(ZoneInfo(timezone))
+
+
+def session_json(session: SessionRecord, timezone: str) -> dict:
+    local = session.starts_at.astimezone(ZoneInfo(timezone))
+    return {"id": session.id, "title": session.title, "kind": session.kind, "starts_at": session.starts_at.isoformat(),
+            "local_start": local.isoformat(), "minutes": session.minutes, "capacity": session.capacity,
+            "booked": session.booked, "place": session.place, "audience": session.audience,
+            "description": session.description, "series": session.series, "centre_id": session.centre_id}
 
 
 def centre_json(centre) -> dict:
@@ -85,17 +104,57 @@ class Admin:
                 "centre_id": centre.id}
 
     async def add_session(self, title: str, starts: str, minutes: int, capacity: int, place: str | None,
-                          audience: str, centre_id: int | None) -> dict:
+                          audience: str, centre_id: int | None, kind: str = "group",
+                          description: str | None = None, weekly: int | None = None) -> list[dict]:
+        """One session, or with `weekly=N` N sessions a week apart at the same local time."""
         if minutes <= 0 or capacity <= 0:
             raise AdminError("--minutes and --capacity must be positive")
+        if kind not in SESSION_KINDS:
+            raise AdminError(f"--kind must be one of {', '.join(SESSION_KINDS)}")
+        if weekly is not None and not 1 <= weekly <= MAX_WEEKS:
+            raise AdminError(f"--weekly must be between 1 and {MAX_WEEKS}")
+        title = title.strip()
+        if not title:
+            raise AdminError("the session needs a title")
+        description = (description or "").strip() or None
         async with self.store.unit_of_work() as uow:
             centre = await uow.centres.resolve(centre_id)
-            starts_at = parse_local(starts, centre.timezone)
-            session = await uow.sessions.add(centre.id, title.strip(), starts_at, minutes, capacity, place, audience)
+            first = parse_local(starts, centre.timezone, self.today(centre.timezone)).replace(tzinfo=None)
+            try:
+                instants = series.weekly_starts(first, centre.timezone, weekly or 1)
+            except series.NonexistentTime as gap:
+                week = (gap.local - first).days // 7 + 1
+                raise AdminError(f"{gap.local:%Y-%m-%d %H:%M} (week {week} of the series) does not exist in "
+                                 f"{centre.timezone} (the clocks skip it): choose another time or fewer weeks") from None
+            created = await uow.sessions.add_series(
+                centre.id, instants, title=title, minutes=minutes, capacity=capacity, place=place,
+                audience=audience, kind=kind, description=description)
             await uow.commit()
-        return {"id": session.id, "title": session.title, "starts_at": session.starts_at.isoformat(),
-                "local_start": starts_at.isoformat(), "minutes": minutes, "capacity": capacity,
-                "place": place, "audience": audience, "centre_id": centre.id}
+        return [session_json(s, centre.timezone) for s in created]
+
+    def today(self, timezone: str) -> date:
+        return self.store.clock.now().astimezone(ZoneInfo(timezone)).date()
+
+    async def list_sessions(self, centre_id: int | None) -> list[dict]:
+        """The sessions still to come, soonest first, with their seats and waiting lists."""
+        async with self.store.unit_of_work() as uow:
+            centre = await uow.centres.resolve(centre_id)
+            total = await uow.sessions.count_upcoming(centre.id, None)
+            found = await uow.sessions.upcoming(centre.id, None, limit=max(total, 1))
+            out = []
+            for session in found:
+                waiting = sum(1 for r in await uow.bookings.recipients(session.id) if r.status == "waiting")
+                out.append(session_json(session, centre.timezone) | {"waiting": waiting})
+        return out
+
+    async def roster(self, session_id: int) -> tuple[SessionRecord, list[RosterLine], str]:
+        """A session, its bookings (seats, then the waiting list, then cancelled) and its centre's zone."""
+        async with self.store.unit_of_work() as uow:
+            session = await uow.sessions.get(session_id)
+            if session is None:
+                raise AdminError(f"no session with id {session_id}: `relier sessions list` shows them")
+            centre = await uow.centres.get(session.centre_id)
+            return session, await uow.bookings.roster(session_id), centre.timezone
 
     async def invite_youth(self, centre_id: int | None, family_id: int | None, child_id: int | None) -> dict:
         async with self.store.unit_of_work() as uow:

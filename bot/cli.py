@@ -11,6 +11,7 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import admin_sessions
 from bot.admin import Admin, AdminError
 from bot.settings import Settings
 from storage.errors import StoreError
@@ -73,15 +74,7 @@ def parser() -> argparse.ArgumentParser:
 
     sessions = sub.add_parser("sessions", help="group sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
-    add_session = sessions_sub.add_parser("add", help="publish a group session")
-    add_session.add_argument("--title", required=True)
-    add_session.add_argument("--starts", required=True, metavar="'YYYY-MM-DD HH:MM'", help="local time of the centre")
-    add_session.add_argument("--minutes", required=True, type=positive_int)
-    add_session.add_argument("--capacity", required=True, type=positive_int)
-    add_session.add_argument("--place")
-    add_session.add_argument("--audience", choices=["parents", "youth"], default="parents")
-    add_session.add_argument("--centre", type=positive_int, metavar="ID")
-    add_session.add_argument("--json", action="store_true")
+    admin_sessions.add_arguments(sessions_sub, positive_int)
 
     cases = sub.add_parser("cases", help="list the open escalations of a centre, most urgent first")
     cases.add_argument("--centre", type=positive_int, metavar="ID")
@@ -147,6 +140,8 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
             if not found and not args.json:
                 print("no open case")
             return 0
+        if args.command == "sessions":
+            return await admin_sessions.command(tool, args)
         if args.command == "centre" and args.centre_command == "list":
             centres = await tool.list_centres()
             if args.json:
@@ -160,11 +155,6 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
         elif args.command == "staff":
             out = await tool.add_staff(args.telegram_user_id, args.name, args.role, args.centre)
             line = f"added staff {out['id']}: {out['name']}, {out['role']} of centre {out['centre_id']}"
-        elif args.command == "sessions":
-            out = await tool.add_session(
-                args.title, args.starts, args.minutes, args.capacity, args.place, args.audience, args.centre
-            )
-            line = f"created session {out['id']}: {out['title']} at {out['local_start']} ({out['capacity']} seats)"
         else:
             out = await tool.invite_youth(args.centre, args.family, args.child)
             username = settings.bot_username or await bot_username(settings)

@@ -24,7 +24,11 @@ def cell(value: str) -> str:
 
 
 def roster_csv(session: SessionRecord, lines: list[RosterLine], timezone: str) -> str:
-    """One header row, then one row per booking, in the order given; times in the centre's zone."""
+    """One header row, then one row per booking, in the order given; times in the centre's zone.
+
+    `session` is the session the lines belong to (the rows carry no session column: the file
+    is named after it by the caller).
+    """
     zone = ZoneInfo(timezone)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -17,14 +17,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.models import ATTENDANCE, Booking, Child, GroupSession, Person
 from storage.records import BookingRecord, PersonRecord, Recipient, RosterLine, SessionRecord
+from storage.repos.sessions import SESSION_COLUMNS
 from storage.repos.sessions import to_record as session_record
 
 AUDIENCE_OF_ROLE = {"parent": "parents", "youth": "youth"}
@@ -46,6 +47,31 @@ class Freed:
     promoted: list[Recipient] = field(default_factory=list)
 
 
+# The statements of a booking, built once: building SQLAlchemy expressions costs more than
+# running them on SQLite, and booking is the hot path when a popular session opens.
+LOCK_SESSION = select(*SESSION_COLUMNS).where(GroupSession.id == bindparam("sid")).with_for_update()
+MINE_OR_WAITING = (  # one read for two questions: does this person hold something, does anyone wait?
+    select(Booking.id, Booking.person_id, Booking.status)
+    .where(Booking.session_id == bindparam("sid"), Booking.status != "cancelled",
+           or_(Booking.person_id == bindparam("pid"), Booking.status == "waiting"))
+    .order_by(Booking.person_id != bindparam("pid"), Booking.id)
+    .limit(1)
+)
+TAKE_SEAT = (
+    update(GroupSession)
+    .where(GroupSession.id == bindparam("sid"), GroupSession.booked < GroupSession.capacity,
+           GroupSession.cancelled_at.is_(None), GroupSession.starts_at > bindparam("now"))
+    .values(booked=GroupSession.booked + 1)
+    .returning(GroupSession.booked)
+)
+INSERT_BOOKING = insert(Booking).values(
+    session_id=bindparam("sid"), person_id=bindparam("pid"), status=bindparam("status"),
+    created_at=bindparam("now"), updated_at=bindparam("now"),
+).returning(Booking.id)
+POSITION = select(func.count()).select_from(Booking).where(
+    Booking.session_id == bindparam("sid"), Booking.status == "waiting", Booking.id <= bindparam("bid"))
+
+
 def booking_record(row: Booking, position: int | None = None) -> BookingRecord:
     return BookingRecord(row.id, row.session_id, row.person_id, row.status, row.attendance, row.created_at,
                          position)
@@ -59,35 +85,40 @@ class BookingRepository:
     # -- a person's own bookings -----------------------------------------------------------
 
     async def book(self, session_id: int, person: PersonRecord) -> BookResult:
-        found = await self._session.get(GroupSession, session_id)
-        if found is None:
+        session = await self._locked(session_id)
+        if session is None:
             return BookResult("unknown")
-        session = session_record(found)
         if session.centre_id != person.centre_id or AUDIENCE_OF_ROLE.get(person.role) != session.audience:
             return BookResult("not_allowed")
-        if session.cancelled_at is not None or session.started(self._clock.now()):
-            return BookResult("closed", session=session)
-        mine = await self._active(session_id, person.id)
-        if mine is not None:
-            kept = await self._with_position(mine)
-            return BookResult(f"already_{mine.status}", kept, session)
-        status = "waiting"
-        if not await self._anyone_waiting(session_id) and await self._take_seat(session_id):
-            status = "booked"
         now = self._clock.now()
-        row = Booking(session_id=session_id, person_id=person.id, status=status, created_at=now, updated_at=now)
-        self._session.add(row)
-        await self._session.flush()
-        return BookResult(status, await self._with_position(row), await self._fresh(session_id))
+        if session.cancelled_at is not None or session.started(now):
+            return BookResult("closed", session=session)
+        db = await self._session.connection()
+        found = (await db.execute(MINE_OR_WAITING, {"sid": session_id, "pid": person.id})).first()
+        if found is not None and found.person_id == person.id:
+            mine = await self._session.get(Booking, found.id)
+            return BookResult(f"already_{mine.status}", await self._with_position(mine), session)
+        status, booked = "waiting", None
+        if found is None:  # nobody waits: try for a seat
+            booked = await self._take_seat(session_id)
+            if booked is not None:
+                status = "booked"
+        values = {"sid": session_id, "pid": person.id, "status": status, "now": now}
+        booking_id = (await db.execute(INSERT_BOOKING, values)).scalar_one()
+        position = None
+        if status == "waiting":
+            position = (await db.execute(POSITION, {"sid": session_id, "bid": booking_id})).scalar_one()
+        record = BookingRecord(booking_id, session_id, person.id, status, None, now, position)
+        return BookResult(status, record, replace(session, booked=booked if booked is not None else session.booked))
 
     async def cancel(self, booking_id: int, person_id: int) -> Freed:
         """Cancel one's own seat or place in line; a freed seat goes to the first person waiting."""
         row = await self._session.get(Booking, booking_id)
         if row is None or row.person_id != person_id:
             return Freed("unknown")
+        session = await self._locked(row.session_id)
         if row.status == "cancelled":
-            return Freed("already", await self._fresh(row.session_id))
-        session = await self._fresh(row.session_id)
+            return Freed("already", session)
         if session.started(self._clock.now()):
             return Freed("started", session)
         held_seat = row.status == "booked"
@@ -129,6 +160,8 @@ class BookingRepository:
 
     async def set_capacity(self, session_id: int, capacity: int) -> Freed:
         """Change the number of seats; refused below the seats already booked."""
+        if await self._locked(session_id) is None:
+            return Freed("unknown")
         if capacity < 0:
             return Freed("below_booked", await self._fresh(session_id))
         result = await self._session.execute(
@@ -147,7 +180,7 @@ class BookingRepository:
 
     async def cancel_session(self, session_id: int) -> tuple[SessionRecord | None, list[Recipient]]:
         """Cancel a whole session; hands back everyone who held a seat or waited, to be told."""
-        session = await self._fresh(session_id)
+        session = await self._locked(session_id)
         if session is None or session.cancelled_at is not None:
             return session, []
         told = await self.recipients(session_id)
@@ -211,6 +244,14 @@ class BookingRepository:
 
     # -- internals -----------------------------------------------------------------------
 
+    async def _locked(self, session_id: int) -> SessionRecord | None:
+        """The session, its row locked until the end of the transaction on PostgreSQL (so two
+        bookings, cancellations or capacity changes of one session take turns); on SQLite the
+        whole transaction already holds the write lock (BEGIN IMMEDIATE)."""
+        db = await self._session.connection()
+        row = (await db.execute(LOCK_SESSION, {"sid": session_id})).first()
+        return None if row is None else session_record(row)
+
     async def _fresh(self, session_id: int) -> SessionRecord | None:
         row = await self._session.get(GroupSession, session_id, populate_existing=True)
         return None if row is None else session_record(row)
@@ -228,20 +269,11 @@ class BookingRepository:
         )
         return found is not None
 
-    async def _take_seat(self, session_id: int) -> bool:
-        """One seat, if one is free and the session is still open: the only way `booked` grows."""
-        result = await self._session.execute(
-            update(GroupSession)
-            .where(
-                GroupSession.id == session_id,
-                GroupSession.booked < GroupSession.capacity,
-                GroupSession.cancelled_at.is_(None),
-                GroupSession.starts_at > self._clock.now(),
-            )
-            .values(booked=GroupSession.booked + 1)
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
+    async def _take_seat(self, session_id: int) -> int | None:
+        """One seat, if one is free and the session is still open: the only way `booked` grows.
+        Returns the new count of seats taken, or None when no seat was free."""
+        db = await self._session.connection()
+        return (await db.execute(TAKE_SEAT, {"sid": session_id, "now": self._clock.now()})).scalar()
 
     async def _promote(self, session_id: int) -> list[Recipient]:
         """Give free seats to the people waiting, first come first served."""
@@ -251,7 +283,7 @@ class BookingRepository:
                 select(Booking).where(Booking.session_id == session_id, Booking.status == "waiting")
                 .order_by(Booking.id).limit(1)
             )
-            if first is None or not await self._take_seat(session_id):
+            if first is None or await self._take_seat(session_id) is None:
                 return promoted
             first.status, first.updated_at = "booked", self._clock.now()
             await self._session.flush()

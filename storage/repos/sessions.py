@@ -17,7 +17,15 @@ from storage.models import GroupSession
 from storage.records import SessionRecord
 
 
+SESSION_COLUMNS = (
+    GroupSession.id, GroupSession.centre_id, GroupSession.title, GroupSession.audience, GroupSession.starts_at,
+    GroupSession.minutes, GroupSession.capacity, GroupSession.place, GroupSession.kind, GroupSession.booked,
+    GroupSession.description, GroupSession.series, GroupSession.cancelled_at,
+)
+
+
 def to_record(row: GroupSession) -> SessionRecord:
+    """From the entity or from a row of SESSION_COLUMNS (same attribute names)."""
     return SessionRecord(
         row.id, row.centre_id, row.title, row.audience, row.starts_at, row.minutes, row.capacity, row.place,
         kind=row.kind, booked=row.booked, description=row.description, series=row.series,

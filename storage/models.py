@@ -69,6 +69,12 @@ class Centre(Base):
     # Quiet hours, local time, in minutes after midnight: non-urgent messages wait for their end.
     quiet_from: Mapped[int] = mapped_column(Integer, default=21 * 60, server_default=str(21 * 60))
     quiet_until: Mapped[int] = mapped_column(Integer, default=8 * 60, server_default=str(8 * 60))
+    # Opening hours (local): the days ("0,1,2,3,4" = Monday to Friday) and minutes after midnight.
+    open_days: Mapped[str] = mapped_column(String(16), default="0,1,2,3,4", server_default="0,1,2,3,4")
+    open_from: Mapped[int] = mapped_column(Integer, default=9 * 60, server_default=str(9 * 60))
+    open_until: Mapped[int] = mapped_column(Integer, default=18 * 60, server_default=str(18 * 60))
+    # When an untaken case is alerted again, in minutes, as JSON ({"urgent": 10, ...}); {} = defaults.
+    case_timers: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -126,6 +132,7 @@ class Person(Base):
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Prompts and reminders say what they are about only if the person chose so (lock screens).
     explicit_notifications: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")  # staff: gets case alerts
 
 
 class Invite(Base):
@@ -263,41 +270,21 @@ class Escalation(Base):
     status: Mapped[str] = mapped_column(String(8), default="open")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The handoff: where the case lives in the staff chat, who took it, how it ended.
+    topic_id: Mapped[int | None] = mapped_column(BigInteger)  # forum topic of the staff chat
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    taken_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    alert_stage: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # resolved, referred, no_answer
+    close_note: Mapped[str | None] = mapped_column(Text)  # private to the staff; never logged
+    followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-OUTBOX_STATES = ("pending", "sending", "sent", "failed", "dropped")
-
-
-class OutboxMessage(Base):
-    """A message that is not an immediate reply: due at `due_at`, dropped past `not_after`.
-
-    `key` makes enqueueing idempotent (one reminder per booking and hour, say). A dispatcher
-    claims due rows with a lease (`state = 'sending'`, `lease_until`, `worker`); a row whose lease
-    expired is claimed again and counted in `duplicates`, since it may already have been sent.
-    `last_error` is a short code, never a message's text."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        CheckConstraint(f"state IN {OUTBOX_STATES}", name="state"),
-        CheckConstraint("attempts >= 0 AND duplicates >= 0", name="counts"),
-        Index("ix_outbox_state_due", "state", "due_at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str | None] = mapped_column(String(160), unique=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    thread_id: Mapped[int | None] = mapped_column(BigInteger)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # prompt, nudge, reminder, notice, alert...
-    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON: text, buttons...; never logged
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    state: Mapped[str] = mapped_column(String(8), default="pending", server_default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    duplicates: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    worker: Mapped[str | None] = mapped_column(String(64))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+from storage.models_cases import AuditEntry  # noqa: E402,F401  (registers the table on Base)
+from storage.models_outbox import OUTBOX_STATES, OutboxMessage  # noqa: E402,F401

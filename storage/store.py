@@ -14,6 +14,7 @@ from storage.inline import InlineSessionMaker
 
 from storage.clock import Clock
 from storage.repos.bookings import BookingRepository
+from storage.repos.cases import CaseRepository
 from storage.repos.centres import CentreRepository
 from storage.repos.checkins import CheckinRepository, EscalationRepository
 from storage.repos.conversations import ConversationRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.bookings = BookingRepository(session, clock)
         self.checkins = CheckinRepository(session, clock)
         self.escalations = EscalationRepository(session, clock)
+        self.cases = CaseRepository(session, clock)
         self.outbox = OutboxRepository(session, clock)
         self.committed = False
 

@@ -13,12 +13,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
 from aiogram import methods
 from aiogram.methods import Response as ApiResponse
-from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, ChatMemberUpdated, Message
 
-from bot.aiogram_events import callback_event, keyboard, message_event
+from bot.aiogram_events import callback_event, keyboard, membership_event, message_event
 from bot.bootstrap import Core
 from dialogs.commands import PUBLIC_COMMANDS, command_descriptions
 from dialogs.events import Event, Reply, Response
@@ -27,6 +27,7 @@ from storage.clock import Clock
 
 log = logging.getLogger("relier.telegram")
 
+REPLY_WAIT_MAX = 5  # seconds a person's answer may wait for a flood wait to end, once
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 METHODS_USED = (
     methods.GetUpdates, methods.GetMe, methods.SendMessage, methods.EditMessageText, methods.AnswerCallbackQuery,
@@ -57,8 +58,10 @@ class TelegramApp:
         router.message.register(self.on_message)
         router.edited_message.register(self.on_edited)
         router.callback_query.register(self.on_callback)
+        router.my_chat_member.register(self.on_membership)
         self.dispatcher.include_router(router)
         self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._busy: set[asyncio.Task] = set()  # updates being handled, awaited at shutdown
         # aiogram parses each answer with a generic Response[...] model that pydantic only
         # caches weakly; holding them here saves rebuilding one per call (about 1 ms each).
         self._response_models = [ApiResponse[m.__returning__] for m in METHODS_USED]
@@ -76,13 +79,32 @@ class TelegramApp:
     async def on_callback(self, query: CallbackQuery) -> None:
         await self.process(callback_event(query, self.clock.now()), callback_id=query.id)
 
+    async def on_membership(self, update: ChatMemberUpdated) -> None:
+        event = membership_event(update, self.clock.now())
+        if event is not None:
+            await self.process(event)
+
     async def process(self, event: Event, callback_id: str | None = None) -> None:
         """Handle and answer one update; a person's updates are answered in the order they came."""
         lock = self._chats.get(event.user_id)
         if lock is None:
             lock = self._chats[event.user_id] = asyncio.Lock()
-        async with lock:
-            await self._process(event, callback_id)
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+        try:
+            async with lock:
+                await self._process(event, callback_id)
+        finally:
+            self._busy.discard(task)
+
+    async def finish_updates(self, timeout: float = 10.0) -> None:
+        """Once polling stopped: let the updates under way be answered (aiogram does not wait)."""
+        busy = [task for task in self._busy if task is not asyncio.current_task()]
+        if busy:
+            _done, late = await asyncio.wait(busy, timeout=timeout)
+            if late:
+                log.warning("stopped with %d update(s) unanswered", len(late))
 
     async def _process(self, event: Event, callback_id: str | None) -> None:
         started = time.perf_counter()
@@ -117,7 +139,21 @@ class TelegramApp:
             log.info("callback answer refused (too old)")
 
     async def deliver(self, reply: Reply) -> None:
-        """Send one reply; an edit that cannot happen becomes a new message."""
+        """Send one reply; an edit that cannot happen becomes a new message. A short flood wait
+        (the outbox wrote to this chat a moment ago, say) is waited out once."""
+        try:
+            await self._deliver(reply)
+        except TelegramRetryAfter as error:
+            if error.retry_after > REPLY_WAIT_MAX:
+                log.warning("reply dropped chat=%s: flood wait of %s s", reply.chat_id, error.retry_after)
+                return
+            await asyncio.sleep(error.retry_after)
+            try:
+                await self._deliver(reply)
+            except TelegramRetryAfter:
+                log.warning("reply dropped chat=%s: flood wait again", reply.chat_id)
+
+    async def _deliver(self, reply: Reply) -> None:
         markup = keyboard(reply.buttons)
         try:
             if reply.attachment is not None:
@@ -183,13 +219,14 @@ class TelegramApp:
         gc.freeze()  # start-up objects (aiogram's type models, mostly) are never garbage
         return True
 
-    async def run_polling(self, stop: asyncio.Event | None = None) -> None:
-        if not await self.prepare(stop):
+    async def run_polling(self, stop: asyncio.Event | None = None, prepared: bool = False) -> None:
+        """Poll until `stop` is set; the bot's session is its owner's to close."""
+        if not prepared and not await self.prepare(stop):
             return
         await self.bot.delete_webhook(drop_pending_updates=False)
         polling = asyncio.create_task(
             self.dispatcher.start_polling(
-                self.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=True,
+                self.bot, allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=False,
                 polling_timeout=30,
             )
         )
@@ -199,16 +236,19 @@ class TelegramApp:
             await self.dispatcher.stop_polling()
         else:
             waiter.cancel()
-        await polling
+        try:
+            await polling
+        finally:
+            await self.finish_updates()
 
     async def run_webhook(self, url: str, listen: str, port: int, secret: str | None,
-                          stop: asyncio.Event | None = None) -> None:
+                          stop: asyncio.Event | None = None, prepared: bool = False) -> None:
         """Serve Telegram's webhook calls on listen:port until `stop` is set."""
         from aiohttp import web
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
         from urllib.parse import urlsplit
 
-        if not await self.prepare(stop):
+        if not prepared and not await self.prepare(stop):
             return
         app = web.Application()
         path = urlsplit(url).path or "/"
@@ -224,3 +264,4 @@ class TelegramApp:
             await (stop or asyncio.Event()).wait()
         finally:
             await runner.cleanup()
+            await self.finish_updates()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from dialogs.events import Button, Event, Kind
 
@@ -64,6 +64,23 @@ def callback_event(query: CallbackQuery, at: datetime) -> Event:
         private=chat is None or chat.type == "private",
         data=query.data or "",
         message_id=getattr(message, "message_id", None),
+    )
+
+
+def membership_event(update: ChatMemberUpdated, at: datetime) -> Event | None:
+    """The bot's own membership in a private chat changed: "kicked" (the person blocked the bot)
+    or "member" (unblocked). Groups are left alone (the staff chat is the centre's business)."""
+    if update.chat.type != "private" or update.from_user is None:
+        return None
+    status = update.new_chat_member.status
+    return Event(
+        user_id=update.from_user.id,
+        chat_id=update.chat.id,
+        kind=Kind.MEMBERSHIP,
+        at=at,
+        language_code=update.from_user.language_code,
+        private=True,
+        text=str(getattr(status, "value", status)),  # "member" or "kicked"
     )
 
 

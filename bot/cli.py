@@ -11,7 +11,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import admin_sessions
+from bot import admin_sessions, cli_outbox
 from bot.admin import Admin, AdminError
 from bot.settings import Settings
 from storage.errors import StoreError
@@ -76,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     sessions_sub = sessions.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
     admin_sessions.add_arguments(sessions_sub, positive_int)
 
+    cli_outbox.add_arguments(sub, positive_int)
+
     cases = sub.add_parser("cases", help="list the open escalations of a centre, most urgent first")
     cases.add_argument("--centre", type=positive_int, metavar="ID")
     cases.add_argument("--json", action="store_true")
@@ -110,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
     try:
         if args.command == "run":
             return run(settings, args.webhook)
@@ -142,6 +145,8 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         if args.command == "sessions":
             return await admin_sessions.command(tool, args)
+        if args.command == "outbox":
+            return await cli_outbox.command(tool, args)
         if args.command == "centre" and args.centre_command == "list":
             centres = await tool.list_centres()
             if args.json:
@@ -205,6 +210,7 @@ def run(settings: Settings, webhook: str | None) -> int:
 async def serve(settings: Settings, webhook: str | None) -> None:
     from bot.aiogram_app import TelegramApp, make_bot
     from bot.bootstrap import build_core
+    from bot.runtime import DeliveryOptions, Runtime
     from storage.clock import SystemClock
 
     log = logging.getLogger("relier")
@@ -218,12 +224,13 @@ async def serve(settings: Settings, webhook: str | None) -> None:
         loop.add_signal_handler(sig, stop.set)
     bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
     app = TelegramApp(core, bot, SystemClock(), settings.default_locale)
+    runtime = Runtime(app, DeliveryOptions.from_settings(settings))
     try:
         if webhook:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            await app.run_webhook(webhook, settings.webhook_listen, settings.webhook_port, secret, stop)
+            await runtime.run_webhook(stop, webhook, settings.webhook_listen, settings.webhook_port, secret)
         else:
-            await app.run_polling(stop)
+            await runtime.run_polling(stop)
     finally:
         await bot.session.close()
         await core.close()

@@ -15,6 +15,8 @@ from bot import demo_data
 from bot.bootstrap import Core, build_core
 from dialogs.events import Button, Event, Kind, Reply
 from dialogs.i18n import _, use_locale
+from dialogs.reminders.payload import reply_from_payload
+from dialogs.reminders.render import render
 from storage.clock import Clock, SystemClock
 
 BOT_USERNAME = "relier_demo_bot"
@@ -111,13 +113,39 @@ class Demo:
         if response.callback_text:
             self.say(f"  ({response.callback_text})")
         for reply in response.replies:
-            if reply.chat_id != self.user:
-                # A message the bot sends to somebody else (a family promoted from a waiting list...).
-                with use_locale(self.lang):
-                    self.say("\n" + _("--- The bot writes to {who}: ---").format(who=self.someone(reply.chat_id)))
-            self.term.show(reply.chat_id, reply)
-            if reply.attachment is not None:
-                await self.save(reply.attachment)
+            await self.show(reply)
+        await self.deliver_outbox()
+
+    async def show(self, reply: Reply) -> None:
+        if reply.chat_id != self.user:
+            # A message the bot sends to somebody else (a family promoted from a waiting list...).
+            with use_locale(self.lang):
+                self.say("\n" + _("--- The bot writes to {who}: ---").format(who=self.someone(reply.chat_id)))
+        self.term.show(reply.chat_id, reply)
+        if reply.attachment is not None:
+            await self.save(reply.attachment)
+
+    async def deliver_outbox(self) -> None:
+        """What the bot left in the outbox and is due now is "sent" at once: shown here.
+        (Messages held by the centre's quiet hours wait, as they would with the real bot.)"""
+        store = self.core.store
+        async with store.unit_of_work() as uow:
+            rows = await uow.outbox.claim(100, 60, "demo")
+            await uow.commit()
+        for row in rows:
+            if row.payload.get("type", "reply") == "reply":
+                reply = reply_from_payload(row.chat_id, row.payload, row.thread_id)
+            else:
+                async with store.unit_of_work() as uow:
+                    reply = await render(uow, row, self.lang)
+            if reply is not None:
+                await self.show(reply)
+            async with store.unit_of_work() as uow:
+                if reply is None:
+                    await uow.outbox.cancel(ids=[row.id])
+                else:
+                    await uow.outbox.mark_sent(row.id, "demo")
+                await uow.commit()
 
     async def save(self, attachment) -> None:
         """Files the bot sends (a chart) are written next to the demo's data, and their path shown."""

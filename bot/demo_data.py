@@ -37,7 +37,8 @@ async def seed(store: Store, lang: str = "fr") -> None:
     (centre_name, group, talk, family_room, library, workshop, mediation, about_group,
      *other_names) = DEMO_NAMES.get(lang, DEMO_NAMES["fr"])
     async with store.unit_of_work() as uow:
-        centre = await uow.centres.add(centre_name, DEMO_TZ, phone="01 00 00 00 00")
+        # No quiet hours in the demo: what the bot sends to others shows at once, even at night.
+        centre = await uow.centres.add(centre_name, DEMO_TZ, phone="01 00 00 00 00", quiet_from=0, quiet_until=0)
         await uow.people.add_staff(STAFF_ID, centre.id, "Claire Martin", "psychologist")
         now = uow.clock.now()
         first = _next(now, 1, time(18, 30), zone)

@@ -41,6 +41,8 @@ class CommandTable:
     async def cmd_start(self, dialogs: "Dialogs", ctx: Ctx) -> Response:
         payload = ctx.event.text.strip()
         if ctx.person is not None:
+            if ctx.person.unreachable_at is not None:  # they unblocked the bot and came back
+                await ctx.uow.people.mark_reachable(ctx.event.user_id)
             notice = _("Welcome back.")
             if payload:
                 notice = _("You are already registered, so this link is not needed. Welcome back.")
@@ -74,6 +76,25 @@ class CommandTable:
 
     async def cmd_language(self, dialogs: "Dialogs", ctx: Ctx) -> Response:
         return await dialogs.show(ctx, "info.language", notice="", edit=None)
+
+    async def cmd_cases(self, dialogs: "Dialogs", ctx: Ctx) -> Response:
+        """Staff only: the open cases of their centre. Anyone else gets the unknown-command answer."""
+        if ctx.person is None or not ctx.person.is_staff:
+            return await dialogs.show(ctx, dialogs.here(ctx), notice=texts.unknown_command(), edit=None)
+        return await dialogs.show(ctx, "cases.list", notice="", edit=None)
+
+    async def cmd_case(self, dialogs: "Dialogs", ctx: Ctx) -> Response:
+        """Staff only: /case N shows the card of case N of their centre."""
+        from dialogs.flows.cases import case_card
+
+        if ctx.person is None or not ctx.person.is_staff:
+            return await dialogs.show(ctx, dialogs.here(ctx), notice=texts.unknown_command(), edit=None)
+        number = ctx.event.text.strip().lstrip("#")
+        reply = await case_card(ctx, int(number)) if number.isdigit() and len(number) < 10 else None
+        if reply is None:
+            return dialogs.message(ctx, _("There is no case with this number in your centre. Send /cases to see "
+                                          "the open ones."))
+        return Response([reply])
 
     async def cmd_stop(self, dialogs: "Dialogs", ctx: Ctx) -> Response:
         if ctx.person is None:

@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dialogs import texts
+from dialogs.cases import staff_chat
 from dialogs.commands import CommandTable
 from dialogs.context import Ctx, DialogConfig
 from dialogs.events import Event, Kind, Reply, Response
-from dialogs.flow import BACK_TO_CURRENT, END, MENU, Flow, Next, Screen, Step, decode, qualify, to_buttons
+from dialogs.flow import BACK_TO_CURRENT, END, MENU, STAY, Flow, Next, Screen, Step, decode, qualify, to_buttons
 from dialogs.i18n import resolve_locale, use_locale
 from dialogs.reminders.outgoing import queue_for_others
+from dialogs.reminders.unreachable import contact_lost
 from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
 from storage.store import Store
@@ -72,7 +74,9 @@ class Dialogs:
 
     async def handle(self, event: Event) -> Response:
         """Handle one update; two updates of one person never run at the same time here."""
-        if not event.private or event.kind is Kind.MEMBERSHIP:
+        if event.kind is Kind.MEMBERSHIP:
+            if event.private:  # a group's membership (the staff chat) is left alone
+                await self._membership(event)
             return Response()
         lock = self._locks.get(event.user_id)
         if lock is None:
@@ -81,7 +85,10 @@ class Dialogs:
             for _attempt in range(5):
                 try:
                     async with self.store.unit_of_work() as uow:
-                        response, queued = await self._handle(uow, event)
+                        if staff_chat.concerns(event):  # the staff chat, or a case button: dialogs.cases
+                            response, queued = await staff_chat.handle(self, uow, event), uow.outbox.enqueued
+                        else:
+                            response, queued = await self._handle(uow, event)
                         await uow.commit()
                     if queued and self.on_queued is not None:
                         self.on_queued()
@@ -90,6 +97,19 @@ class Dialogs:
                     # Another instance moved this conversation on: read it again.
                     log.info("conversation changed under us user=%s, retrying", event.user_id)
             raise RuntimeError("conversation kept changing")
+
+    async def _membership(self, event: Event) -> None:
+        """The person blocked the bot ("kicked": unreachable, the staff told if their case is open)
+        or unblocked it ("member": reachable again). Nothing is answered."""
+        async with self.store.unit_of_work() as uow:
+            queued = 0
+            if event.text == "kicked":
+                queued = await contact_lost(uow, event.user_id, self.config.default_locale)
+            elif event.text == "member":
+                await uow.people.mark_reachable(event.user_id)
+            await uow.commit()
+        if queued and self.on_queued is not None:
+            self.on_queued()
 
     async def _handle(self, uow, event: Event) -> tuple[Response, int]:
         person, conversation = await uow.conversations.load_with_person(event.user_id)
@@ -113,7 +133,7 @@ class Dialogs:
         response.replies = [
             r.finish(conversation.version) if isinstance(r, PendingScreen) else r for r in response.replies
         ]
-        return response, len(others)
+        return response, uow.outbox.enqueued  # these, and what a step left in the outbox itself
 
     # -- routing -------------------------------------------------------------------------
 
@@ -127,7 +147,12 @@ class Dialogs:
             return await self._text(ctx)
         if event.kind is Kind.EDITED:
             return self.message(ctx, texts.edited_message())
-        return await self.show(ctx, self.here(ctx), notice=texts.media_not_read(), edit=None)
+        place = self.here(ctx)
+        step = self.step(place)
+        if event.kind is Kind.MEDIA and step is not None and step.on_media is not None:
+            self._move(ctx, place)  # a step that takes media (a photo passed on to a psychologist)
+            return await self.follow(ctx, step, place, await step.on_media(ctx), edit=None)
+        return await self.show(ctx, place, notice=texts.media_not_read(), edit=None)
 
     async def _text(self, ctx: Ctx) -> Response:
         urgent = await screen_text(ctx, ctx.event.text)  # before anything else
@@ -207,8 +232,11 @@ class Dialogs:
 
     async def follow(self, ctx: Ctx, step: Step, place: str, result: Next, edit: int | None) -> Response:
         target = qualify(place.partition(".")[0], result.target)
-        if target not in step.goes_to and target not in (MENU, END, BACK_TO_CURRENT):
+        if target not in step.goes_to and target not in (MENU, END, BACK_TO_CURRENT, STAY):
             raise FlowError(f"{place} jumped to {target}, not in its goes_to")
+        if target == STAY:  # nothing to show: a notice at most
+            notice = [Reply(ctx.event.chat_id, result.notice)] if result.notice else []
+            return Response([*result.extra, *notice, *result.then])
         resolved = self.resolve(ctx, target)
         response = await self.show(ctx, resolved, notice=result.notice, edit=None if result.fresh else edit)
         response.replies[0:0] = list(result.extra)

@@ -30,12 +30,13 @@ class Event:
     language_code: str | None = None
     display_name: str = ""
     private: bool = True
-    text: str = ""  # message text, or the argument of a command
+    text: str = ""  # message text, a media's caption (if the adapter gives it), or the argument of a command
     command: str = ""  # without the slash, lower case, without @botname
     data: str = ""  # button data, as received: never trusted
     message_id: int | None = None  # for a button: the message that carried it
     thread_id: int | None = None
     media: str = ""  # for MEDIA: sticker, photo, voice, video, document, other
+    reply_to: int | None = None  # the message this one replies to (in the staff chat: a case's card)
 
 
 @dataclass(frozen=True)

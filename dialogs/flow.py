@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 MENU = "@menu"
 END = "@end"
 BACK_TO_CURRENT = "@here"  # stay on the current step and show it again
+STAY = "@stay"  # stay on the current step and show nothing (a message passed on to someone else)
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit on callback data
 
@@ -49,6 +50,7 @@ class Next:
 Render = Callable[["Ctx"], Awaitable[Screen]]
 OnButton = Callable[["Ctx", str], Awaitable[Next]]
 OnText = Callable[["Ctx", str], Awaitable[Next]]
+OnMedia = Callable[["Ctx"], Awaitable[Next]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Step:
     overlay: bool = False  # shown on top of where the person is, without moving them
     free_text: bool = False  # any text is an answer here, even an alarming one (it is kept and escalated)
     roles: frozenset[str] | None = None  # who may be here; None: anybody, even not registered
+    on_media: OnMedia | None = None  # a photo, voice note, document... (else: "I cannot read this")
 
 
 @dataclass
@@ -132,6 +135,7 @@ __all__ = [
     "BACK_TO_CURRENT",
     "END",
     "MENU",
+    "STAY",
     "Choice",
     "Event",
     "Flow",

@@ -16,6 +16,9 @@ class CentreRecord:
     phone: str | None = None
     quiet_from: int = 21 * 60  # minutes after local midnight
     quiet_until: int = 8 * 60
+    open_days: str = "0,1,2,3,4"  # opening hours, local: the days (0 = Monday) and minutes after midnight
+    open_from: int = 9 * 60
+    open_until: int = 18 * 60
 
 
 @dataclass(frozen=True)

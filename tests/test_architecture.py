@@ -61,9 +61,10 @@ def test_every_jump_target_exists():
 
 def test_every_step_is_reachable():
     flows, known = places()
-    # Entry points: what commands and the engine open directly.
+    # Entry points: what commands and the engine open directly, and the buttons of messages sent from
+    # the outbox (a case's follow-up question).
     reached = {"onb.welcome", "youth.welcome", "menu.main", "info.help", "info.privacy", "info.language",
-               "forget.confirm"}
+               "forget.confirm", "relay.followup"}
     frontier = list(reached)
     while frontier:
         flow_name, _, step_name = frontier.pop().partition(".")

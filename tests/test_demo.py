@@ -19,10 +19,11 @@ WALK = [
     "Léo", "12", "2", "1",  # child: name, age (typed: the label wins over the number), middle school, another
     "Emma", "8", "1", "2",  # second child, primary, that's all
     "2", "2", "1", "3",  # group sessions, the mediation slot (full), join its waiting list, menu
-    "3", "1",  # talk to someone, back
+    "3", "2", "1", "4",  # talk to someone, emergency numbers, back, menu
     "4", "2",  # settings, my children
     "2", "3", "1",  # back to settings, invite my child, Léo
-    "/as youth", "1", "1", "3", "1",  # the young person joins and opens « talk to someone »
+    "/as youth", "1", "1", "3", "1",  # the young person joins and opens « talk to someone »: a psychologist,
+    "2", "1", "1", "1",  # it can wait, no message, send, then the emergency numbers
     "/as staff", "1", "1",  # open cases, back
     "2", "3", "1",  # group sessions, the mediation slot, its roster
     "/as parent", "/help", "/language", "2", "/quit",

@@ -3,12 +3,16 @@
 One task per chat sends that chat's rows in order; chats are served concurrently, paced by
 `bot.delivery.limits.Pacer`. The sender is any `async (OutboxRow) -> SendResult`; a thin adapter
 maps a Telegram library's answers and exceptions to a `SendResult` (none is imported here).
+Pacing holds at the instant a send starts, so what is slow comes before the slot: with `prepare`,
+a row is first made ready (rendered, its file loaded) by `await prepare(row)`, then a slot is
+taken and `send(prepared)` called at once. `prepare` may return None (obsolete: the row is
+dropped) or a `SendResult` (recorded as is: nothing is sent and no slot is used).
 
-- ok: sent. retry_after(s, scope): a flood wait, for the chat or for everyone; the rows not
-  sent are postponed past it and their attempts given back. transient (5xx, network, timeout):
-  sent again after an exponential backoff with full jitter, failed after `max_attempts`.
-  permanent (403 blocked, 400 chat not found): failed as "unreachable", with the chat's other
-  queued rows, and `on_unreachable(chat_id)` is called once.
+- ok: sent. skip: dropped, never sent. retry_after(s, scope): a flood wait, for the chat or for
+  everyone; the rows not sent are postponed past it and their attempts given back. transient
+  (5xx, network, timeout): sent again after an exponential backoff with full jitter, failed
+  after `max_attempts`. permanent (403 blocked, 400 chat not found): failed as "unreachable",
+  with the chat's other queued rows, and `on_unreachable(chat_id)` is called once.
 - A row is only sent while its lease has at least `send_timeout` left; otherwise it is released.
 - Shutdown: rows waiting for a slot are released (pending again); sends under way are given
   `grace` seconds to finish and be recorded. A row still unrecorded keeps its lease and is
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
-from bot.delivery.limits import Limits, Pacer
+from bot.delivery.limits import FloodHolds, Limits, Pacer
 from bot.delivery.result import SendResult
 from storage.clock import Clock
 from storage.repos.outbox import OutboxRow
@@ -37,7 +41,8 @@ from storage.store import Store
 
 log = logging.getLogger("relier.delivery")
 
-Sender = Callable[[OutboxRow], Awaitable[SendResult]]
+Sender = Callable[[Any], Awaitable[SendResult]]  # given the row, or what `prepare` made of it
+Preparer = Callable[[OutboxRow], Awaitable[Any]]  # None: obsolete; a SendResult: the outcome
 OnUnreachable = Callable[[int], Any]  # may return an awaitable
 
 
@@ -70,10 +75,11 @@ class Dispatcher:
         backoff_base: float = 5.0, backoff_max: float = 900.0,
         grace: float = 10.0,  # seconds given at shutdown to the sends under way
         rng: random.Random | None = None,
+        prepare: Preparer | None = None,  # see the module's docstring
     ) -> None:
         if lease <= send_timeout:
             raise ValueError("the lease must outlast a send")
-        self._store, self._send, self._clock = store, send, clock or store.clock
+        self._store, self._send, self._prepare, self._clock = store, send, prepare, clock or store.clock
         self._pacer = Pacer(limits)
         self._on_unreachable = on_unreachable
         self.worker_id = worker_id or default_worker_id()
@@ -82,8 +88,7 @@ class Dispatcher:
         self._grace, self._rng = grace, rng or random.Random()
         self._chats: dict[int, _ChatWork] = {}
         self._held: set[int] = set()  # ids claimed and not yet recorded
-        self._global_pause: datetime | None = None
-        self._chat_pauses: dict[int, datetime] = {}
+        self._holds = FloodHolds(self._clock.now)
         self._wake = asyncio.Event()
         self._stopping = False
         self.stats: Counter[str] = Counter()
@@ -94,7 +99,7 @@ class Dispatcher:
 
     async def drain_once(self) -> int:
         """Claim one batch, send it, record every result; the number of rows claimed."""
-        claimed = 0 if self._hold_until(None) else await self._claim(self._batch)
+        claimed = 0 if self._holds.until(None) else await self._claim(self._batch)
         tasks = [work.task for work in self._chats.values() if work.task is not None]
         if tasks:
             await asyncio.gather(*tasks)
@@ -107,7 +112,7 @@ class Dispatcher:
             while not stop.is_set():
                 self._wake.clear()
                 nap = self._poll
-                hold = self._hold_until(None)
+                hold = self._holds.until(None)
                 room = self._batch - len(self._held)
                 if hold is not None:
                     nap = min(nap, (hold - self._clock.now()).total_seconds())
@@ -163,7 +168,7 @@ class Dispatcher:
                 if self._stopping:
                     await self._give_back(queue, "shutdown")
                     break
-                hold = self._hold_until(chat_id)
+                hold = self._holds.until(chat_id)
                 if hold is not None:
                     await self._give_back(queue, "flood_wait", hold)
                     break
@@ -171,14 +176,17 @@ class Dispatcher:
                 if not self._lease_lasts(row):
                     await self._give_back(queue, "lease_short")
                     break
-                work.waiting = True
+                work.waiting = True  # nothing is sent yet: cancelling at shutdown loses nothing
                 try:
-                    ready = await self._pacer.slot(chat_id, lambda: not (self._stopping or self._hold_until(chat_id)))
+                    prepared = await self._prepare_one(row)
+                    ready = isinstance(prepared, SendResult) or await self._pacer.slot(
+                        chat_id, lambda: not (self._stopping or self._holds.until(chat_id)) and self._lease_lasts(row))
                 finally:
                     work.waiting = False
                 if ready:
                     queue.popleft()
-                    await self._record(row, await self._send_one(row), queue)
+                    result = prepared if isinstance(prepared, SendResult) else await self._send_one(row, prepared)
+                    await self._record(row, result, queue)
         except asyncio.CancelledError:
             if queue:  # cancelled at shutdown while waiting for a slot: nothing of this was sent
                 await self._give_back(queue, "shutdown")
@@ -197,10 +205,23 @@ class Dispatcher:
         left = None if row.lease_until is None else (row.lease_until - self._clock.now()).total_seconds()
         return left is not None and left >= self._send_timeout
 
-    async def _send_one(self, row: OutboxRow) -> SendResult:
+    async def _prepare_one(self, row: OutboxRow) -> Any:
+        if self._prepare is None:
+            return row
         try:
             async with asyncio.timeout(self._send_timeout):
-                result = await self._send(row)
+                prepared = await self._prepare(row)
+        except TimeoutError:
+            return SendResult.transient("prepare_timeout")
+        except Exception as error:  # a rendering bug: retried, then failed, visible to the staff
+            log.warning("outbox.prepare_raised id=%s chat=%s error=%s", row.id, row.chat_id, type(error).__name__)
+            return SendResult.transient("prepare_failed")
+        return SendResult.skip("obsolete") if prepared is None else prepared
+
+    async def _send_one(self, row: OutboxRow, prepared: Any) -> SendResult:
+        try:
+            async with asyncio.timeout(self._send_timeout):
+                result = await self._send(prepared)
         except TimeoutError:
             return SendResult.transient("timeout")
         except Exception as error:  # an adapter's bug or an unmapped error: retried like a network error
@@ -216,10 +237,7 @@ class Dispatcher:
                 event = "sent"
             elif result.outcome == "retry_after":
                 until = now + timedelta(seconds=result.seconds)
-                if result.scope == "global":
-                    self._global_pause = max(until, self._global_pause or until)
-                else:
-                    self._chat_pauses[row.chat_id] = max(until, self._chat_pauses.get(row.chat_id, until))
+                self._holds.hold(None if result.scope == "global" else row.chat_id, until)
                 recorded = await uow.outbox.postpone([row.id], until, "retry_after", worker) == 1
                 event = f"flood_wait_{result.scope}"
             elif result.outcome == "permanent" and result.unreachable:
@@ -229,6 +247,9 @@ class Dispatcher:
                 for other in also_failed:
                     await uow.outbox.fail(other, "unreachable", worker)
                 event = "unreachable"
+            elif result.outcome == "skip":  # the repository's cancel: the row is dropped
+                recorded = await uow.outbox.cancel(ids=[row.id]) == 1
+                event = "dropped"
             elif result.outcome == "permanent":
                 recorded = await uow.outbox.fail(row.id, result.reason or "permanent", worker)
                 event = "rejected"
@@ -267,19 +288,6 @@ class Dispatcher:
         """Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]."""
         ceiling = min(self._backoff_max, self._backoff_base * 2 ** max(attempt - 1, 0))
         return self._rng.uniform(0, ceiling)
-
-    def _hold_until(self, chat_id: int | None) -> datetime | None:
-        """Until when sending (to this chat, or at all) is paused by a flood wait; None if it is not."""
-        now = self._clock.now()
-        if self._global_pause is not None and self._global_pause <= now:
-            self._global_pause = None
-        until = self._global_pause
-        if chat_id is not None and chat_id in self._chat_pauses:
-            if self._chat_pauses[chat_id] <= now:
-                del self._chat_pauses[chat_id]
-            else:
-                until = max(self._chat_pauses[chat_id], until or now)
-        return until
 
     async def _give_back(self, queue: deque[OutboxRow], why: str, until: datetime | None = None) -> None:
         """Rows claimed and not sent: released (pending again), or postponed past a flood wait."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable
 
 from aiolimiter import AsyncLimiter
@@ -111,3 +112,33 @@ class Pacer:
         for chat_id in [c for c, limiter in self._chats.items() if c not in self._busy and limiter.has_capacity()]:
             del self._chats[chat_id]
             self._last.pop(chat_id, None)
+
+
+class FloodHolds:
+    """The flood waits Telegram asked for (429 retry_after): for one chat, or for the whole bot.
+    Instants come from the injected clock; a wait that is over is forgotten when next asked."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self._everyone: datetime | None = None
+        self._chats: dict[int, datetime] = {}
+
+    def hold(self, chat_id: int | None, until: datetime) -> None:
+        """Nothing to `chat_id` (None: to anyone) before `until`; a longer wait already set stays."""
+        if chat_id is None:
+            self._everyone = max(until, self._everyone or until)
+        else:
+            self._chats[chat_id] = max(until, self._chats.get(chat_id, until))
+
+    def until(self, chat_id: int | None) -> datetime | None:
+        """Until when sending (to this chat, or at all) is paused; None if it is not."""
+        now = self._now()
+        if self._everyone is not None and self._everyone <= now:
+            self._everyone = None
+        until = self._everyone
+        if chat_id is not None and chat_id in self._chats:
+            if self._chats[chat_id] <= now:
+                del self._chats[chat_id]
+            else:
+                until = max(self._chats[chat_id], until or now)
+        return until

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SendResult:
-    outcome: str  # ok, retry_after, transient, permanent
+    outcome: str  # ok, retry_after, transient, permanent, skip
     seconds: float = 0.0  # retry_after: how long to wait
     scope: str = "chat"  # retry_after: "chat" or "global" (a flood wait for the whole bot)
     reason: str = ""  # a short code, stored as the row's last_error
@@ -31,3 +31,9 @@ class SendResult:
     def permanent(cls, reason: str, unreachable: bool = True) -> "SendResult":
         """`unreachable=False` for a message Telegram will never accept, though the chat is fine."""
         return cls("permanent", reason=reason, unreachable=unreachable)
+
+    @classmethod
+    def skip(cls, reason: str = "obsolete") -> "SendResult":
+        """Not sent, and never to be: the message no longer applies (a cancelled booking's
+        reminder, a person who blocked the bot). The row is dropped, not failed."""
+        return cls("skip", reason=reason)

@@ -112,7 +112,7 @@ async def type_message(ctx: Ctx, text: str) -> Next:
 
 FACE_VALUES = tuple(str(i) for i in range(1, 6))
 STEPS = frozenset({"chk.hub", "chk.mood", "chk.school", "chk.incident", "chk.sleep", "chk.self", "chk.message",
-                   "chk.done", "when.day", "menu.talk"})
+                   "chk.done", "when.day", "talk.start"})
 
 FLOW = Flow(
     "chk",

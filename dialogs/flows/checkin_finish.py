@@ -69,7 +69,7 @@ async def render_done(ctx: Ctx) -> Screen:
 
 
 async def press_done(ctx: Ctx, action: str) -> Next:
-    return Next("menu.talk") if action == "talk" else Next(MENU)
+    return Next("talk.start") if action == "talk" else Next(MENU)
 
 
 async def history(ctx: Ctx, child) -> Next:

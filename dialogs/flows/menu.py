@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dialogs import texts
 from dialogs.context import Ctx
-from dialogs.events import esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.i18n import _, pgettext
 
-FAMILY = frozenset({"parent", "youth"})
 EVERYONE = frozenset({"parent", "youth", "staff"})
 STAFF = frozenset({"staff"})
 
@@ -40,6 +37,10 @@ async def render_main(ctx: Ctx) -> Screen:
         title = _("<b>Main menu</b>. What would you like to do?")
     entries = ENTRIES[role]
     rows = [tuple(Choice(labels[e], e) for e in entries[i : i + 2]) for i in range(0, len(entries), 2)]
+    if role in ("parent", "youth") and ctx.person is not None:
+        case = await ctx.uow.cases.open_for(ctx.person.id)
+        if case is not None and case.taken_by is not None:  # a staff member is talking with them
+            rows.insert(0, (Choice(_("💬 Back to the conversation"), "relay"),))
     return Screen(title, tuple(rows))
 
 
@@ -51,7 +52,13 @@ async def press_main(ctx: Ctx, action: str) -> Next:
             return Next("sst.list" if ctx.role == "staff" else "ses.list")
         if action == "checkin":
             return Next("chk.hub" if ctx.role == "parent" else "ychk.start")
+        if action == "talk":
+            return Next("talk.start")
+        if action == "cases":
+            return Next("cases.list")
         return Next(action)
+    if action == "relay" and ctx.role in ("parent", "youth"):
+        return Next("relay.open")
     return Next("main")
 
 
@@ -59,40 +66,13 @@ async def press_back(ctx: Ctx, action: str) -> Next:
     return Next(MENU)
 
 
-async def render_talk(ctx: Ctx) -> Screen:
-    youth = ctx.role == "youth"
-    intro = (
-        pgettext(
-            "youth",
-            "Writing to a psychologist here is coming soon. Until then, talk to the centre's team at your next visit, "
-            "or call the centre.",
-        )
-        if youth
-        else _("Writing to a psychologist through the bot is coming soon. Until then, please call the centre.")
-    )
-    centre = await ctx.centre()
-    if centre is not None and centre.phone:
-        number = pgettext("youth", "The centre's number: {phone}") if youth else _("The centre's number: {phone}")
-        intro += "\n" + number.format(phone=f"<b>{esc(centre.phone)}</b>")
-    return Screen(texts.emergency_contacts(youth) + "\n\n" + intro, (back(),))
-
-
-async def render_cases(ctx: Ctx) -> Screen:
-    return Screen(
-        _("Case handling in the bot is coming soon: escalations will appear here and in the staff group."),
-        (back(),),
-    )
-
-
 FLOW = Flow(
     "menu",
     [
         Step(
             "main", render_main, press_main, anytime=True, roles=EVERYONE,
-            goes_to=frozenset({"menu.main", "chk.hub", "ychk.start", "ses.list", "sst.list", "menu.talk", "menu.cases",
-                               "settings.main"}),
+            goes_to=frozenset({"menu.main", "chk.hub", "ychk.start", "ses.list", "sst.list", "talk.start", "cases.list",
+                               "settings.main", "relay.open"}),
         ),
-        Step("talk", render_talk, press_back, anytime=True, roles=FAMILY),
-        Step("cases", render_cases, press_back, anytime=True, roles=STAFF),
     ],
 )

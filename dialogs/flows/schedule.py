@@ -9,7 +9,7 @@ from dialogs.flow import Choice, Flow, Next, Screen, Step
 from dialogs.i18n import _, current_locale, pgettext
 
 FAMILY = frozenset({"parent", "youth"})
-HOURS = tuple(range(8, 22))
+HOURS = tuple(range(8, 21))  # 8:00 to 20:00: never inside the default quiet hours (21:00-08:00)
 
 
 def day_name(weekday: int) -> str:

@@ -1,4 +1,4 @@
-"""Settings: language, children, inviting a child, privacy, leaving."""
+"""Settings: language, check-in time, notifications, children, inviting a child, privacy, leaving."""
 
 from __future__ import annotations
 
@@ -7,16 +7,22 @@ from dialogs.events import Reply, esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows.child_rules import school_label
 from dialogs.flows.schedule import describe
-from dialogs.i18n import LANGUAGE_NAMES, _, format_when, ngettext
+from dialogs.i18n import LANGUAGE_NAMES, _, format_when, ngettext, pgettext
 
 EVERYONE = frozenset({"parent", "youth", "staff"})
+FAMILY = frozenset({"parent", "youth"})
 PARENT = frozenset({"parent"})
+
+
+def notifications_label(explicit: bool) -> str:
+    return _("🔔 Notifications: detailed") if explicit else _("🔔 Notifications: discreet")
 
 
 async def render_main(ctx: Ctx) -> Screen:
     rows: list[tuple[Choice, ...]] = [(Choice(_("🌐 Language: {name}").format(name=LANGUAGE_NAMES[ctx.locale]), "lang"),)]
     if ctx.role in ("parent", "youth"):
         rows.append((Choice(_("⏰ Check-in: {when}").format(when=describe(ctx)), "when"),))
+        rows.append((Choice(notifications_label(ctx.person.explicit_notifications), "notify"),))
     if ctx.role == "parent":
         rows.append((Choice(_("👧 My children"), "children"),))
         rows.append((Choice(_("✉️ Invite my child"), "invite"),))
@@ -35,11 +41,51 @@ async def press_main(ctx: Ctx, action: str) -> Next:
         return Next("info.language")
     if action == "when" and ctx.role in ("parent", "youth"):
         return Next("when.day")
+    if action == "notify" and ctx.role in ("parent", "youth"):
+        return Next("notify")
     if action == "privacy":
         return Next("info.privacy")
     if action == "forget" and ctx.role != "staff":
         return Next("forget.confirm")
     return Next(MENU)
+
+
+async def render_notify(ctx: Ctx) -> Screen:
+    """Discreet (the default) or detailed prompts and reminders: what a lock screen may show."""
+    if ctx.role == "youth":
+        text = pgettext(
+            "youth",
+            "<b>Notifications</b>\n\n"
+            "🔕 <b>Discreet</b>: reminders only say « Relier », and for a workshop its day and time. Nothing about "
+            "what they are for shows on your lock screen or in the list of chats.\n"
+            "🔔 <b>Detailed</b>: they say what they are for (your check-in, a workshop and its place). Anyone who "
+            "sees your phone can read them.",
+        )
+    else:
+        text = _(
+            "<b>Notifications</b>\n\n"
+            "🔕 <b>Discreet</b>: check-in prompts and reminders only say « Relier », and for a session its day and "
+            "time. Nothing about the subject, your child or the centre shows on the lock screen or in the list "
+            "of chats.\n"
+            "🔔 <b>Detailed</b>: they name the check-in, your child, the session and its place. Anyone who sees "
+            "your phone can read them."
+        )
+    explicit = ctx.person.explicit_notifications
+    rows = (
+        (Choice(("✓ " if not explicit else "") + _("🔕 Discreet"), "discreet"),
+         Choice(("✓ " if explicit else "") + _("🔔 Detailed"), "detailed")),
+        (Choice(_("« Settings"), "back"),),
+    )
+    return Screen(text, rows)
+
+
+async def press_notify(ctx: Ctx, action: str) -> Next:
+    if action not in ("discreet", "detailed"):
+        return Next("main")
+    await ctx.uow.people.set_explicit_notifications(ctx.person.id, action == "detailed")
+    ctx.person = await ctx.uow.people.get(ctx.person.id)
+    notice = _("Saved: detailed notifications.") if action == "detailed" else _("Saved: discreet notifications.")
+    return Next("notify", notice=notice)
 
 
 async def render_children(ctx: Ctx) -> Screen:
@@ -110,7 +156,11 @@ FLOW = Flow(
         Step(
             "main", render_main, press_main, anytime=True, roles=EVERYONE,
             goes_to=frozenset({"settings.children", "settings.invite", "info.language", "info.privacy", "forget.confirm",
-                               "when.day"}),
+                               "when.day", "settings.notify"}),
+        ),
+        Step(
+            "notify", render_notify, press_notify, anytime=True, roles=FAMILY,
+            goes_to=frozenset({"settings.notify", "settings.main"}),
         ),
         Step(
             "children", render_children, press_children, anytime=True, roles=PARENT,

@@ -108,11 +108,11 @@ async def render_done(ctx: Ctx) -> Screen:
 
 
 async def press_done(ctx: Ctx, action: str) -> Next:
-    return Next("menu.talk") if action == "talk" else Next(MENU)
+    return Next("talk.start") if action == "talk" else Next(MENU)
 
 
 STEPS = frozenset({"ychk.start", "ychk.mood", "ychk.safe", "ychk.sleep", "ychk.talk", "ychk.message", "ychk.done",
-                   "menu.talk"})
+                   "talk.start"})
 MOODS = tuple(str(i) for i in range(1, 6))
 
 FLOW = Flow(

@@ -195,6 +195,15 @@ class CaseRepository:
             .values(first_reply_at=self._clock.now()).execution_options(synchronize_session=False)
         )
 
+    async def add_note(self, case_id: int, text: str) -> None:
+        """Add to the case's private staff note (never logged, never shown to the family)."""
+        current = await self.note(case_id)
+        joined = f"{current}\n{text}" if current else text
+        await self._set(case_id, close_note=joined[-4000:])
+
+    async def note(self, case_id: int) -> str | None:
+        return await self._session.scalar(select(Escalation.close_note).where(Escalation.id == case_id))
+
     async def schedule_alert(self, case_id: int, stage: int, at: datetime | None) -> None:
         await self._set(case_id, alert_stage=stage, next_alert_at=at)
 

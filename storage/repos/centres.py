@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -10,7 +10,8 @@ from storage.records import CentreRecord
 
 
 def to_record(row: Centre) -> CentreRecord:
-    return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id, row.phone, row.quiet_from, row.quiet_until)
+    return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id, row.phone, row.quiet_from, row.quiet_until,
+                        row.open_days, row.open_from, row.open_until)
 
 
 class CentreRepository:
@@ -38,6 +39,13 @@ class CentreRepository:
         if row is None:
             raise NotFound(f"no centre with id {centre_id}")
         return to_record(row)
+
+    async def set_staff_chat(self, centre_id: int, chat_id: int | None) -> None:
+        """The centre's staff chat (a supergroup), set by /link or `relier centre add --staff-chat`."""
+        await self._session.execute(
+            update(Centre).where(Centre.id == centre_id).values(staff_chat_id=chat_id)
+            .execution_options(synchronize_session=False)
+        )
 
     async def all(self) -> list[CentreRecord]:
         rows = await self._session.scalars(select(Centre).order_by(Centre.id))

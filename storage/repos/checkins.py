@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -54,6 +55,14 @@ class CheckinRepository:
         row.message, row.level, row.rule, row.completed_at = message, level, rule, self._clock.now()
         await self._session.flush()
         return to_record(row)
+
+    async def completed_since(self, person_id: int, since: datetime) -> bool:
+        """Whether the person completed any check-in (any child, or their own) at or after `since`."""
+        found = await self._session.scalar(
+            select(Checkin.id).where(Checkin.person_id == person_id, Checkin.completed_at.is_not(None),
+                                     Checkin.completed_at >= since).limit(1)
+        )
+        return found is not None
 
     async def history(self, person_id: int, child_id: int | None, weeks: int = 12) -> list[CheckinRecord]:
         """The last complete check-in of each of the latest weeks, most recent first."""
@@ -118,3 +127,20 @@ class EscalationRepository:
             .order_by(Escalation.opened_at)
         )
         return [escalation_record(r) for r in rows]
+
+    async def add_to_snapshot(self, escalation_id: int, key: str, entry: dict[str, Any]) -> bool:
+        """Append an entry (a request, a message) to a list of an open escalation's snapshot; False if not open.
+
+        `open_or_raise` replaces the snapshot only when it raises the level: this keeps what a person adds
+        to a case that is already open at the same or a higher level. The newest 50 entries of a list are kept.
+        """
+        row = await self._session.get(Escalation, escalation_id)
+        if row is None or row.status != "open":
+            return False
+        snapshot = json.loads(row.snapshot or "{}")
+        items = snapshot.get(key) if isinstance(snapshot.get(key), list) else []
+        snapshot[key] = [*items, entry][-50:]
+        row.snapshot = json.dumps(snapshot, ensure_ascii=False)
+        row.updated_at = self._clock.now()
+        await self._session.flush()
+        return True

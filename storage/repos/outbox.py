@@ -87,6 +87,7 @@ class OutboxRepository:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session = session
         self._clock = clock
+        self.enqueued = 0  # rows added by this unit of work: the dispatcher is woken when it is not 0
 
     # -- producers ---------------------------------------------------------------------------
 
@@ -119,7 +120,9 @@ class OutboxRepository:
             .on_conflict_do_nothing(index_elements=[OutboxMessage.key])
             .returning(OutboxMessage.id)
         )
-        return (await self._session.execute(statement)).scalar_one_or_none()
+        found = (await self._session.execute(statement)).scalar_one_or_none()
+        self.enqueued += found is not None
+        return found
 
     async def cancel(
         self, key_prefix: str | None = None, ids: Iterable[int] | None = None, person_id: int | None = None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -7,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.errors import Duplicate
-from storage.models import Family, Invite, Person
+from storage.models import Booking, Family, GroupSession, Invite, Person
 from storage.records import PersonRecord
 
 
@@ -38,6 +39,19 @@ def person_from_row(row) -> PersonRecord:
         unreachable_at=row.unreachable_at,
         explicit_notifications=bool(row.explicit_notifications),
     )
+
+
+@dataclass(frozen=True)
+class SeatHolder:
+    """A seat in a session to come, and who to remind of it (dialogs.reminders.plan)."""
+
+    booking_id: int
+    person_id: int
+    telegram_user_id: int
+    booked_since: datetime  # when the seat became theirs: booked, or promoted from the waiting list
+    session_id: int
+    centre_id: int
+    starts_at: datetime
 
 
 def to_record(row: Person) -> PersonRecord:
@@ -153,6 +167,31 @@ class PersonRepository:
 
     async def pause_checkins(self, person_id: int, paused: bool) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(checkins_paused=paused))
+
+    async def to_prompt(self) -> list[PersonRecord]:
+        """Everyone the weekly check-in prompt may go to: parents and young people who consented,
+        have not paused their check-ins and can be written to. One query; the timing is the caller's."""
+        rows = await self._session.execute(
+            select(*PERSON_COLUMNS).where(
+                Person.role.in_(("parent", "youth")), Person.consented_at.is_not(None),
+                Person.checkins_paused.is_(False), Person.unreachable_at.is_(None),
+            ).order_by(Person.id)
+        )
+        return [person_from_row(row) for row in rows.all()]
+
+    async def seat_holders(self, after: datetime, until: datetime) -> list[SeatHolder]:
+        """Seats (status booked) in sessions not cancelled starting in (after, until], held by people
+        who can be written to: one query, for the session reminders."""
+        rows = await self._session.execute(
+            select(Booking.id, Booking.person_id, Person.telegram_user_id, Booking.updated_at, GroupSession.id,
+                   GroupSession.centre_id, GroupSession.starts_at)
+            .join(GroupSession, GroupSession.id == Booking.session_id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(Booking.status == "booked", GroupSession.cancelled_at.is_(None),
+                   GroupSession.starts_at > after, GroupSession.starts_at <= until, Person.unreachable_at.is_(None))
+            .order_by(GroupSession.starts_at, Booking.id)
+        )
+        return [SeatHolder(*row) for row in rows.all()]
 
     async def staff_of(self, centre_id: int) -> list[PersonRecord]:
         rows = await self._session.scalars(

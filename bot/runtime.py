@@ -1,0 +1,159 @@
+"""`relier run` in one piece: updates in, the outbox out, and the planner every minute.
+
+- The dispatcher (bot.delivery) sends the outbox through `AiogramSender`; the dialogs tell it
+  when they left something (`Dialogs.on_queued = dispatcher.notify`).
+- An APScheduler `AsyncIOScheduler` runs `plan` (check-in prompts, nudges, session reminders)
+  once at start and every `plan_every` seconds, then wakes the dispatcher; and a daily purge of
+  the sent and dropped rows older than `keep_days`. The database is the source of truth: the
+  scheduler's job store is in memory and holds nothing that matters, a missed run is only late.
+  Planning is idempotent by key, so any number of processes may plan at once.
+- When Telegram says a chat is unreachable, the person is marked so and, if their case is open,
+  the staff are alerted (dialogs.reminders.unreachable).
+- Shutdown (`stop` set: SIGTERM, Ctrl-C): polling stops and the updates under way are answered;
+  the scheduler stops (a plan under way is cancelled: it is idempotent); the dispatcher releases
+  the rows waiting for a slot and gives the sends under way `grace` seconds to be recorded.
+Time is the injected clock's (SystemClock in production, FakeClock in tests); only the
+scheduler's own ticks follow the wall clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Awaitable, Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.aiogram_app import TelegramApp
+from bot.delivery import Dispatcher, Limits
+from bot.delivery.aiogram_sender import AiogramSender
+from bot.settings import Settings
+from dialogs.reminders.plan import plan
+from dialogs.reminders.unreachable import contact_lost
+
+log = logging.getLogger("relier.runtime")
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
+    limits: Limits = field(default_factory=Limits)
+    lease: float = 120.0  # seconds a claimed row is held
+    plan_every: float = 60.0  # seconds
+    keep_days: int = 30  # sent and dropped rows are purged after this
+    scheduler: bool = True  # tests that plan by hand turn it off
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "DeliveryOptions":
+        limits = Limits(settings.send_per_second, settings.send_per_chat_per_second, settings.send_per_group_per_minute)
+        return cls(settings.reminder_offsets(), limits, settings.outbox_lease_seconds)
+
+
+class Runtime:
+    def __init__(self, app: TelegramApp, options: DeliveryOptions | None = None, worker_id: str | None = None,
+                 **dispatcher_options: Any) -> None:
+        self.app = app
+        self.store = app.core.store
+        self.options = options or DeliveryOptions()
+        self.sender = AiogramSender(app.bot, self.store, app.default_locale)
+        dispatcher_options.setdefault("send_timeout", min(30.0, self.options.lease / 3))
+        self.dispatcher = Dispatcher(
+            self.store, self.sender.send, self.options.limits, app.clock, self.on_unreachable, worker_id,
+            lease=self.options.lease, prepare=self.sender.prepare, **dispatcher_options,
+        )
+        app.core.dialogs.on_queued = self.dispatcher.notify
+        self.scheduler: AsyncIOScheduler | None = None
+        self._jobs: set[asyncio.Task] = set()
+
+    async def on_unreachable(self, chat_id: int) -> None:
+        if chat_id < 0:  # a group: the staff chat, most likely, and the staff's alerts go there
+            log.warning("the bot can no longer write to group %s: is it still a member?", chat_id)
+            return
+        async with self.store.unit_of_work() as uow:
+            alerts = await contact_lost(uow, chat_id, self.app.default_locale)
+            await uow.commit()
+        if alerts:
+            self.dispatcher.notify()
+
+    async def plan(self) -> int:
+        """Plan what fell due, then wake the dispatcher; the number of rows added."""
+        added = await self._job("plan", plan(self.store, self.options.reminders))
+        self.dispatcher.notify()
+        return added or 0
+
+    async def purge(self) -> int:
+        before = self.store.clock.now() - timedelta(days=self.options.keep_days)
+        return await self._job("purge", self._purge(before)) or 0
+
+    async def _purge(self, before) -> int:
+        async with self.store.unit_of_work() as uow:
+            deleted = await uow.outbox.purge(before)
+            await uow.commit()
+        if deleted:
+            log.info("outbox.purged count=%s", deleted)
+        return deleted
+
+    async def _at_start(self) -> None:
+        await self.plan()
+        await self.purge()
+
+    async def _job(self, name: str, work: Awaitable[int]) -> int | None:
+        """Run a scheduled job, tracked so shutdown can wait for it; its failure is logged, not raised."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
+        try:
+            return await work
+        except Exception as error:  # the next run tries again
+            log.error("%s failed: %s", name, type(error).__name__)
+            return None
+        finally:
+            self._jobs.discard(task)
+
+    def start_scheduler(self) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(
+            timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
+        )
+        scheduler.add_job(self._at_start, id="at-start")  # a date trigger: now
+        scheduler.add_job(self.plan, "interval", seconds=self.options.plan_every, id="plan")
+        scheduler.add_job(self.purge, "interval", hours=24, id="purge")
+        scheduler.start()
+        self.scheduler = scheduler
+        return scheduler
+
+    async def run(self, stop: asyncio.Event, serve: Callable[[], Awaitable[None]]) -> None:
+        """Reach Telegram, then deliver and plan while `serve()` (polling, or the webhook) runs
+        until `stop` is set; then shut down in order. The bot's session and the store are the
+        caller's to close, after this returns."""
+        if not await self.app.prepare(stop):
+            return
+        limits, options = self.options.limits, self.options
+        log.info("outbox: %s/s, %s/s a chat, %s/min a group; lease %s s; session reminders %s before",
+                 limits.overall_per_second, limits.private_per_second, limits.group_per_minute, options.lease,
+                 ", ".join(f"{r.total_seconds() / 3600:g} h" for r in options.reminders) or "none")
+        halt = asyncio.Event()
+        delivering = asyncio.create_task(self.dispatcher.run(halt), name="outbox-dispatcher")
+        if self.options.scheduler:
+            self.start_scheduler()
+        try:
+            await serve()
+        finally:
+            await self.shutdown(halt, delivering)
+
+    async def shutdown(self, halt: asyncio.Event, delivering: asyncio.Task) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)  # cancels the jobs under way...
+            self.scheduler = None
+        if self._jobs:
+            await asyncio.gather(*self._jobs, return_exceptions=True)  # ...which end here
+        halt.set()
+        await delivering
+        log.info("outbox stopped: %s", dict(self.dispatcher.stats))
+
+    async def run_polling(self, stop: asyncio.Event) -> None:
+        await self.run(stop, lambda: self.app.run_polling(stop, prepared=True))
+
+    async def run_webhook(self, stop: asyncio.Event, url: str, listen: str, port: int, secret: str | None) -> None:
+        await self.run(stop, lambda: self.app.run_webhook(url, listen, port, secret, stop, prepared=True))

@@ -57,9 +57,25 @@ def session_json(session: SessionRecord, timezone: str) -> dict:
             "description": session.description, "series": session.series, "centre_id": session.centre_id}
 
 
+def parse_span(value: str) -> tuple[int, int]:
+    """"21:00-08:00" as minutes after midnight (21 * 60, 8 * 60); "none" for no quiet hours."""
+    if value.strip().lower() in ("none", "off", "0"):
+        return 0, 0
+    try:
+        start, end = (datetime.strptime(part.strip(), "%H:%M") for part in value.split("-"))
+    except ValueError:
+        raise AdminError(f"cannot read {value!r}: write the quiet hours as \"21:00-08:00\", or \"none\"") from None
+    return start.hour * 60 + start.minute, end.hour * 60 + end.minute
+
+
+def minutes_text(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def centre_json(centre) -> dict:
     return {"id": centre.id, "name": centre.name, "timezone": centre.timezone,
-            "staff_chat_id": centre.staff_chat_id, "phone": centre.phone}
+            "staff_chat_id": centre.staff_chat_id, "phone": centre.phone,
+            "quiet_hours": f"{minutes_text(centre.quiet_from)}-{minutes_text(centre.quiet_until)}"}
 
 
 class Admin:
@@ -74,8 +90,10 @@ class Admin:
     async def __aexit__(self, *exc) -> None:
         await self.store.close()
 
-    async def add_centre(self, name: str, timezone: str, staff_chat: int | None, phone: str | None = None) -> dict:
+    async def add_centre(self, name: str, timezone: str, staff_chat: int | None, phone: str | None = None,
+                         quiet_hours: str = "21:00-08:00") -> dict:
         name = name.strip()
+        quiet_from, quiet_until = parse_span(quiet_hours)
         if not name:
             raise AdminError("the centre needs a name")
         check_timezone(timezone)
@@ -83,7 +101,7 @@ class Admin:
         if phone is not None and (len(phone) > 40 or not any(ch.isdigit() for ch in phone)):
             raise AdminError(f"{phone!r} does not look like a phone number")
         async with self.store.unit_of_work() as uow:
-            centre = await uow.centres.add(name, timezone, staff_chat, phone)
+            centre = await uow.centres.add(name, timezone, staff_chat, phone, quiet_from, quiet_until)
             await uow.commit()
         return centre_json(centre)
 

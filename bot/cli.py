@@ -59,6 +59,9 @@ def parser() -> argparse.ArgumentParser:
     add_centre.add_argument("--timezone", default="Europe/Paris", help="IANA time zone (default Europe/Paris)")
     add_centre.add_argument("--staff-chat", type=chat_id, metavar="CHAT_ID", help="id of the staff group chat")
     add_centre.add_argument("--phone", help="the number families can call, shown in the bot")
+    add_centre.add_argument("--quiet-hours", default="21:00-08:00", metavar="HH:MM-HH:MM",
+                            help="local hours when messages that are not urgent wait for the morning "
+                                 "(default 21:00-08:00; none to switch off)")
     add_centre.add_argument("--json", action="store_true", help="print one JSON object")
     list_centres = centre_sub.add_parser("list", help="list the centres")
     list_centres.add_argument("--json", action="store_true")
@@ -155,7 +158,7 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"centre {c['id']}: {c['name']} ({c['timezone']}), staff chat {c['staff_chat_id'] or 'none'}")
             return 0
         if args.command == "centre":
-            out = await tool.add_centre(args.name, args.timezone, args.staff_chat, args.phone)
+            out = await tool.add_centre(args.name, args.timezone, args.staff_chat, args.phone, args.quiet_hours)
             line = f"created centre {out['id']}: {out['name']} ({out['timezone']})"
         elif args.command == "staff":
             out = await tool.add_staff(args.telegram_user_id, args.name, args.role, args.centre)

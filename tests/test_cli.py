@@ -34,11 +34,16 @@ def test_centre_add_prints_what_it_created(capsys):
                           "--phone", "04 72 00 00 00", "--json")
     assert code == 0
     assert json.loads(out) == {"id": 1, "name": "Centre Relier Lyon", "timezone": "Europe/Paris",
-                               "staff_chat_id": -1001234567890, "phone": "04 72 00 00 00"}
+                               "staff_chat_id": -1001234567890, "phone": "04 72 00 00 00",
+                               "quiet_hours": "21:00-08:00"}
     code, _, err = relier(capsys, "centre", "add", "Centre Relier Vienne", "--phone", "call us")
     assert code == 2 and "phone number" in err
+    code, out, _ = relier(capsys, "centre", "add", "Centre Relier Lille", "--quiet-hours", "22:30-07:00", "--json")
+    assert code == 0 and json.loads(out)["quiet_hours"] == "22:30-07:00"
+    code, _, err = relier(capsys, "centre", "add", "Centre Relier Metz", "--quiet-hours", "late")
+    assert code == 2 and "21:00-08:00" in err
     code, out, _ = relier(capsys, "centre", "add", "Centre Relier Nantes", "--timezone", "America/Cayenne")
-    assert code == 0 and "created centre 2: Centre Relier Nantes (America/Cayenne)" in out
+    assert code == 0 and "created centre 3: Centre Relier Nantes (America/Cayenne)" in out
 
 
 def test_centre_add_refuses_bad_input(capsys):

@@ -51,7 +51,8 @@ def sos() -> tuple[Choice, ...]:
 def not_told(ctx: Ctx) -> str:
     if not youth(ctx):
         return ""
-    return "\n" + pgettext("youth", "🔒 It stays between you and the centre's team: your parents won't be told.")
+    return "\n" + pgettext("youth", "🔒 It stays between you and the centre's team: your parents won't be told, "
+                                "unless you are in danger and the team has to act to protect you.")
 
 
 async def centre_phone(ctx: Ctx) -> str:

@@ -25,13 +25,14 @@ def message_event(message: Message, at: datetime, bot_username: str, edited: boo
         private=message.chat.type == "private",
         message_id=message.message_id,
         thread_id=message.message_thread_id,
+        reply_to=message.reply_to_message.message_id if message.reply_to_message is not None else None,
     )
     if edited:
         return Event(kind=Kind.EDITED, **base)
     text = message.text
     if text is None:
         media = next((f for f in MEDIA_FIELDS if getattr(message, f, None)), "other")
-        return Event(kind=Kind.MEDIA, media=media, **base)
+        return Event(kind=Kind.MEDIA, media=media, text=message.caption or "", **base)
     command = _command(message, bot_username)
     if command is not None:
         name, argument = command
@@ -64,6 +65,7 @@ def callback_event(query: CallbackQuery, at: datetime) -> Event:
         private=chat is None or chat.type == "private",
         data=query.data or "",
         message_id=getattr(message, "message_id", None),
+        thread_id=getattr(message, "message_thread_id", None),
     )
 
 

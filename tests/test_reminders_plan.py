@@ -212,7 +212,7 @@ async def test_a_young_person_gets_prompts_in_their_own_words(core, centre, chat
     assert await plan(core.store, OFFSETS) == 2
     prompt, _nudge = await rows(core)
     message = await rendered(core, prompt)
-    assert message.text.startswith("Relier:") and not any(s in message.text for s in SECRETS)
+    assert message.text.startswith("Relier : ton moment") and not any(s in message.text for s in SECRETS)
     assert [b.text for row in message.buttons for b in row] == ["📝 Point de la semaine"]
 
 

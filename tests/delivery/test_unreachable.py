@@ -65,7 +65,7 @@ async def test_the_staff_chat_is_told_when_there_is_one_and_the_alert_is_urgent(
     async with core.store.unit_of_work() as uow:
         (alert,) = await uow.outbox.claim(10, 60, "test")
     assert (alert.chat_id, alert.kind, alert.urgent) == (-100555, "alert", True)
-    assert f"young person of case #{cases[YOUTH]}" in alert.payload["text"]
+    assert f"jeune de la situation #{cases[YOUTH]}" in alert.payload["text"]  # the staff chat speaks French
 
 
 async def test_one_block_gives_one_alert_and_a_second_block_a_second(core, clock):

@@ -2,7 +2,8 @@
 
 - The dispatcher (bot.delivery) sends the outbox through `AiogramSender`; the dialogs tell it
   when they left something (`Dialogs.on_queued = dispatcher.notify`).
-- An APScheduler `AsyncIOScheduler` runs `plan` (check-in prompts, nudges, session reminders)
+- An APScheduler `AsyncIOScheduler` runs `plan` (check-in prompts, nudges, session reminders, and
+  the alerts of the cases nobody took: dialogs.cases.timers)
   once at start and every `plan_every` seconds, then wakes the dispatcher; and a daily purge of
   the sent and dropped rows older than `keep_days`. The database is the source of truth: the
   scheduler's job store is in memory and holds nothing that matters, a missed run is only late.
@@ -30,6 +31,7 @@ from bot.aiogram_app import TelegramApp
 from bot.delivery import Dispatcher, Limits
 from bot.delivery.aiogram_sender import AiogramSender
 from bot.settings import Settings
+from dialogs.cases.timers import check_cases
 from dialogs.reminders.plan import plan
 from dialogs.reminders.unreachable import contact_lost
 
@@ -78,10 +80,19 @@ class Runtime:
             self.dispatcher.notify()
 
     async def plan(self) -> int:
-        """Plan what fell due, then wake the dispatcher; the number of rows added."""
+        """Plan what fell due, alert again the cases nobody took, then wake the dispatcher; the number
+        of reminder rows added."""
         added = await self._job("plan", plan(self.store, self.options.reminders))
+        await self.check_cases()
         self.dispatcher.notify()
         return added or 0
+
+    async def check_cases(self) -> int:
+        """The alerts of the cases nobody took that fell due, and the follow-ups (dialogs.cases.timers);
+        the number of cases alerted."""
+        alerted = await self._job("cases", check_cases(self.store, self.app.default_locale))
+        self.dispatcher.notify()
+        return alerted or 0
 
     async def purge(self) -> int:
         before = self.store.clock.now() - timedelta(days=self.options.keep_days)

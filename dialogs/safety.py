@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from dialogs import texts
+from dialogs.cases.announce import open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Reply, esc
 from dialogs.i18n import _, pgettext
@@ -24,8 +25,12 @@ async def screen_text(ctx: Ctx, text: str) -> list[Reply]:
         return []
     if ctx.person is not None and not ctx.person.is_staff:
         # The record the centre's staff will work from; the message itself is kept for them, never logged.
-        await ctx.uow.escalations.open_or_raise(
-            ctx.person.centre_id, ctx.person.id, ctx.person.child_id, "urgent", assessment.rule or "text", "text",
+        # The staff are told in the same transaction (dialogs.cases.announce); their card names the person.
+        if ctx.event.display_name:
+            await ctx.uow.people.note_name(ctx.person.id, ctx.event.display_name)
+        await open_or_raise(
+            ctx.uow, ctx.person.centre_id, ctx.person.id, ctx.person.child_id, "urgent", assessment.rule or "text",
+            "text",
             {"message": text[:4000], "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
         )
     return [Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))]
@@ -41,8 +46,8 @@ async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:
         )
         closing = pgettext(
             "youth",
-            "I am only a bot and cannot alert the centre's team by myself yet: please also tell an adult you "
-            "trust, or call the centre.",
+            "I am a bot: I have passed your message on to the centre's team, but they may not see it right "
+            "away. So please also tell an adult you trust now, or call one of these numbers.",
         )
     else:
         opening = _(
@@ -50,7 +55,8 @@ async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:
             "someone will answer."
         )
         closing = _(
-            "I am only a bot and cannot alert the centre's team by myself yet: please also call the centre."
+            "I am a bot: I have passed your message on to the centre's team, but they may not see it right "
+            "away. Please do not wait for them: call one of these numbers, or the centre."
         )
     centre = await ctx.centre()
     if centre is not None and centre.phone:

@@ -16,7 +16,7 @@ async def test_an_alarming_message_at_the_menu_gets_the_emergency_numbers_first(
     assert "semble grave" in first.text
     for number in ("3114", "119", "3018", "112", "114"):
         assert f"<b>{number}</b>" in first.text
-    assert "ne peux pas encore prévenir" in first.text  # no promise the bot cannot keep
+    assert "ne le verra peut-être pas tout de suite" in first.text  # no promise the bot cannot keep
     assert rest and "Menu principal" in rest[-1].text  # then the menu, without a reproach
 
 

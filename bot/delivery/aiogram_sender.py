@@ -4,6 +4,8 @@ Two halves, so the pacing holds at the instant a request leaves (see bot.deliver
 `prepare(row)` does everything slow before the slot is taken (the message of a reminder is
 written now, in the person's language now, in a unit of work; a file is loaded or drawn), and
 `send(prepared)` only makes the request. `__call__(row)` does both, for callers without the hook.
+Case rows (cards, alerts, a family's messages to the staff chat: dialogs.cases.render) go through
+bot.delivery.case_sender, which also opens the case's forum topic and posts its card first.
 
 Telegram's answers become SendResults:
 - 429 TelegramRetryAfter: retry_after(seconds). Its scope is "chat", unless the description says
@@ -33,6 +35,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile
 
 from bot.aiogram_events import keyboard
+from bot.delivery.case_sender import CASE_TYPES, CasePrepared, CaseSender
 from bot.delivery.result import SendResult
 from dialogs.events import Reply
 from dialogs.reminders.payload import reply_from_payload
@@ -68,6 +71,7 @@ class AiogramSender:
         self._store = store
         self._default_locale = default_locale
         self._floods: deque[tuple[float, int]] = deque()  # (loop time, chat) of recent 429s
+        self.cases = CaseSender(bot, store, default_locale)  # case cards, alerts and relays: topics first
 
     async def __call__(self, row: OutboxRow) -> SendResult:
         prepared = await self.prepare(row)
@@ -77,8 +81,10 @@ class AiogramSender:
             return prepared
         return await self.send(prepared)
 
-    async def prepare(self, row: OutboxRow) -> Prepared | None:
+    async def prepare(self, row: OutboxRow) -> Prepared | CasePrepared | None:
         """The message ready to go, or None when it no longer applies (the row is dropped)."""
+        if row.payload.get("type") in CASE_TYPES:
+            return await self.cases.prepare(row)
         if row.payload.get("type", "reply") == "reply":
             reply = reply_from_payload(row.chat_id, row.payload, row.thread_id)
         else:
@@ -91,10 +97,13 @@ class AiogramSender:
         data = await reply.attachment.data() if reply.attachment is not None else None
         return Prepared(row, reply, data)
 
-    async def send(self, prepared: Prepared) -> SendResult:
+    async def send(self, prepared: Prepared | CasePrepared) -> SendResult:
         reply = prepared.reply
         try:
-            await self._request(reply, prepared.file)
+            if isinstance(prepared, CasePrepared):
+                await self.cases.send(prepared)
+            else:
+                await self._request(reply, prepared.file)
         except TelegramRetryAfter as error:
             return SendResult.retry_after(error.retry_after, self._flood_scope(reply.chat_id, error.message))
         except TelegramMigrateToChat as error:  # a group became a supergroup: its id changed

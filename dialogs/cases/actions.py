@@ -67,12 +67,21 @@ def _with(reply: Reply | None, callback: str) -> Response:
 
 
 async def _tell_group(uow, event, case, text: str) -> None:
-    """An action done from a private chat is also told in the case's topic, where the card lives."""
+    """An action done from a private chat is also told in the case's topic, and its card there updated
+    (a « case_card » row: dialogs.cases.render edits the card in place)."""
     if case.card_chat_id is None or case.card_chat_id == event.chat_id or case.card_chat_id > 0:
         return
+    await refresh_card(uow, case)
     reply = Reply(case.card_chat_id, text, thread_id=case.topic_id)
     await uow.outbox.enqueue(case.card_chat_id, reply_payload(reply), uow.clock.now(), kind="case", urgent=True,
                              thread_id=case.topic_id)
+
+
+async def refresh_card(uow, case) -> None:
+    """Have the case's card in the staff chat re-rendered (taken, closed, reopened elsewhere)."""
+    if case.card_chat_id is not None and case.card_chat_id < 0:
+        await uow.outbox.enqueue(case.card_chat_id, {"type": "case_card", "case": case.id}, uow.clock.now(),
+                                 kind="case", urgent=True, thread_id=case.topic_id)
 
 
 async def _take(dialogs, uow, event, staff, case, detail: str) -> Response:

@@ -2,8 +2,9 @@
 
 - The card goes to the centre's staff chat (the sender opens the case's forum topic and posts it
   there, or posts it in the chat when there are no topics), or, without a staff chat, privately to
-  each on-duty psychologist of the centre. Its outbox key is per case (per recipient when private),
-  so a burst of messages from one person enqueues one card, hence one topic.
+  each on-duty psychologist of the centre (to every staff member when none is on duty). Its
+  outbox key is per case (per recipient when private), so a burst of messages from one person
+  enqueues one card, hence one topic.
 - A level that rose re-renders the card in place (its topic's name too) and posts a short notice
   that notifies, since an edit does not; privately, a new card is sent.
 - The case's first alert is scheduled: urgent after 10 minutes, high after 4 hours, otherwise 24
@@ -47,12 +48,17 @@ async def open_or_raise(uow, centre_id: int, person_id: int, child_id: int | Non
 
 
 async def recipients(uow, case) -> list[tuple[int, int | None]]:
-    """(chat id, person id): the centre's staff chat, else each reachable on-duty psychologist."""
+    """(chat id, person id): the centre's staff chat, else each reachable on-duty psychologist, else
+    (nobody on duty) every reachable staff member of the centre: someone must know."""
     centre = await uow.centres.get(case.centre_id)
     if centre.staff_chat_id:
         return [(centre.staff_chat_id, None)]
-    return [(staff.telegram_user_id, staff.id) for staff in await uow.cases.staff(case.centre_id)
-            if staff.unreachable_at is None]
+    for roles, on_duty in ((("psychologist",), True), (("psychologist", "coordinator", "admin"), False)):
+        found = [(staff.telegram_user_id, staff.id) for staff in await uow.cases.staff(case.centre_id, roles, on_duty)
+                 if staff.unreachable_at is None]
+        if found:
+            return found
+    return []
 
 
 async def announce(uow, case_id: int) -> None:
@@ -82,7 +88,7 @@ async def announce(uow, case_id: int) -> None:
             await uow.outbox.enqueue(chat_id, {"type": ALERT, "case": case.id, "stage": 0}, due,
                                      key=f"case:{case.id}:raised:{case.level}:{stamp}", kind="alert", urgent=True)
     if not found:
-        log.warning("case %s: centre %s has no staff chat and no psychologist on duty", case.id, centre.id)
+        log.warning("case %s: centre %s has no staff chat and no staff to tell", case.id, centre.id)
     timers = await uow.cases.centre_timers(case.centre_id)
     await uow.cases.schedule_alert(case.id, 0, now + first_delay(case.level, timers))
     log.info("case announced case=%s level=%s recipients=%d", case.id, case.level, len(found))

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from dialogs.cases.words import data, family_label, first_name, outcome_label, priority, staff_name
-from dialogs.checkin.trend import WeekPoint, trend_words
+from dialogs.checkin.trend import WeekPoint, short_date, trend_words
 from dialogs.events import Button, Reply, esc
 from dialogs.flows.checkin_rules import attendance_label, sleep_label
 from dialogs.flows.child_rules import school_label
@@ -58,8 +58,8 @@ async def card(uow, case_id: int, chat_id: int, thread_id: int | None,
     lines += ["", *_why(case)]
     lines += await _checkins(uow, case, person)
     lines += ["", *await _status(uow, case, centre.timezone)]
-    if case.is_open:
-        lines += ["", _how_to(chat_id, thread_id)]
+    if case.is_open and chat_id < 0:  # in the staff group: how the conversation works there
+        lines += ["", _how_to(thread_id)]
     text = "\n".join(lines)
     if len(text) > TEXT_MAX:
         text = text[: TEXT_MAX - 1] + "…"
@@ -127,7 +127,8 @@ async def _checkins(uow, case, person: PersonRecord | None) -> list[str]:
     if not records:
         return ["", _("📝 No check-in yet.")]
     lines = ["", _("📝 Last check-ins:")]
-    lines += [f"• {esc(r.week)}: {_answers(r, youth)}" for r in records[:SHOWN_WEEKS]]
+    lines += [_("• week of {date}: {answers}").format(date=esc(short_date(_point(r, youth).week_start)),
+                                                      answers=_answers(r, youth)) for r in records[:SHOWN_WEEKS]]
     points = [_point(r, youth) for r in reversed(records)]
     lines.append(_("Trend: {trend}.").format(trend=trend_words(points, "child_mood")))
     return lines
@@ -197,9 +198,7 @@ async def _partner(uow, case_id: int) -> str | None:
     return partners[-1] if partners else None
 
 
-def _how_to(chat_id: int, thread_id: int | None) -> str:
-    if chat_id > 0:  # a private chat: the conversation happens in the staff group, or here with /case
-        return _("ℹ️ Take the case to talk with the family through the bot.")
+def _how_to(thread_id: int | None) -> str:
     where = _("in this topic") if thread_id else _("in replies to this card")
     return _("ℹ️ Only the messages of the person who took the case go to the family, {where}. "
              "Start a message with // to keep it in the group. Write « note: … » to add a private note.") \

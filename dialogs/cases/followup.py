@@ -82,6 +82,10 @@ async def answer_followup(ctx, case_id: int, answer: str) -> str:
     if answer == "worse" and not case.is_open:
         reopened = await uow.cases.reopen(case.id, "high", actor_id=person.id)
     await _tell_staff(ctx, case, answer, reopened is not None)
+    if reopened is not None:
+        from dialogs.cases.actions import refresh_card
+
+        await refresh_card(uow, reopened)
     if answer == "better":
         return say(person, _("Thank you! Good to read. The team is still there if you need it."),
                    pgettext("youth", "Thanks! Good to hear. The team is still there if you need it."))

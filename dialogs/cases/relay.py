@@ -68,21 +68,19 @@ async def press_open(ctx: Ctx, action: str) -> Next:
     return Next("open")
 
 
-async def _target(ctx: Ctx, case, staff) -> tuple[int, int | None, int | None]:
-    """Where the family's messages go: the case's topic (or card) in the staff chat, else the staff's chat."""
+def _target(case, staff) -> tuple[int, int | None]:
+    """Where the family's messages go: the case's topic (or card's chat) in the staff chat, else the
+    staff member's private chat. Without topics the sender posts them as replies to the card."""
     if case.card_chat_id is not None and case.card_chat_id < 0:
-        reply_to = case.card_message_id if case.topic_id is None else None
-        return case.card_chat_id, case.topic_id, reply_to
-    return staff.telegram_user_id, None, None
+        return case.card_chat_id, case.topic_id
+    return staff.telegram_user_id, None
 
 
 async def _pass_on(ctx: Ctx, payload: dict, detail: str) -> Next:
     case, staff = await conversation(ctx)
     if case is None or staff is None:
         return Next("open")
-    chat_id, thread_id, reply_to = await _target(ctx, case, staff)
-    if reply_to is not None:
-        payload["reply_to"] = reply_to
+    chat_id, thread_id = _target(case, staff)
     await ctx.uow.outbox.enqueue(chat_id, {**payload, "case": case.id}, ctx.now, kind="relay", urgent=True,
                                  thread_id=thread_id)
     await ctx.uow.cases.audit(case.id, ctx.person.id, "relay_in", detail)

@@ -6,6 +6,7 @@ import zlib
 from datetime import date
 from functools import partial
 
+from dialogs.cases.announce import open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Attachment, Reply
 from dialogs.flow import MENU, Choice, Next, Screen
@@ -23,8 +24,8 @@ def variant(ctx: Ctx, week: str) -> int:
 
 async def escalate(ctx: Ctx, level: str, reason: str, source: str, child_id: int | None, snapshot: dict,
                    checkin_id: int | None = None) -> None:
-    await ctx.uow.escalations.open_or_raise(
-        ctx.person.centre_id, ctx.person.id, child_id, level, reason, source, snapshot, checkin_id
+    await open_or_raise(  # the staff are told if the case opened or its level rose
+        ctx.uow, ctx.person.centre_id, ctx.person.id, child_id, level, reason, source, snapshot, checkin_id
     )
 
 

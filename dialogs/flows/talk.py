@@ -9,6 +9,7 @@ the centre's opening hours the person is told when the team will read it (dialog
 from __future__ import annotations
 
 from dialogs import texts
+from dialogs.cases.announce import announce
 from dialogs.cases.followup import outside_opening_hours
 from dialogs.cases.words import staff_name
 from dialogs.context import Ctx
@@ -203,6 +204,8 @@ async def send(ctx: Ctx) -> Next:
     case = await ctx.uow.escalations.open_or_raise(
         person.centre_id, person.id, child_id, "urgent" if urgent else "high", "request", "request", snapshot
     )
+    if before is None or before.level != case.level:  # opened, or raised: the staff are told
+        await announce(ctx.uow, case.id)
     if before is not None:  # joined: keep the request on the case even when its level was not raised
         await ctx.uow.escalations.add_to_snapshot(case.id, "requests", snapshot | {"at": ctx.now.isoformat()})
     ctx.data.pop("talk", None)

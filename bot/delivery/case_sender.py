@@ -1,0 +1,242 @@
+"""The Telegram side of case rows (dialogs.cases.render): topics, the card first, never a lost message.
+
+In the staff chat, for a case:
+- With topics (getChat once per chat: is_forum), a case without a topic gets one
+  (createForumTopic, named « #12 · 🔴 Urgent · Léo »), stored at once, and the card is posted in it
+  before anything else; the card's message id is stored. Without topics (or without the right to
+  manage them), the card is posted in the chat and the case's later messages reply to it.
+- A message to a topic deleted or closed by hand (« message thread not found », TOPIC_CLOSED,
+  TOPIC_DELETED) forgets the topic, opens a fresh one, posts the card again, then the message.
+  A card deleted by hand is posted again. A group that became a supergroup (its id changed) is
+  followed: the centres' staff chat is updated and the message sent there. A group the bot can
+  no longer write to (removed from it): the message goes privately to whoever took the case,
+  else to each on-duty psychologist, and the row fails with code 400_staff_group_gone_sent
+  (`relier outbox status`).
+- A card row for a case whose card is posted edits it (and renames the topic): its level rose.
+Privately (a psychologist without a staff chat, a family), the message is simply sent; photos and
+voice notes are copies (copyMessage). Other Telegram errors are raised, for AiogramSender to map
+to a SendResult. Logs carry ids only, never a text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
+from aiogram.types import ReplyParameters
+
+from bot.aiogram_events import keyboard
+from dialogs.cases.render import CASE_TYPES, CaseMessage, card_and_topic, render_case_row
+from dialogs.events import Reply
+from storage.repos.outbox import OutboxRow
+from storage.store import Store
+
+log = logging.getLogger("relier.delivery")
+
+THREAD_LOST = ("message thread not found", "topic_closed", "topic_deleted", "topic_id_invalid")
+CARD_LOST = ("message to be replied not found", "replied message not found", "message to edit not found")
+NOT_MODIFIED = ("message is not modified", "topic_not_modified")
+GROUP_GONE = ("chat not found", "peer_id_invalid")
+ATTEMPTS = 4  # a lost topic, then a lost card, then a migrated chat: each found out once
+
+__all__ = ["CASE_TYPES", "CasePrepared", "CaseSender"]
+
+
+@dataclass(frozen=True)
+class CasePrepared:
+    row: OutboxRow = field(repr=False)
+    message: CaseMessage = field(repr=False)
+    forum: bool | None  # None: not known yet (getChat failed while preparing)
+
+    @property
+    def reply(self) -> Reply:
+        """What AiogramSender reads of a prepared message (its chat), whatever its kind."""
+        return self.message.reply or Reply(self.message.chat_id, "")
+
+
+@dataclass
+class Place:
+    """Where a case is in one chat: its topic and its card (None: not there yet)."""
+
+    chat_id: int
+    thread: int | None
+    card: int | None
+    card_now: bool = False  # the card was posted by this send
+
+
+def matches(error: TelegramAPIError, markers: tuple[str, ...]) -> bool:
+    text = error.message.lower()
+    return any(marker in text for marker in markers)
+
+
+class CaseSender:
+    def __init__(self, bot: Bot, store: Store, default_locale: str = "fr") -> None:
+        self._bot = bot
+        self._store = store
+        self._default_locale = default_locale
+        self._forums: dict[int, bool] = {}  # chat id -> is_forum, asked once per chat
+
+    async def prepare(self, row: OutboxRow) -> CasePrepared | None:
+        forum: bool | None = None
+        if row.chat_id < 0 and row.payload.get("type") != "copy":
+            try:
+                forum = await self.is_forum(row.chat_id)
+            except TelegramAPIError:  # asked again when sending, where the error counts
+                forum = None
+        async with self._store.unit_of_work() as uow:
+            message = await render_case_row(uow, row, self._default_locale, bool(forum))
+        return None if message is None else CasePrepared(row, message, forum)
+
+    async def is_forum(self, chat_id: int) -> bool:
+        if chat_id not in self._forums:
+            chat = await self._bot.get_chat(chat_id)
+            self._forums[chat_id] = bool(chat.is_forum)
+        return self._forums[chat_id]
+
+    async def send(self, prepared: CasePrepared) -> None:
+        message = prepared.message
+        if not message.staff_chat:
+            await self._post(message, Place(message.chat_id, None, None))
+            return
+        try:
+            await self._send_to_group(prepared)
+        except (TelegramForbiddenError, TelegramBadRequest) as error:
+            if not (isinstance(error, TelegramForbiddenError) or matches(error, GROUP_GONE)):
+                raise
+            await self._fall_back(prepared.row, message.case)
+            # Failed and visible, but not "unreachable": the group's next rows fall back one by one.
+            raise TelegramBadRequest(error.method, "Bad Request: staff group gone, sent privately") from error
+
+    async def _send_to_group(self, prepared: CasePrepared) -> None:
+        message = prepared.message
+        case, chat_id = message.case, message.chat_id
+        here = case.card_chat_id == chat_id
+        place = Place(chat_id, case.topic_id if here else None, case.card_message_id if here else None)
+        forum = prepared.forum
+        for _attempt in range(ATTEMPTS):
+            try:
+                if forum is None:
+                    forum = await self.is_forum(place.chat_id)
+                message = await self._ensure(message, place, forum)
+                if message.kind == "card":
+                    if not place.card_now:
+                        await self._edit_card(message, place)
+                else:
+                    await self._post(message, place)
+                return
+            except TelegramMigrateToChat as error:
+                await self._migrated(place.chat_id, error.migrate_to_chat_id)
+                place, forum = Place(error.migrate_to_chat_id, None, None), None
+            except TelegramBadRequest as error:
+                if matches(error, THREAD_LOST) and place.thread is not None:
+                    log.warning("case topic lost case=%s chat=%s topic=%s", case.id, place.chat_id, place.thread)
+                    await self._store_place(case.id, place.chat_id, None, None, "topic_lost")
+                    place = Place(place.chat_id, None, None)
+                elif matches(error, CARD_LOST) and place.card is not None and not place.card_now:
+                    log.warning("case card lost case=%s chat=%s", case.id, place.chat_id)
+                    await self._store_place(case.id, place.chat_id, None, place.thread, "card_lost")
+                    place = Place(place.chat_id, place.thread, None)
+                else:
+                    raise
+        raise TelegramBadRequest(None, "case: the topic kept being lost")  # type: ignore[arg-type]
+
+    # -- the case's topic and card ---------------------------------------------------------
+
+    async def _ensure(self, message: CaseMessage, place: Place, forum: bool) -> CaseMessage:
+        """Open the case's topic if it has none (forum), post its card if this chat has none."""
+        case = message.case
+        if (forum and place.thread is None and not message.topic) or (place.card is None and message.card is None):
+            message = await self._placement(message, place.chat_id, forum)  # not rendered: it was not needed
+        if forum and place.thread is None:
+            try:
+                topic = await self._bot.create_forum_topic(place.chat_id, message.topic)
+            except TelegramBadRequest as error:  # no right to manage topics, or no topics any more
+                log.warning("case topic refused case=%s chat=%s code=%s: posting in the chat", case.id,
+                            place.chat_id, error.message.split(":")[-1].strip()[:40])
+                self._forums[place.chat_id] = forum = False
+                message = await self._placement(message, place.chat_id, forum)  # the card's wording changes
+            else:
+                place.thread, place.card = topic.message_thread_id, None
+                await self._store_place(case.id, place.chat_id, None, place.thread, "topic")
+        if place.card is None:
+            card = message.card or message.reply
+            assert card is not None
+            sent = await self._bot.send_message(place.chat_id, card.text, reply_markup=keyboard(card.buttons),
+                                                message_thread_id=place.thread)
+            place.card, place.card_now = sent.message_id, True
+            await self._store_place(case.id, place.chat_id, sent.message_id, place.thread, "card")
+        return message
+
+    async def _edit_card(self, message: CaseMessage, place: Place) -> None:
+        card = message.reply
+        assert card is not None and place.card is not None
+        try:
+            await self._bot.edit_message_text(text=card.text, chat_id=place.chat_id, message_id=place.card,
+                                              reply_markup=keyboard(card.buttons))
+        except TelegramBadRequest as error:
+            if not matches(error, NOT_MODIFIED):
+                raise
+        if place.thread is not None and message.topic:
+            try:
+                await self._bot.edit_forum_topic(place.chat_id, place.thread, name=message.topic)
+            except TelegramBadRequest as error:  # the name is a nicety: the card is what matters
+                if not matches(error, NOT_MODIFIED):
+                    log.info("case topic not renamed case=%s chat=%s", message.case.id, place.chat_id)
+
+    async def _post(self, message: CaseMessage, place: Place) -> None:
+        """The message itself: in the case's topic, or in reply to its card, or simply to the chat."""
+        answer = None
+        if place.thread is None and place.card is not None:
+            answer = ReplyParameters(message_id=place.card)
+        if message.kind == "copy":
+            assert message.from_chat is not None and message.message_id is not None
+            await self._bot.copy_message(place.chat_id, message.from_chat, message.message_id,
+                                         message_thread_id=place.thread, caption=message.caption,
+                                         reply_parameters=answer)
+            return
+        reply = message.reply
+        assert reply is not None
+        await self._bot.send_message(place.chat_id, reply.text, reply_markup=keyboard(reply.buttons),
+                                     message_thread_id=place.thread, reply_parameters=answer)
+
+    async def _placement(self, message: CaseMessage, chat_id: int, forum: bool) -> CaseMessage:
+        """The case's card and topic name for this chat, rendered now."""
+        async with self._store.unit_of_work() as uow:
+            card, topic = await card_and_topic(uow, message.case.id, chat_id, forum, self._default_locale)
+        if card is None:
+            return message
+        return replace(message, card=card, topic=topic, reply=card if message.kind == "card" else message.reply)
+
+    async def _fall_back(self, row: OutboxRow, case) -> None:
+        """The bot cannot write to the staff group any more (removed from it, the group deleted):
+        the same message goes privately to whoever took the case, else to each on-duty psychologist."""
+        async with self._store.unit_of_work() as uow:
+            taker = await uow.people.get(case.taken_by) if case.taken_by is not None else None
+            people = [taker] if taker is not None else await uow.cases.staff(case.centre_id)
+            for person in people:
+                if person.unreachable_at is None:
+                    await uow.outbox.enqueue(person.telegram_user_id, row.payload, uow.clock.now(), urgent=True,
+                                             key=f"{row.key or row.id}:fallback:{person.telegram_user_id}"[:160],
+                                             kind="alert", person_id=person.id)
+            await uow.commit()
+        log.warning("staff group unreachable case=%s chat=%s: sent privately to %d", case.id, row.chat_id,
+                    len(people))
+
+    async def _store_place(self, case_id: int, chat_id: int, card: int | None, thread: int | None,
+                           what: str) -> None:
+        async with self._store.unit_of_work() as uow:
+            await uow.cases.set_card(case_id, chat_id, card, thread)
+            await uow.cases.audit(case_id, None, what)
+            await uow.commit()
+
+    async def _migrated(self, old: int, new: int) -> None:
+        """The staff group became a supergroup (turning topics on does that): follow it."""
+        self._forums.pop(old, None)
+        async with self._store.unit_of_work() as uow:
+            for centre in await uow.centres.all():
+                if centre.staff_chat_id == old:
+                    await uow.centres.set_staff_chat(centre.id, new)
+                    log.warning("staff chat migrated centre=%s chat=%s new_chat=%s", centre.id, old, new)
+            await uow.commit()

@@ -16,12 +16,17 @@ from bot.bootstrap import Core, build_core
 from dialogs.events import Button, Event, Kind, Reply
 from dialogs.i18n import _, use_locale
 from dialogs.reminders.payload import reply_from_payload
+from dialogs.cases.render import render_case_row
 from dialogs.reminders.render import render
 from storage.clock import Clock, SystemClock
 
 BOT_USERNAME = "relier_demo_bot"
 PERSONAS = {"parent": demo_data.PARENT_ID, "youth": demo_data.YOUTH_ID, "staff": demo_data.STAFF_ID}
+DISPLAY_NAMES = {"parent": "Nadia", "youth": "Sam", "staff": "Claire"}  # first names Telegram would give
 TAG = re.compile(r"<(/?)(b|strong|i|em|u|s|code|pre|a)(?: [^>]*)?>")
+
+
+CASE_TYPES = ("case_card", "case_alert", "relay_in", "copy_in", "copy")
 
 
 @dataclass
@@ -108,7 +113,7 @@ class Demo:
 
     async def send(self, kind: Kind, **values) -> None:
         event = Event(user_id=self.user, chat_id=self.user, kind=kind, at=self.clock.now(),
-                      language_code=self.lang, display_name=self.persona, **values)
+                      language_code=self.lang, display_name=DISPLAY_NAMES[self.persona], **values)
         response = await self.core.dialogs.handle(event)
         if response.callback_text:
             self.say(f"  ({response.callback_text})")
@@ -133,8 +138,13 @@ class Demo:
             rows = await uow.outbox.claim(100, 60, "demo")
             await uow.commit()
         for row in rows:
-            if row.payload.get("type", "reply") == "reply":
+            kind = row.payload.get("type", "reply")
+            if kind == "reply":
                 reply = reply_from_payload(row.chat_id, row.payload, row.thread_id)
+            elif kind in CASE_TYPES:  # a case card or a relayed text: shown; a copied photo cannot be
+                async with store.unit_of_work() as uow:
+                    shown = await render_case_row(uow, row, self.lang)
+                reply = shown.reply if shown is not None and shown.reply is not None else None
             else:
                 async with store.unit_of_work() as uow:
                     reply = await render(uow, row, self.lang)

@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.procs import MB, BotProcess, clean_environment, relier_executable  # noqa: E402
+from bench.report import fmt, progress, verdict  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402
 
 TOKEN = "7000002:BENCH-DELIVERY-TOKEN"
@@ -455,23 +456,7 @@ def environment(args: argparse.Namespace) -> dict:
     }
 
 
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 # -- the table -------------------------------------------------------------------------------
-
-def fmt(value, digits: int = 1, suffix: str = "") -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}{suffix}"
-    return f"{value:,}{suffix}"
-
-
-def verdict(ok: bool | None) -> str:
-    return "" if ok is None else ("ok" if ok else "MISSED")
-
 
 def render(report: dict) -> str:
     env = report["environment"]

@@ -42,6 +42,7 @@ from bench.sim import (  # noqa: E402
     closed_loop,
     open_loop,
 )
+from bench.report import fmt, progress, verdict  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402
 
 TOKEN = "7000001:BENCH-TOKEN"
@@ -392,23 +393,7 @@ def environment(args: argparse.Namespace) -> dict:
     }
 
 
-def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 # -- the table -------------------------------------------------------------------------------
-
-def fmt(value, digits: int = 1, suffix: str = "") -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}{suffix}"
-    return f"{value:,}{suffix}"
-
-
-def verdict(ok: bool | None) -> str:
-    return "" if ok is None else ("ok" if ok else "MISSED")
-
 
 def render(report: dict) -> str:
     env = report["environment"]

@@ -24,7 +24,7 @@ WALK = [
     "2", "3", "1",  # back to settings, invite my child, Léo
     "/as youth", "1", "1", "3", "1",  # the young person joins and opens « talk to someone »: a psychologist,
     "2", "1", "1", "1",  # it can wait, no message, send, then the emergency numbers
-    "/as staff", "1", "2",  # open cases (the young person's request is listed), back
+    "/as staff", "1", "3",  # open cases (the young person's request is listed, then « open a case »), back
     "2", "3", "1",  # group sessions, the mediation slot, its roster
     "/as parent", "/help", "/language", "2", "/quit",
 ]

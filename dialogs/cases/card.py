@@ -97,6 +97,10 @@ def _why(case) -> list[str]:
             _("Asked to talk to someone (not urgent)")
     elif case.source == "text":
         why = _("An alarming message (rule {rule})").format(rule=rule)
+    elif case.source == "staff":
+        name = snapshot.get("opened_by_name")
+        why = _("Opened by {name} of the team").format(name=esc(name)) if isinstance(name, str) and name else \
+            _("Opened by the team")
     else:
         why = _("Check-in answers (rule {rule})").format(rule=rule)
     lines = [_("❓ Why: {why}").format(why=why)]

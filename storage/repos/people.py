@@ -199,6 +199,15 @@ class PersonRepository:
         )
         return [to_record(r) for r in rows]
 
+    async def families_page(self, centre_id: int, offset: int, limit: int) -> list[PersonRecord]:
+        """The centre's parents and young people who consented, by id: `limit` of them from `offset`."""
+        rows = await self._session.execute(
+            select(*PERSON_COLUMNS).where(
+                Person.centre_id == centre_id, Person.role.in_(("parent", "youth")), Person.consented_at.is_not(None),
+            ).order_by(Person.id).offset(max(0, offset)).limit(limit)
+        )
+        return [person_from_row(row) for row in rows.all()]
+
     async def count(self, role: str | None = None) -> int:
         query = select(func.count(Person.id))
         if role is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -68,6 +70,34 @@ def parse_span(value: str) -> tuple[int, int]:
     return start.hour * 60 + start.minute, end.hour * 60 + end.minute
 
 
+def parse_days(value: str) -> str:
+    """"1-5" (Monday to Friday, ISO numbers) or "1,3,5" as the stored "0,1,2,3,4" (0 = Monday)."""
+    days: set[int] = set()
+    try:
+        for part in value.split(","):
+            first, _, last = part.strip().partition("-")
+            days.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise AdminError(f"cannot read {value!r}: write the opening days as \"1-5\" (Monday to Friday)") from None
+    if not days or not days <= set(range(1, 8)):
+        raise AdminError(f"cannot read {value!r}: days go from 1 (Monday) to 7 (Sunday)")
+    return ",".join(str(d - 1) for d in sorted(days))
+
+
+ALERT_KEYS = ("urgent", "urgent_coordinators", "high", "watch", "none")
+
+
+def parse_alerts(value: str) -> dict[str, int]:
+    """"urgent=10,high=240": minutes before an untaken case is alerted again (the rest by default)."""
+    found: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        key, _, minutes = part.partition("=")
+        if key.strip() not in ALERT_KEYS or not minutes.strip().isdigit() or int(minutes) < 1:
+            raise AdminError(f"cannot read {part!r}: write e.g. urgent=10,urgent_coordinators=30,high=240,watch=1440")
+        found[key.strip()] = int(minutes)
+    return found
+
+
 def minutes_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -91,9 +121,13 @@ class Admin:
         await self.store.close()
 
     async def add_centre(self, name: str, timezone: str, staff_chat: int | None, phone: str | None = None,
-                         quiet_hours: str = "21:00-08:00") -> dict:
+                         quiet_hours: str = "21:00-08:00", opening_days: str = "1-5",
+                         opening_hours: str = "09:00-18:00", case_alerts: str = "") -> dict:
         name = name.strip()
         quiet_from, quiet_until = parse_span(quiet_hours)
+        open_from, open_until = parse_span(opening_hours)
+        open_days = parse_days(opening_days)
+        timers = parse_alerts(case_alerts)
         if not name:
             raise AdminError("the centre needs a name")
         check_timezone(timezone)
@@ -101,7 +135,8 @@ class Admin:
         if phone is not None and (len(phone) > 40 or not any(ch.isdigit() for ch in phone)):
             raise AdminError(f"{phone!r} does not look like a phone number")
         async with self.store.unit_of_work() as uow:
-            centre = await uow.centres.add(name, timezone, staff_chat, phone, quiet_from, quiet_until)
+            centre = await uow.centres.add(name, timezone, staff_chat, phone, quiet_from, quiet_until, open_days,
+                                           open_from, open_until, json.dumps(timers))
             await uow.commit()
         return centre_json(centre)
 

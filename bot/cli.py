@@ -62,6 +62,13 @@ def parser() -> argparse.ArgumentParser:
     add_centre.add_argument("--quiet-hours", default="21:00-08:00", metavar="HH:MM-HH:MM",
                             help="local hours when messages that are not urgent wait for the morning "
                                  "(default 21:00-08:00; none to switch off)")
+    add_centre.add_argument("--opening-days", default="1-5", metavar="DAYS",
+                            help="days the team reads messages, 1 = Monday (default 1-5)")
+    add_centre.add_argument("--opening-hours", default="09:00-18:00", metavar="HH:MM-HH:MM",
+                            help="local opening hours, told to families outside them (default 09:00-18:00)")
+    add_centre.add_argument("--case-alerts", default="", metavar="KEY=MIN,...",
+                            help="minutes before an untaken case is alerted again, e.g. urgent=10,"
+                                 "urgent_coordinators=30,high=240,watch=1440 (these are the defaults)")
     add_centre.add_argument("--json", action="store_true", help="print one JSON object")
     list_centres = centre_sub.add_parser("list", help="list the centres")
     list_centres.add_argument("--json", action="store_true")
@@ -158,7 +165,8 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"centre {c['id']}: {c['name']} ({c['timezone']}), staff chat {c['staff_chat_id'] or 'none'}")
             return 0
         if args.command == "centre":
-            out = await tool.add_centre(args.name, args.timezone, args.staff_chat, args.phone, args.quiet_hours)
+            out = await tool.add_centre(args.name, args.timezone, args.staff_chat, args.phone, args.quiet_hours,
+                                        args.opening_days, args.opening_hours, args.case_alerts)
             line = f"created centre {out['id']}: {out['name']} ({out['timezone']})"
         elif args.command == "staff":
             out = await tool.add_staff(args.telegram_user_id, args.name, args.role, args.centre)

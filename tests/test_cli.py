@@ -125,3 +125,28 @@ def test_every_command_has_help():
         with pytest.raises(SystemExit) as exit_:
             main(args)
         assert exit_.value.code == 0
+
+
+def test_centre_add_sets_opening_hours_and_case_alerts(capsys, tmp_path):
+    import asyncio
+
+    from bot.admin import Admin
+    from storage.repos.cases import timers
+
+    code, out, _ = relier(capsys, "centre", "add", "Centre Relier Brest", "--opening-days", "1-4,6",
+                          "--opening-hours", "10:00-17:30", "--case-alerts", "urgent=5,high=120", "--json")
+    assert code == 0
+
+    async def stored():
+        async with Admin(f"sqlite+aiosqlite:///{tmp_path / 'admin.db'}") as admin:
+            async with admin.store.unit_of_work() as uow:
+                centre = (await uow.centres.all())[0]
+                return centre, await uow.cases.centre_timers(centre.id)
+
+    centre, alerts = asyncio.run(stored())
+    assert (centre.open_days, centre.open_from, centre.open_until) == ("0,1,2,3,5", 600, 1050)
+    assert alerts == timers('{"urgent": 5, "high": 120}') and alerts["urgent"] == 5 and alerts["watch"] == 1440
+    code, _, err = relier(capsys, "centre", "add", "Centre Relier Quimper", "--case-alerts", "soon=3")
+    assert code == 2 and "urgent=10" in err
+    code, _, err = relier(capsys, "centre", "add", "Centre Relier Vannes", "--opening-days", "8")
+    assert code == 2 and "1 (Monday)" in err

@@ -21,14 +21,16 @@ class CentreRepository:
 
     async def add(
         self, name: str, timezone: str, staff_chat_id: int | None = None, phone: str | None = None,
-        quiet_from: int = 21 * 60, quiet_until: int = 8 * 60,
+        quiet_from: int = 21 * 60, quiet_until: int = 8 * 60, open_days: str = "0,1,2,3,4",
+        open_from: int = 9 * 60, open_until: int = 18 * 60, case_timers: str = "{}",
     ) -> CentreRecord:
         clash = await self._session.scalar(select(Centre.id).where(func.lower(Centre.name) == name.lower()))
         if clash is not None:
             raise Duplicate(f"a centre named {name!r} already exists (id {clash})")
         row = Centre(
             name=name, timezone=timezone, staff_chat_id=staff_chat_id, phone=phone, quiet_from=quiet_from,
-            quiet_until=quiet_until, created_at=self._clock.now(),
+            quiet_until=quiet_until, open_days=open_days, open_from=open_from, open_until=open_until,
+            case_timers=case_timers, created_at=self._clock.now(),
         )
         self._session.add(row)
         await self._session.flush()

@@ -20,18 +20,7 @@ from storage.clock import SystemClock
 from storage.store import Store
 
 
-@pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # no .env from elsewhere
-    monkeypatch.setenv("RELIER_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'admin.db'}")
-    monkeypatch.delenv("RELIER_BOT_TOKEN", raising=False)
-    monkeypatch.delenv("RELIER_BOT_USERNAME", raising=False)
-
-
-def relier(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from tests.test_cli import database, relier  # noqa: F401  (the same throw-away database, autouse)
 
 
 def add(capsys, *extra: str, starts="2035-10-16 18:30", title="Groupe de parole") -> tuple[int, str, str]:

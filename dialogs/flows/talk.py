@@ -12,6 +12,7 @@ from dialogs import texts
 from dialogs.cases.announce import announce
 from dialogs.cases.followup import outside_opening_hours
 from dialogs.cases.words import staff_name
+from dialogs.cases.status import last_closed
 from dialogs.context import Ctx
 from dialogs.events import esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
@@ -109,7 +110,7 @@ async def render_start(ctx: Ctx) -> Screen:
           "outside the centre."),
         pgettext("youth", "You can ask to talk to a psychologist of the centre, see who to call if it's urgent, "
                           "or find other help."),
-    ) + not_told(ctx)
+    ) + not_told(ctx) + await last_closed(ctx)
     rows = ((Choice(_("🧑‍⚕️ Talk to a psychologist of the centre"), "psy"),), sos(),
             (Choice(_("📚 Useful resources"), "res"),), to_menu(ctx))
     return Screen(text, rows)

@@ -96,6 +96,13 @@ class CaseRepository:
         )
         return None if row is None else case_record(row)
 
+    async def last_closed(self, person_id: int) -> CaseRecord | None:
+        row = await self._session.scalar(
+            select(Escalation).where(Escalation.person_id == person_id, Escalation.status == "closed")
+            .order_by(Escalation.closed_at.desc(), Escalation.id.desc()).limit(1)
+        )
+        return None if row is None else case_record(row)
+
     async def open_cases(self, centre_id: int, limit: int = 50) -> list[CaseRecord]:
         """The centre's open cases, most urgent first, then the oldest first."""
         rows = await self._session.scalars(

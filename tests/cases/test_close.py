@@ -48,8 +48,9 @@ async def test_closing_asks_the_outcome_then_tells_the_family_kindly(core, centr
     await family.text("thanks again")  # no longer relayed: back at the menu
     assert "Please use the buttons" in family.screen and "Main menu" in family.screen
     assert await pending(core) == []
-    await family.press("Talk to someone")  # the talk flow is there again
+    await family.press("Talk to someone")  # the talk flow is there again, saying where the request stands
     assert "Talk to a psychologist of the centre" in " ".join(family.labels())
+    assert "Your last request was closed on" in family.screen
 
     assert [(a, d) for _actor, a, d in await trail(core, case_id)] == [
         ("take", None), ("close", "referred"), ("referral", "cmp")]

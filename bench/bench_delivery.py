@@ -22,7 +22,6 @@ import math
 import os
 import platform
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.procs import MB, BotProcess, clean_environment, relier_executable  # noqa: E402
-from bench.report import fmt, progress, verdict  # noqa: E402
+from bench.report import fmt, git_state, package_version, progress, verdict  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402
 
 TOKEN = "7000002:BENCH-DELIVERY-TOKEN"
@@ -428,19 +427,7 @@ async def run(args: argparse.Namespace) -> dict:
 
 
 def environment(args: argparse.Namespace) -> dict:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=5).stdout.strip() or None
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                    capture_output=True, text=True, timeout=5).stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = None, None
+    commit, dirty = git_state(ROOT)
     return {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "count": args.count,
@@ -451,7 +438,7 @@ def environment(args: argparse.Namespace) -> dict:
         "cpus": os.cpu_count(),
         "limit_per_second": LIMIT,
         "target_fraction": TARGET_FRACTION,
-        "versions": {name: version(name) for name in
+        "versions": {name: package_version(name) for name in
                      ("aiogram", "aiohttp", "aiolimiter", "sqlalchemy", "python-telegram-bot", "httpx")},
     }
 

@@ -20,12 +20,10 @@ import platform
 import random
 import shlex
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +40,7 @@ from bench.sim import (  # noqa: E402
     closed_loop,
     open_loop,
 )
-from bench.report import fmt, progress, verdict  # noqa: E402
+from bench.report import fmt, git_state, package_version, progress, verdict  # noqa: E402
 from tests.fakebot import FakeTelegram  # noqa: E402
 
 TOKEN = "7000001:BENCH-TOKEN"
@@ -364,17 +362,7 @@ async def run(args: argparse.Namespace) -> dict:
 
 
 def environment(args: argparse.Namespace) -> dict:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=5).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
+    commit, _dirty = git_state(ROOT)
     return {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "profile": "quick" if args.quick else "full",
@@ -382,9 +370,9 @@ def environment(args: argparse.Namespace) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "aiogram": version("aiogram"),
-        "aiohttp": version("aiohttp"),
-        "sqlalchemy": version("sqlalchemy"),
+        "aiogram": package_version("aiogram"),
+        "aiohttp": package_version("aiohttp"),
+        "sqlalchemy": package_version("sqlalchemy"),
         "rate": args.rate,
         "low_rate": args.low_rate,
         "think_s": [args.think_min, args.think_max],

@@ -12,10 +12,10 @@ DEMO_TZ = "Europe/Paris"
 
 
 def _next(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> datetime:
-    local = now.astimezone(zone)
-    days = (weekday - local.weekday()) % 7 or 7
-    day = (local + timedelta(days=days)).date()
-    return datetime.combine(day, at, tzinfo=zone)
+    """That weekday of next week (Monday is 0): the sessions keep one order whatever today is."""
+    local = now.astimezone(zone).date()
+    monday = local + timedelta(days=7 - local.weekday())
+    return datetime.combine(monday + timedelta(days=weekday), at, tzinfo=zone)
 
 
 # What staff would have typed, in the language of the demo (centre data, not interface text).
@@ -48,7 +48,7 @@ async def seed(store: Store, lang: str = "fr") -> None:
         )
         await uow.sessions.add(centre.id, talk, _next(now, 3, time(19, 0), zone), 120, 40, library, kind="talk")
         slot = await uow.sessions.add(
-            centre.id, mediation, _next(now, 4, time(17, 0), zone), 60, 2, family_room, kind="mediation"
+            centre.id, mediation, _next(now, 2, time(17, 0), zone), 60, 2, family_room, kind="mediation"
         )
         for user_id, name in zip(OTHER_PARENTS, other_names):
             family = await uow.families.create(centre.id)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import pathlib
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from babel.messages.pofile import read_po
 
+from bot import demo_data
+from bot.bootstrap import build_core
 from bot.console import run_demo
+from storage.clock import FakeClock
 
 LOCALES = pathlib.Path(__file__).resolve().parent.parent / "locales"
 TAG = re.compile(r"<[^>]+>")
@@ -49,9 +53,13 @@ def foreign_lines(reader_locale: str) -> set[str]:
     return foreign
 
 
-async def play(lang: str, script: list[str]) -> str:
+# A Thursday evening: the walk presses sessions by position, and must not depend on the day it runs.
+THURSDAY = datetime(2026, 12, 3, 20, 0, tzinfo=timezone.utc)
+
+
+async def play(lang: str, script: list[str], at: datetime = THURSDAY) -> str:
     out = io.StringIO()
-    code = await run_demo(lang=lang, stdin=io.StringIO("\n".join(script) + "\n"), stdout=out)
+    code = await run_demo(lang=lang, stdin=io.StringIO("\n".join(script) + "\n"), stdout=out, clock=FakeClock(at))
     assert code == 0
     return out.getvalue()
 
@@ -92,3 +100,24 @@ async def test_the_demo_survives_nonsense(lang):
     screen = await play(lang, ["", "99", "/as nobody", "/unknown", "1", "1", "/stop", "1", "/start", "/quit"])
     assert "Traceback" not in screen
     assert screen.count("Relier") > 3
+
+
+@pytest.mark.parametrize("days", range(7))
+async def test_the_demo_sessions_come_in_the_same_order_every_day_of_the_week(tmp_path, days):
+    """The walk above presses « the mediation slot » as the second session: true whatever the day."""
+    clock = FakeClock(THURSDAY + timedelta(days=days, hours=3, minutes=59))  # up to 23:59 local
+    core = await build_core(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}", clock=clock)
+    try:
+        await demo_data.seed(core.store, "en")
+        async with core.store.unit_of_work() as uow:
+            centre = (await uow.centres.all())[0]
+            titles = [s.title for s in await uow.sessions.upcoming(centre.id, "parents", limit=3)]
+    finally:
+        await core.close()
+    assert titles == ["Parents' support group", "Parent and child mediation", "Participative talk: cyberbullying"]
+
+
+async def test_the_french_walk_holds_on_a_sunday_night_too():
+    screen = await play("fr", WALK, at=datetime(2026, 12, 6, 22, 45, tzinfo=timezone.utc))
+    assert "Vous êtes numéro 1 sur la liste d'attente" in screen
+    assert "Traceback" not in screen

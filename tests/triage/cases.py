@@ -1,11 +1,17 @@
-"""Reads the labelled messages, so the tests and the benchmark share one source of truth."""
+"""Reads the labelled messages, so the tests, the benchmark and the batch scores share one source of truth.
+
+`labelled_messages.tsv` holds the first 400 messages (rounds 1 to 3); `batches/batch_NN.tsv` holds
+the batches written later, each committed alone before any rule was changed for it (README, triage).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-LABELLED = Path(__file__).resolve().parent / "labelled_messages.tsv"
+HERE = Path(__file__).resolve().parent
+LABELLED = HERE / "labelled_messages.tsv"
+BATCHES = HERE / "batches"
 LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 
 
@@ -19,14 +25,15 @@ class Case:
     level: str
     who: str
     text: str
+    batch: str = "rounds 1-3"
 
     @property
     def dangerous(self) -> bool:
         return self.label == "danger"
 
 
-def load_cases(path: Path = LABELLED) -> list[Case]:
-    """Every labelled message; a malformed line fails loudly with its line number."""
+def read_file(path: Path, batch: str) -> list[Case]:
+    """The messages of one file; a malformed line fails loudly with its line number."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -39,5 +46,20 @@ def load_cases(path: Path = LABELLED) -> list[Case]:
             raise ValueError(f"{path.name}:{number}: bad lang/label/level {lang}/{label}/{level}")
         if who not in ("parent", "youth"):
             raise ValueError(f"{path.name}:{number}: who must be parent or youth")
-        cases.append(Case(number, lang, label, level, who, text))
+        cases.append(Case(number, lang, label, level, who, text, batch))
+    return cases
+
+
+def batch_files() -> list[Path]:
+    """The later batches, in the order they were written."""
+    return sorted(BATCHES.glob("batch_*.tsv"))
+
+
+def load_cases(path: Path | None = None) -> list[Case]:
+    """Every labelled message (or only those of `path`)."""
+    if path is not None:
+        return read_file(path, path.stem)
+    cases = read_file(LABELLED, "rounds 1-3")
+    for batch in batch_files():
+        cases += read_file(batch, batch.stem)
     return cases

@@ -1,0 +1,86 @@
+"""Prints recall and false alarms per batch of labelled messages, the figures the README records.
+
+Usage, from the repository root: `python -m tests.triage.score [batch_03 ...]` (all batches by default).
+Dangerous recall: dangerous messages (expected high or urgent) given high or urgent. Urgent recall:
+messages expected urgent given urgent. False alarms: the other messages given high or urgent.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dialogs.triage import assess_text
+from tests.triage.cases import Case, load_cases
+
+
+@dataclass(frozen=True)
+class Score:
+    messages: int
+    dangerous: int
+    dangerous_caught: int
+    urgent: int
+    urgent_caught: int
+    harmless: int
+    alarms: int
+
+    @property
+    def recall(self) -> float:
+        return self.dangerous_caught / self.dangerous if self.dangerous else 1.0
+
+    @property
+    def urgent_recall(self) -> float:
+        return self.urgent_caught / self.urgent if self.urgent else 1.0
+
+    @property
+    def false_alarms(self) -> float:
+        return self.alarms / self.harmless if self.harmless else 0.0
+
+    def line(self, name: str) -> str:
+        return (f"{name:<12} {self.messages:>5} msgs | dangerous {self.dangerous_caught:>3}/{self.dangerous:<3}"
+                f" {self.recall:6.1%} | urgent {self.urgent_caught:>3}/{self.urgent:<3} {self.urgent_recall:6.1%}"
+                f" | false alarms {self.alarms:>2}/{self.harmless:<3} {self.false_alarms:5.1%}")
+
+
+def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
+    """The figures of some cases, and the cases whose level is on the wrong side."""
+    counts = defaultdict(int)
+    wrong: list[tuple[Case, str]] = []
+    for case in cases:
+        level = assess_text(case.text, case.lang).level
+        flagged = level in ("high", "urgent")
+        if case.dangerous:
+            counts["dangerous"] += 1
+            counts["dangerous_caught"] += flagged
+            if case.level == "urgent":
+                counts["urgent"] += 1
+                counts["urgent_caught"] += level == "urgent"
+            if not flagged or (case.level == "urgent" and level != "urgent"):
+                wrong.append((case, level))
+        else:
+            counts["harmless"] += 1
+            counts["alarms"] += flagged
+            if flagged:
+                wrong.append((case, level))
+    return Score(len(cases), counts["dangerous"], counts["dangerous_caught"], counts["urgent"],
+                 counts["urgent_caught"], counts["harmless"], counts["alarms"]), wrong
+
+
+def main(argv: list[str]) -> int:
+    cases = load_cases()
+    batches: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        batches[case.batch].append(case)
+    chosen = argv or list(batches)
+    for name in chosen:
+        result, wrong = score(batches[name])
+        print(result.line(name))
+        for case, level in wrong:
+            print(f"    {case.lang} {case.who:<6} expected {case.level:<6} got {level:<6} {case.text}")
+    print(score(cases)[0].line("all"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -286,5 +286,5 @@ class Escalation(Base):
     followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-from storage.models_cases import AuditEntry  # noqa: E402,F401  (registers the table on Base)
+from storage.models_cases import AuditEntry, CaseMessageEntry  # noqa: E402,F401  (registers the table on Base)
 from storage.models_outbox import OUTBOX_STATES, OutboxMessage  # noqa: E402,F401

@@ -162,3 +162,16 @@ class EscalationRecord:
     source: str
     status: str
     opened_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseMessage:
+    """One thing a person said or did after their case opened (a message, a check-in, a request)."""
+
+    id: int
+    case_id: int
+    at: datetime
+    kind: str
+    text: str
+    level: str | None = None
+    rule: str | None = None

@@ -2,7 +2,8 @@
 
 A case is a row of `escalations`; one open per person (a partial unique index). Taking and
 closing are conditional updates, so two psychologists pressing "Take" at once cannot both get
-it. The audit log records who did what and when, never what was said.
+it. The audit log records who did what and when, never what was said; what the person said or did
+after the case opened is kept, in order, in its messages (`add_message`, `messages`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
-from storage.models import AuditEntry, Centre, Escalation, Person
-from storage.records import PersonRecord
+from storage.models import LEVELS, AuditEntry, CaseMessageEntry, Centre, Escalation, Person
+from storage.records import CaseMessage, PersonRecord
 from storage.repos.people import PERSON_COLUMNS, person_from_row
 
 OUTCOMES = ("resolved", "referred", "no_answer")
 PRIORITY = sql_case({"urgent": 0, "high": 1, "watch": 2}, value=Escalation.level, else_=3)
 DEFAULT_TIMERS = {"urgent": 10, "urgent_coordinators": 30, "high": 240, "watch": 1440, "none": 1440}
 FOLLOW_UP_AFTER = timedelta(days=7)
+MESSAGE_MAX = 4000  # characters of one case message kept (a family's message is shorter anyway)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class CaseRecord:
     closed_at: datetime | None
     outcome: str | None
     followup_at: datetime | None
+    checkin_id: int | None = None  # the check-in the case was opened on, if any
 
     @property
     def is_open(self) -> bool:
@@ -65,7 +68,12 @@ def case_record(row: Escalation) -> CaseRecord:
         row.id, row.centre_id, row.person_id, row.child_id, row.level, row.reason, row.source, snapshot,
         row.status, row.opened_at, row.topic_id, row.card_chat_id, row.card_message_id, row.taken_by, row.taken_at,
         row.first_reply_at, row.alert_stage, row.next_alert_at, row.closed_at, row.outcome, row.followup_at,
+        row.checkin_id,
     )
+
+
+def _message(row: CaseMessageEntry) -> CaseMessage:
+    return CaseMessage(row.id, row.escalation_id, row.at, row.kind, row.text, row.level, row.rule)
 
 
 def timers(centre_timers: str | None) -> dict[str, int]:
@@ -210,6 +218,29 @@ class CaseRepository:
 
     async def note(self, case_id: int) -> str | None:
         return await self._session.scalar(select(Escalation.close_note).where(Escalation.id == case_id))
+
+    async def add_message(self, case_id: int, kind: str, text: str, level: str | None = None,
+                          rule: str | None = None) -> int:
+        """Keep something the person said or did after the case opened, at the clock's now; the new id."""
+        if level is not None and level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}")
+        row = CaseMessageEntry(escalation_id=case_id, at=self._clock.now(), kind=kind[:16], text=text[:MESSAGE_MAX],
+                               level=level, rule=rule[:60] if rule else None)
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def messages(self, case_id: int) -> list[CaseMessage]:
+        """The case's messages, in the order they came."""
+        rows = await self._session.scalars(
+            select(CaseMessageEntry).where(CaseMessageEntry.escalation_id == case_id).order_by(CaseMessageEntry.id)
+        )
+        return [_message(r) for r in rows]
+
+    async def message(self, case_id: int, message_id: int) -> CaseMessage | None:
+        """One message of a case (None if it is not this case's)."""
+        row = await self._session.get(CaseMessageEntry, message_id)
+        return None if row is None or row.escalation_id != case_id else _message(row)
 
     async def schedule_alert(self, case_id: int, stage: int, at: datetime | None) -> None:
         await self._set(case_id, alert_stage=stage, next_alert_at=at)

@@ -50,11 +50,21 @@ class CheckinRepository:
 
     async def complete(self, checkin_id: int, answers: dict[str, Any], message: str | None, level: str,
                        rule: str | None) -> CheckinRecord:
+        """Finish a check-in. One already finished is never rewritten (a case may have been opened on
+        its answers): the new answers become a new check-in of the same week, which then counts."""
         row = await self._session.get(Checkin, checkin_id)
+        if row.completed_at is not None:
+            row = Checkin(person_id=row.person_id, child_id=row.child_id, subject=row.subject, audience=row.audience,
+                          week=row.week, started_at=self._clock.now())
+            self._session.add(row)
         row.answers = json.dumps(answers, separators=(",", ":"))
         row.message, row.level, row.rule, row.completed_at = message, level, rule, self._clock.now()
         await self._session.flush()
         return to_record(row)
+
+    async def get(self, checkin_id: int) -> CheckinRecord | None:
+        row = await self._session.get(Checkin, checkin_id, populate_existing=True)
+        return None if row is None else to_record(row)
 
     async def completed_since(self, person_id: int, since: datetime) -> bool:
         """Whether the person completed any check-in (any child, or their own) at or after `since`."""
@@ -82,6 +92,18 @@ class CheckinRepository:
         return list(latest.values())[:weeks]
 
 
+TRIGGERS_KEPT = 50
+TRIGGER_DETAILS = ("message", "answers", "week", "urgent", "role")  # what a later trigger keeps of its snapshot
+
+
+def _load(snapshot: str | None) -> dict[str, Any]:
+    try:
+        found = json.loads(snapshot or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def escalation_record(row: Escalation) -> EscalationRecord:
     return EscalationRecord(row.id, row.centre_id, row.person_id, row.child_id, row.level, row.reason, row.source,
                             row.status, row.opened_at)
@@ -96,7 +118,12 @@ class EscalationRepository:
         self, centre_id: int, person_id: int, child_id: int | None, level: str, reason: str, source: str,
         snapshot: dict[str, Any], checkin_id: int | None = None,
     ) -> EscalationRecord:
-        """One open escalation per person: a new trigger joins it and raises its level if higher."""
+        """One open escalation per person: a new trigger joins it and raises its level if higher.
+
+        What the case was opened on is never replaced: its reason, source, check-in and snapshot stay;
+        each later trigger is appended to the snapshot's "triggers" (when, level, rule, source, and its
+        check-in, answers and message if any), the newest TRIGGERS_KEPT kept.
+        """
         now = self._clock.now()
         row = await self._session.scalar(
             select(Escalation).where(Escalation.person_id == person_id, Escalation.status == "open")
@@ -108,10 +135,22 @@ class EscalationRepository:
                 status="open", opened_at=now, updated_at=now,
             )
             self._session.add(row)
-        elif LEVELS.index(level) > LEVELS.index(row.level):
-            row.level, row.reason, row.source, row.updated_at = level, reason, source, now
-            row.snapshot = json.dumps(snapshot, ensure_ascii=False)
-            row.checkin_id = checkin_id or row.checkin_id
+        else:
+            raised = LEVELS.index(level) > LEVELS.index(row.level)
+            kept = _load(row.snapshot)
+            trigger: dict[str, Any] = {"at": now.isoformat(), "level": level, "reason": reason, "source": source,
+                                       "raised": raised}
+            for key in TRIGGER_DETAILS:
+                if snapshot.get(key) not in (None, "", {}, []):
+                    trigger[key] = snapshot[key]
+            if checkin_id is not None:
+                trigger["checkin"] = checkin_id
+            triggers = kept.get("triggers") if isinstance(kept.get("triggers"), list) else []
+            kept["triggers"] = [*triggers, trigger][-TRIGGERS_KEPT:]
+            row.snapshot = json.dumps(kept, ensure_ascii=False)
+            row.updated_at = now
+            if raised:
+                row.level = level
         await self._session.flush()
         return escalation_record(row)
 
@@ -131,13 +170,13 @@ class EscalationRepository:
     async def add_to_snapshot(self, escalation_id: int, key: str, entry: dict[str, Any]) -> bool:
         """Append an entry (a request, a message) to a list of an open escalation's snapshot; False if not open.
 
-        `open_or_raise` replaces the snapshot only when it raises the level: this keeps what a person adds
-        to a case that is already open at the same or a higher level. The newest 50 entries of a list are kept.
+        `open_or_raise` never replaces the snapshot, so what is added here stays. The newest 50 entries of a
+        list are kept.
         """
         row = await self._session.get(Escalation, escalation_id)
         if row is None or row.status != "open":
             return False
-        snapshot = json.loads(row.snapshot or "{}")
+        snapshot = _load(row.snapshot)
         items = snapshot.get(key) if isinstance(snapshot.get(key), list) else []
         snapshot[key] = [*items, entry][-50:]
         row.snapshot = json.dumps(snapshot, ensure_ascii=False)

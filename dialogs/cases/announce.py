@@ -9,6 +9,11 @@
   that notifies, since an edit does not; privately, a new card is sent.
 - The case's first alert is scheduled: urgent after 10 minutes, high after 4 hours, otherwise 24
   hours (the centre's own delays when set). dialogs.cases.timers sends it if nobody took the case.
+- Whatever comes after (`add_to_case`: a message, a check-in, a request) is kept on the case, in
+  order, and posted at once, quiet hours or not, into the case's topic (the card is refreshed
+  there too), or privately to whoever holds the card: the staff member who took it, else the
+  card's private recipients. A later trigger never replaces what the case was opened on
+  (EscalationRepository.open_or_raise).
 Only ids and instants go into the outbox: the texts are written at send time (dialogs.cases.render).
 Logs carry ids only.
 """
@@ -24,6 +29,7 @@ log = logging.getLogger("relier.cases")
 
 CARD = "case_card"
 ALERT = "case_alert"
+MESSAGE = "case_message"
 
 
 def card_key(case_id: int, chat_id: int | None = None) -> str:
@@ -45,6 +51,46 @@ async def open_or_raise(uow, centre_id: int, person_id: int, child_id: int | Non
     if before is None or before.level != case.level:
         await announce(uow, case.id)
     return case
+
+
+async def add_to_case(uow, case_id: int, kind: str, text: str, level: str | None = None,
+                      rule: str | None = None) -> None:
+    """Keep this on the case (`uow.cases.add_message`) and post it to whoever follows the case."""
+    case = await uow.cases.get(case_id)
+    if case is None:
+        log.warning("case %s: a message for a case that does not exist", case_id)
+        return
+    message_id = await uow.cases.add_message(case.id, kind, text, level, rule)
+    if not case.is_open:
+        log.info("case message kept case=%s message=%s (case closed: not posted)", case.id, message_id)
+        return
+    now = uow.clock.now()
+    payload = {"type": MESSAGE, "case": case.id, "message": message_id}
+    found = await holders(uow, case)
+    for chat_id, person_id in found:
+        private = chat_id > 0
+        key = f"case:{case.id}:message:{message_id}" + (f":{chat_id}" if private else "")
+        await uow.outbox.enqueue(chat_id, payload, now, key=key, kind="alert", urgent=True, person_id=person_id)
+        if not private:  # the card in the topic shows it too
+            await uow.outbox.enqueue(chat_id, {"type": CARD, "case": case.id}, now,
+                                     key=f"case:{case.id}:card:message:{message_id}", kind="alert", urgent=True)
+    if not found:
+        log.warning("case %s: centre %s has no staff chat and no staff to tell", case.id, case.centre_id)
+    log.info("case message added case=%s message=%s kind=%s recipients=%d", case.id, message_id, kind[:16],
+             len(found))
+
+
+async def holders(uow, case) -> list[tuple[int, int | None]]:
+    """Who follows the case now: the staff chat, else the staff member who took it, else the card's
+    private recipients."""
+    centre = await uow.centres.get(case.centre_id)
+    if centre.staff_chat_id:
+        return [(centre.staff_chat_id, None)]
+    if case.taken_by is not None:
+        taker = await uow.people.get(case.taken_by)
+        if taker is not None and taker.unreachable_at is None:
+            return [(taker.telegram_user_id, taker.id)]
+    return await recipients(uow, case)
 
 
 async def recipients(uow, case) -> list[tuple[int, int | None]]:

@@ -35,7 +35,8 @@ async def test_an_urgent_card_shows_the_message_the_checkins_and_the_trend(core,
     assert f"<b>Case #{case.id}</b> · 🔴 Urgent" in text
     assert "Marie (parent)" in text and "<Dupont>" not in text  # first name only, escaped anyway
     assert "<b>Léo</b>, 12 years old, Middle school (collège)" in text
-    assert "An alarming message (rule <code>" in text and "« my son says he wants to die »" in text
+    assert "Why: An alarming message: thoughts of suicide or of dying" in text and "suicide</code>" not in text
+    assert "« my son says he wants to die »" in text
     assert "• week of Nov 23: child 1/5, parent 3/5, school: not at all, 🟠 High priority" in text
     assert "week of Nov 16" in text and "week of Nov 2:" not in text  # the last three weeks
     assert "Trend: rather falling" in text

@@ -1,5 +1,7 @@
-"""Case buttons (« case|take|12 », « case|close|12 », « case|out|12|resolved », « case|ref|12|cmp »):
-in the staff chat, or in a staff member's private chat. Never trusted: the presser must be staff of
+"""Case buttons (« case|take|12 », « case|close|12 », « case|out|12|resolved », « case|ref|12|cmp »,
+« case|ok|12|referred.cmp » to confirm closing an urgent or high case): in the staff chat, or in a
+staff member's private chat. Closing follows the rules of dialogs.cases.closing, checked again at
+every press. Never trusted: the presser must be staff of
 the case's centre, and the button must come from the staff chat or a private chat; anything else
 changes nothing and is logged by ids only.
 """
@@ -8,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.cases import family
+from dialogs.cases import closing, family
 from dialogs.cases.card import card
-from dialogs.cases.words import PARTNERS, parse, staff_name
+from dialogs.cases.words import PARTNERS, is_youth, parse, staff_name
+from dialogs.cases.writing import write_rows
 from dialogs.cases.words import data as button_data
 from dialogs.events import Button, Reply, Response, esc
 from dialogs.i18n import _, resolve_locale, use_locale
@@ -45,7 +48,8 @@ async def press(dialogs, uow, event) -> Response:
                 log.warning("case button from another group user=%s chat=%s case=%s", event.user_id,
                             event.chat_id, case_id)
                 return refused(_("This button is for the centre's team only."))
-        handler = {"take": _take, "close": _ask_outcome, "out": _outcome, "ref": _referred, "back": _back}.get(action)
+        handler = {"take": _take, "close": _ask_outcome, "out": _outcome, "ref": _referred, "ok": _confirmed,
+                   "back": _back}.get(action)
         if handler is None:
             log.info("case button unknown action user=%s case=%s", event.user_id, case_id)
             return refused(_("This button no longer works."))
@@ -56,6 +60,11 @@ async def _edit(uow, event, case_id: int, extra: str = "", rows=None) -> Reply |
     reply = await card(uow, case_id, event.chat_id, event.thread_id, edit_message_id=event.message_id)
     if reply is None:
         return None
+    if event.private:  # whoever took it writes to the family from here too
+        case = await uow.cases.get(case_id)
+        person = await _person(uow, case)
+        reply = Reply(reply.chat_id, reply.text, write_rows(case, person) + reply.buttons,
+                      edit_message_id=reply.edit_message_id, thread_id=reply.thread_id)
     if extra or rows is not None:
         reply = Reply(reply.chat_id, f"{reply.text}\n\n{extra}".strip(), reply.buttons if rows is None else rows,
                       edit_message_id=reply.edit_message_id, thread_id=reply.thread_id)
@@ -102,17 +111,24 @@ async def _take(dialogs, uow, event, staff, case, detail: str) -> Response:
     return _with(await _edit(uow, event, case.id), notices.get(result, _("This button no longer works.")))
 
 
-async def _ask_outcome(dialogs, uow, event, staff, case, detail: str) -> Response:
+async def _person(uow, case):
+    return await uow.people.get(case.person_id) if case is not None and case.person_id is not None else None
+
+
+async def _ask_outcome(dialogs, uow, event, staff, case, detail: str, why: str = "") -> Response:
     if not case.is_open:
         return _with(await _edit(uow, event, case.id), _("This case is closed."))
+    person = await _person(uow, case)
+    no_answer = _("🔇 No answer from the young person") if is_youth(person) else _("🔇 No answer from the family")
     rows = (
         (Button(_("✅ Resolved"), data=button_data("out", case.id, "resolved")),),
         (Button(_("↪️ Referred to a partner"), data=button_data("out", case.id, "referred")),),
-        (Button(_("🔇 No answer from the family"), data=button_data("out", case.id, "no_answer")),),
+        (Button(no_answer, data=button_data("out", case.id, "no_answer")),),
         (Button(_("« Back"), data=button_data("back", case.id)),),
     )
-    reply = await _edit(uow, event, case.id, "<b>" + _("Close the case: how did it end?") + "</b>", rows)
-    return _with(reply, "")
+    extra = "<b>" + _("Close the case: how did it end?") + "</b>" + (f"\n\n{why}" if why else "")
+    reply = await _edit(uow, event, case.id, extra, rows)
+    return _with(reply, _("Not yet: see the card.") if why else "")
 
 
 async def _outcome(dialogs, uow, event, staff, case, detail: str) -> Response:
@@ -126,23 +142,53 @@ async def _outcome(dialogs, uow, event, staff, case, detail: str) -> Response:
         return _with(await _edit(uow, event, case.id, "<b>" + _("Referred to whom?") + "</b>", rows), "")
     if detail not in OUTCOMES:
         return refused(_("This button no longer works."))
-    return await _close(dialogs, uow, event, staff, case, detail, None)
+    return await _confirm_or_close(dialogs, uow, event, staff, case, detail, None)
 
 
 async def _referred(dialogs, uow, event, staff, case, detail: str) -> Response:
     if detail not in PARTNERS:
         return refused(_("This button no longer works."))
-    return await _close(dialogs, uow, event, staff, case, "referred", detail)
+    return await _confirm_or_close(dialogs, uow, event, staff, case, "referred", detail)
+
+
+async def _confirm_or_close(dialogs, uow, event, staff, case, outcome: str, partner: str | None,
+                            confirmed: bool = False) -> Response:
+    """The rules of dialogs.cases.closing, checked again at every press: « no answer » not too early,
+    an urgent or high case closed only once confirmed."""
+    if not case.is_open:
+        return _with(await _edit(uow, event, case.id), _("This case is closed."))
+    person = await _person(uow, case)
+    if outcome == "no_answer":
+        centre = await uow.centres.get(case.centre_id)
+        why = await closing.no_answer_refusal(uow, case, person, centre.timezone)
+        if why is not None:
+            log.info("case close refused case=%s staff=%s: no_answer too early", case.id, staff.id)
+            return await _ask_outcome(dialogs, uow, event, staff, case, "", why)
+    if case.level in closing.CONFIRMED and not confirmed:
+        text = await closing.confirmation(uow, case, person, outcome, partner)
+        detail = outcome if partner is None else f"{outcome}.{partner}"
+        rows = ((Button(_("✅ Yes, close the case"), data=button_data("ok", case.id, detail)),),
+                (Button(_("« Back"), data=button_data("close", case.id)),))
+        return _with(await _edit(uow, event, case.id, text, rows), "")
+    return await _close(dialogs, uow, event, staff, case, outcome, partner)
+
+
+async def _confirmed(dialogs, uow, event, staff, case, detail: str) -> Response:
+    outcome, _sep, partner = detail.partition(".")
+    if outcome not in OUTCOMES or (outcome == "referred") != (partner in PARTNERS):
+        return refused(_("This button no longer works."))
+    return await _confirm_or_close(dialogs, uow, event, staff, case, outcome, partner or None, confirmed=True)
 
 
 async def _close(dialogs, uow, event, staff, case, outcome: str, partner: str | None) -> Response:
-    result = await uow.cases.close(case.id, staff, outcome)
+    note = await uow.cases.note(case.id)  # the private note stays on the closed case
+    result = await uow.cases.close(case.id, staff, outcome, note=note)
     if result != "closed":
         return _with(await _edit(uow, event, case.id), _("This case is closed."))
     if partner is not None:
         await uow.cases.audit(case.id, staff.id, "referral", partner)
     log.info("case closed case=%s staff=%s outcome=%s", case.id, staff.id, outcome)
-    person = await uow.people.get(case.person_id) if case.person_id is not None else None
+    person = await _person(uow, case)
     if person is not None and person.unreachable_at is None:
         await family.tell_closed(uow, person, dialogs.config.default_locale)
     await _tell_group(uow, event, case, _("🏁 {who} closed case #{id}.").format(who=esc(staff_name(staff)),

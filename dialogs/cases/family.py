@@ -11,6 +11,7 @@ from typing import Any
 
 from dialogs import texts
 from dialogs.booking.messages import OUTSIDE
+from dialogs.cases.signing import signed_parts
 from dialogs.cases.words import say, signature, staff_name
 from dialogs.events import Button, Reply, esc
 from dialogs.flow import encode
@@ -105,19 +106,25 @@ async def tell_taken(uow, person: PersonRecord, staff: PersonRecord, default_loc
 
 
 async def relay_text(uow, person: PersonRecord, staff: PersonRecord, text: str, default_locale: str) -> int:
-    """A staff member's message to the family, signed with their first name and role."""
+    """A staff member's message to the family, signed with their first name and role, in numbered parts when
+    too long for one Telegram message (dialogs.cases.signing); the number of parts."""
     with use_locale(locale_of(person, default_locale)):
-        body = f"{esc(text)}\n\n{signature(staff)}"
+        parts = signed_parts(text, staff)
         buttons = () if await move(uow, person, RELAY, only_from=IDLE_FLOWS) else answer_button(person, staff)
-        return await send(uow, person, text_payload(person, body, buttons), kind="relay")
+        for number, part in enumerate(parts, 1):
+            await send(uow, person, text_payload(person, part, buttons if number == len(parts) else ()),
+                       kind="relay")
+    return len(parts)
 
 
 async def relay_copy(uow, person: PersonRecord, staff: PersonRecord, case_id: int, chat_id: int, message_id: int,
-                     media: str, caption: str, default_locale: str) -> int:
-    """A staff member's photo, voice note or document, copied to the family with the signature as caption."""
+                     media: str, caption: str, default_locale: str, signed: str | None = None) -> int:
+    """A staff member's photo, voice note or document, copied to the family with the signature as caption
+    (`signed`: the caption already signed and checked by the caller)."""
     with use_locale(locale_of(person, default_locale)):
         await move(uow, person, RELAY, only_from=IDLE_FLOWS)
-        signed = f"{esc(caption)}\n\n{signature(staff)}" if caption else signature(staff)
+        if signed is None:
+            signed = f"{esc(caption)}\n\n{signature(staff)}" if caption else signature(staff)
         payload = {"type": "copy", "case": case_id, "from_chat": chat_id, "message_id": message_id,
                    "caption": signed, "media": media}
         return await send(uow, person, payload, kind="relay")

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.cases import actions, family
+from dialogs.cases import actions, writing
 from dialogs.cases.words import PREFIX
 from dialogs.events import Event, Kind, Reply, Response, esc
 from dialogs.i18n import _, use_locale
 
 log = logging.getLogger("relier.cases")
 
-NOTE = "note:"
-INTERNAL = "//"
-NOTE_MAX = 2000
-RELAYED_MEDIA = ("photo", "voice", "video", "video_note", "audio", "document", "animation", "sticker")
 LINK_ROLES = ("admin", "coordinator")
 
 
@@ -70,33 +66,28 @@ async def message(dialogs, uow, event: Event) -> Response:
         log.info("staff chat message ignored user=%s chat=%s case=%s", event.user_id, event.chat_id, case.id)
         return Response()
     text = event.text.strip()
-    if event.kind is Kind.TEXT and text[: len(NOTE)].lower() == NOTE:
-        note = text[len(NOTE):].strip()[:NOTE_MAX]
+    note = writing.note_text(text) if event.kind is Kind.TEXT else None
+    if note is not None:
         if not note:
             return Response()
-        await uow.cases.add_note(case.id, note)
-        await uow.cases.audit(case.id, sender.id, "note")
-        return Response([Reply(event.chat_id, _("🔒 Private note kept on case #{id}.").format(id=case.id),
-                               thread_id=event.thread_id)])
-    if text.startswith(INTERNAL) or not case.is_open or case.taken_by != sender.id:
+        kept = await writing.keep_note(uow, case, sender, note)
+        return Response([Reply(event.chat_id, kept.notice, thread_id=event.thread_id)])
+    if text.startswith(writing.INTERNAL) or not case.is_open or case.taken_by != sender.id:
         return Response()  # internal: between the staff
-    person = await uow.people.get(case.person_id) if case.person_id is not None else None
-    if person is None or person.unreachable_at is not None:
-        return Response([Reply(event.chat_id, _("⚠️ The bot can no longer write to this family: your message was "
-                                                "not passed on."), thread_id=event.thread_id)])
+    found, person = await writing.may_write(uow, sender, case.id)
+    if found is None:
+        return Response([Reply(event.chat_id, person, thread_id=event.thread_id)])  # why not, in words
     locale = dialogs.config.default_locale
     if event.kind is Kind.TEXT:
-        await family.relay_text(uow, person, sender, event.text, locale)
-    elif event.media in RELAYED_MEDIA and event.message_id is not None:
-        await family.relay_copy(uow, person, sender, case.id, event.chat_id, event.message_id, event.media,
-                                event.text, locale)
+        sent = await writing.send_text(uow, locale, found, person, sender, event.text, private=False)
+        if sent.parts == 1:
+            return Response()  # an ordinary message: the topic shows it already
     else:
-        return Response([Reply(event.chat_id, _("⚠️ This kind of message cannot be passed on to the family."),
-                               thread_id=event.thread_id)])
-    await uow.cases.note_first_reply(case.id)
-    await uow.cases.audit(case.id, sender.id, "relay_out", event.kind.value if event.kind is Kind.TEXT else "media")
-    log.info("relay out case=%s staff=%s", case.id, sender.id)
-    return Response()
+        sent = await writing.send_media(uow, locale, found, person, sender, event.chat_id, event.message_id,
+                                        event.media, event.text, private=False)
+        if sent.ok:
+            return Response()
+    return Response([Reply(event.chat_id, sent.notice, thread_id=event.thread_id)])
 
 
 async def link(uow, event: Event) -> Response:

@@ -52,11 +52,21 @@ def family_label(person: PersonRecord | None) -> str:
     return _("{name} (parent)").format(name=name) if name else _("a parent")
 
 
-def outcome_label(outcome: str | None, partner: str | None = None) -> str:
+def is_youth(person: PersonRecord | None) -> bool:
+    return person is not None and person.role == "youth"
+
+
+def about(person: PersonRecord | None) -> str:
+    """Who the staff write to, in a sentence: « the family », or « the young person » (plain text)."""
+    return _("the young person") if is_youth(person) else _("the family")
+
+
+def outcome_label(outcome: str | None, partner: str | None = None, youth: bool = False) -> str:
     if outcome == "referred":
         return _("referred to {partner}").format(partner=partner_label(partner))
-    labels = {"resolved": _("resolved"), "no_answer": _("no answer from the family")}
-    return labels.get(outcome or "", _("closed"))
+    if outcome == "no_answer":
+        return _("no answer from the young person") if youth else _("no answer from the family")
+    return _("resolved") if outcome == "resolved" else _("closed")
 
 
 def partner_label(partner: str | None) -> str:

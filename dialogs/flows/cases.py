@@ -1,5 +1,9 @@
 """The staff's open cases, in their private chat: the list (most urgent, then oldest, first) and each card.
 
+A staff member writes to the family of a case they took from here too: « ✍️ Write to the family » on
+the card, or a reply to a card or to a family's message (the engine brings a reply here; one tap
+says to which case it goes). See dialogs.cases.writing.
+
 The card's buttons (take, close) are case buttons: they work here as in the staff chat
 (dialogs.cases.actions). /cases opens the list, /case N one card.
 "➕ Open a case for a family" lets the staff open (or raise) a case for a family of their centre:
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.cases import writing
 from dialogs.cases.announce import open_or_raise
 from dialogs.cases.card import card
 from dialogs.cases.words import PRIORITY_MARKS, family_label, first_name, priority, staff_name
@@ -64,7 +69,11 @@ async def case_card(ctx: Ctx, case_id: int) -> Reply | None:
     case = await ctx.uow.cases.get(case_id)
     if case is None or ctx.person is None or not ctx.person.is_staff or case.centre_id != ctx.person.centre_id:
         return None
-    return await card(ctx.uow, case.id, ctx.event.chat_id, None)
+    reply = await card(ctx.uow, case.id, ctx.event.chat_id, None)
+    if reply is None:
+        return None
+    person = await ctx.uow.people.get(case.person_id) if case.person_id is not None else None
+    return Reply(reply.chat_id, reply.text, writing.write_rows(case, person) + reply.buttons)
 
 
 async def press_list(ctx: Ctx, action: str) -> Next:
@@ -188,5 +197,10 @@ FLOW = Flow(
         Step("pick", render_pick, press_pick, roles=STAFF,
              goes_to=frozenset({"cases.list", "cases.pick", "cases.level"})),
         Step("level", render_level, press_level, roles=STAFF, goes_to=frozenset({"cases.list", "cases.pick"})),
+        # Writing to the family of a case one took, from this private chat (dialogs.cases.writing).
+        Step("write", writing.render_write, writing.press_write, writing.type_write, on_media=writing.media_write,
+             anytime=True, free_text=True, roles=STAFF, goes_to=frozenset({"cases.list", "cases.write"})),
+        Step("reply", writing.render_reply, writing.press_reply, writing.type_reply, on_media=writing.media_reply,
+             free_text=True, roles=STAFF, goes_to=frozenset({"cases.list", "cases.write", "cases.reply"})),
     ],
 )

@@ -123,6 +123,13 @@ class Row:
     kind: str
 
 
+async def close(group, who: int, case_id: int, outcome: str) -> None:
+    """Choose the outcome, then confirm (a request to talk is a high case: closing it asks to confirm)."""
+    await group.press(who, f"case|out|{case_id}|{outcome}")
+    assert f"case|ok|{case_id}|{outcome}" in datas(group.last.replies[0])
+    await group.press(who, f"case|ok|{case_id}|{outcome}")
+
+
 async def case(core, case_id: int):
     async with core.store.unit_of_work() as uow:
         return await uow.cases.get(case_id)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from dialogs.cases.followup import outside_opening_hours, send_followups
 from dialogs.i18n import use_locale
-from tests.cases.conftest import GROUP, INES, PARENT, TOPIC, case, family_with_case, pending, trail
+from tests.cases.conftest import GROUP, INES, PARENT, TOPIC, case, close, family_with_case, pending, trail
 from tests.cases.test_close import taken
 
 
@@ -19,7 +19,7 @@ async def followups(core) -> int:
 
 async def test_a_week_after_closing_a_worse_answer_reopens_the_case(core, centre, chat_for, group, clock):
     family, case_id, ines = await taken(core, centre, chat_for, group)
-    await group.press(INES, f"case|out|{case_id}|resolved")
+    await close(group, INES, case_id, "resolved")
     await pending(core)
     clock.advance(timedelta(days=6, hours=23))
     assert await followups(core) == 0
@@ -54,7 +54,7 @@ async def test_a_week_after_closing_a_worse_answer_reopens_the_case(core, centre
 
 async def test_a_better_answer_goes_to_the_staff_member_only(core, centre, chat_for, group, clock):
     family, case_id, _ines = await taken(core, centre, chat_for, group)
-    await group.press(INES, f"case|out|{case_id}|resolved")
+    await close(group, INES, case_id, "resolved")
     await pending(core)
     clock.advance(timedelta(days=7))
     await followups(core)
@@ -68,7 +68,7 @@ async def test_a_better_answer_goes_to_the_staff_member_only(core, centre, chat_
 
 async def test_a_follow_up_answer_of_someone_else_is_ignored(core, centre, chat_for, group, clock):
     _family, case_id, _ines = await taken(core, centre, chat_for, group)
-    await group.press(INES, f"case|out|{case_id}|resolved")
+    await close(group, INES, case_id, "resolved")
     other = chat_for(902, "en")
     await family_with_case(core, other, "Sophie")
     await other.press_data(f"0|relay.followup|{case_id}:worse")
@@ -109,7 +109,7 @@ async def test_a_request_on_saturday_says_monday(core, centre, chat_for, clock):
 
 async def test_a_closed_case_of_a_person_who_left_gets_no_follow_up(core, centre, chat_for, group, clock):
     family, case_id, _ines = await taken(core, centre, chat_for, group)
-    await group.press(INES, f"case|out|{case_id}|resolved")
+    await close(group, INES, case_id, "resolved")
     await pending(core)
     async with core.store.unit_of_work() as uow:
         await uow.people.mark_unreachable(PARENT)

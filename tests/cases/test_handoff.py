@@ -178,8 +178,9 @@ async def test_the_family_menu_leads_back_to_the_conversation(core, centre, chat
     await family.command("help")
     await family.command("menu")
     assert family.labels()[0] == "💬 Back to the conversation"
-    await family.text("lost text at the menu")
-    assert "Please use the buttons" in family.screen and await pending(core) == []
+    await family.text("text at the menu")  # the case is taken: it goes to Inès
+    assert "Sent to Inès, psychologist" in family.screen
+    assert [r.payload["type"] for r in await pending(core)] == ["relay_in"]
     await family.press("Back to the conversation")
     assert "Your conversation with Inès, psychologist is open" in family.screen
     await family.press("Emergency numbers")
@@ -192,8 +193,9 @@ async def test_the_family_menu_leads_back_to_the_conversation(core, centre, chat
     (ended,) = await pending(core)
     assert ended.chat_id == GROUP and "ended the conversation" in ended.payload["text"]
     assert (await case(core, case_id)).is_open  # the staff close it
-    await family.text("after the end")
-    assert "Please use the buttons" in family.screen and await pending(core) == []
+    await family.text("after the end")  # still open and taken: Inès reads it
+    assert "Sent to Inès, psychologist" in family.screen
+    assert [r.payload["type"] for r in await pending(core)] == ["relay_in"]
     await family.command("menu")
     await family.press("Talk to someone")
     assert "Inès, psychologist</b> has taken it" in family.screen

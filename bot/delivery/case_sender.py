@@ -16,18 +16,27 @@ In the staff chat, for a case:
 Privately (a psychologist without a staff chat, a family), the message is simply sent; photos and
 voice notes are copies (copyMessage). Other Telegram errors are raised, for AiogramSender to map
 to a SendResult. Logs carry ids only, never a text.
+
+Length and refusals: a text longer than Telegram's 4096 is sent in parts cut on text boundaries,
+never through a tag or an entity (dialogs.cases.fit), its buttons on the last part; the card is
+written to fit in one message, and shortened on a line if it still does not. A card or message
+that Telegram refuses as HTML (any 400 other than a lost topic, card or group) is logged at
+WARNING with the case id and sent again as plain text, with its buttons: an urgent card never
+fails silently. Refused even then, it is logged at ERROR and the row fails.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
 from aiogram.types import ReplyParameters
 
 from bot.aiogram_events import keyboard
+from dialogs.cases.fit import TEXT_MAX, plain_text, shorten_html, shorten_plain, split_html
 from dialogs.cases.render import CASE_TYPES, CaseMessage, card_and_topic, render_case_row
 from dialogs.events import Reply
 from storage.repos.outbox import OutboxRow
@@ -39,6 +48,10 @@ THREAD_LOST = ("message thread not found", "topic_closed", "topic_deleted", "top
 CARD_LOST = ("message to be replied not found", "replied message not found", "message to edit not found")
 NOT_MODIFIED = ("message is not modified", "topic_not_modified")
 GROUP_GONE = ("chat not found", "peer_id_invalid")
+NOT_CONTENT = THREAD_LOST + CARD_LOST + NOT_MODIFIED + GROUP_GONE + (
+    "user not found", "not enough rights", "have no rights", "chat_write_forbidden", "need administrator rights",
+    "bot is not a member", "chat is deactivated",
+)  # refusals that say nothing about the text: plain text would not help
 ATTEMPTS = 4  # a lost topic, then a lost card, then a migrated chat: each found out once
 
 __all__ = ["CASE_TYPES", "CasePrepared", "CaseSender"]
@@ -66,6 +79,11 @@ class Place:
     card_now: bool = False  # the card was posted by this send
 
 
+def _code(error: TelegramAPIError) -> str:
+    """Telegram's reason in a few words, for a log line (never any of the message's text)."""
+    return "_".join(error.message.lower().replace("bad request:", "").split()[:5])[:40]
+
+
 def matches(error: TelegramAPIError, markers: tuple[str, ...]) -> bool:
     text = error.message.lower()
     return any(marker in text for marker in markers)
@@ -77,6 +95,10 @@ class CaseSender:
         self._store = store
         self._default_locale = default_locale
         self._forums: dict[int, bool] = {}  # chat id -> is_forum, asked once per chat
+        # What this process last showed, so that an unchanged card or topic name is not edited again
+        # (Telegram answers 400 "not modified"): (chat, card message) -> (text, buttons); (chat, topic) -> name.
+        self._shown: dict[tuple[int, int], tuple[str, Any]] = {}
+        self._names: dict[tuple[int, int], str] = {}
 
     async def prepare(self, row: OutboxRow) -> CasePrepared | None:
         forum: bool | None = None
@@ -159,31 +181,45 @@ class CaseSender:
                 message = await self._placement(message, place.chat_id, forum)  # the card's wording changes
             else:
                 place.thread, place.card = topic.message_thread_id, None
+                self._names[(place.chat_id, place.thread)] = message.topic
                 await self._store_place(case.id, place.chat_id, None, place.thread, "topic")
         if place.card is None:
             card = message.card or message.reply
             assert card is not None
-            sent = await self._bot.send_message(place.chat_id, card.text, reply_markup=keyboard(card.buttons),
-                                                message_thread_id=place.thread)
+            sent = await self._send_text(case.id, place.chat_id, shorten_html(card.text, TEXT_MAX), card.buttons,
+                                         place.thread, None, "card")
             place.card, place.card_now = sent.message_id, True
+            self._shown[(place.chat_id, sent.message_id)] = (shorten_html(card.text, TEXT_MAX), card.buttons)
             await self._store_place(case.id, place.chat_id, sent.message_id, place.thread, "card")
         return message
 
     async def _edit_card(self, message: CaseMessage, place: Place) -> None:
         card = message.reply
         assert card is not None and place.card is not None
-        try:
-            await self._bot.edit_message_text(text=card.text, chat_id=place.chat_id, message_id=place.card,
-                                              reply_markup=keyboard(card.buttons))
-        except TelegramBadRequest as error:
-            if not matches(error, NOT_MODIFIED):
-                raise
-        if place.thread is not None and message.topic:
+        text = shorten_html(card.text, TEXT_MAX)
+        if self._shown.get((place.chat_id, place.card)) != (text, card.buttons):
+            try:
+                try:
+                    await self._bot.edit_message_text(text=text, chat_id=place.chat_id, message_id=place.card,
+                                                      reply_markup=keyboard(card.buttons))
+                except TelegramBadRequest as error:
+                    if matches(error, NOT_CONTENT):
+                        raise
+                    self._refused(message.case.id, place.chat_id, "card_edit", error)
+                    await self._bot.edit_message_text(text=shorten_plain(plain_text(text)), chat_id=place.chat_id,
+                                                      message_id=place.card, reply_markup=keyboard(card.buttons),
+                                                      parse_mode=None)
+            except TelegramBadRequest as error:
+                if not matches(error, NOT_MODIFIED):
+                    raise
+            self._shown[(place.chat_id, place.card)] = (text, card.buttons)
+        if place.thread is not None and message.topic and self._names.get((place.chat_id, place.thread)) != message.topic:
             try:
                 await self._bot.edit_forum_topic(place.chat_id, place.thread, name=message.topic)
             except TelegramBadRequest as error:  # the name is a nicety: the card is what matters
                 if not matches(error, NOT_MODIFIED):
                     log.info("case topic not renamed case=%s chat=%s", message.case.id, place.chat_id)
+            self._names[(place.chat_id, place.thread)] = message.topic
 
     async def _post(self, message: CaseMessage, place: Place) -> None:
         """The message itself: in the case's topic, or in reply to its card, or simply to the chat."""
@@ -198,8 +234,36 @@ class CaseSender:
             return
         reply = message.reply
         assert reply is not None
-        await self._bot.send_message(place.chat_id, reply.text, reply_markup=keyboard(reply.buttons),
-                                     message_thread_id=place.thread, reply_parameters=answer)
+        parts = split_html(reply.text, TEXT_MAX) or [reply.text]
+        for number, part in enumerate(parts):
+            last = number == len(parts) - 1
+            await self._send_text(message.case.id if message.case is not None else None, place.chat_id, part,
+                                  reply.buttons if last else (), place.thread, answer if number == 0 else None,
+                                  message.kind)
+
+    async def _send_text(self, case_id: int | None, chat_id: int, text: str, buttons, thread: int | None,
+                         answer: ReplyParameters | None, what: str):
+        """One message in HTML; refused for its content, the same as plain text, with its buttons."""
+        try:
+            return await self._bot.send_message(chat_id, text, reply_markup=keyboard(buttons),
+                                                message_thread_id=thread, reply_parameters=answer)
+        except TelegramBadRequest as error:
+            if matches(error, NOT_CONTENT):
+                raise
+            self._refused(case_id, chat_id, what, error)
+        try:
+            return await self._bot.send_message(chat_id, shorten_plain(plain_text(text)), reply_markup=keyboard(buttons),
+                                                message_thread_id=thread, reply_parameters=answer, parse_mode=None)
+        except TelegramBadRequest as error:
+            if not matches(error, NOT_CONTENT):
+                log.error("case %s refused even as plain text case=%s chat=%s code=%s", what, case_id, chat_id,
+                          _code(error))
+            raise
+
+    @staticmethod
+    def _refused(case_id: int | None, chat_id: int, what: str, error: TelegramBadRequest) -> None:
+        log.warning("case %s refused as HTML case=%s chat=%s code=%s: sent again as plain text", what, case_id,
+                    chat_id, _code(error))
 
     async def _placement(self, message: CaseMessage, chat_id: int, forum: bool) -> CaseMessage:
         """The case's card and topic name for this chat, rendered now."""

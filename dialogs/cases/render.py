@@ -8,10 +8,14 @@ has none for the case, the replies to the card when there are no topics. Payload
 - case_alert {case, stage, roles}: stage 0, the level rose (a notice in the topic); stage 1, 2...,
   nobody took it (in the topic, mentioning who should; privately, with the card). Dropped once
   the case is taken or closed (stage 0: closed).
+- case_message {case, message}: one thing kept on the case after it opened (dialogs.cases.announce.
+  add_to_case), with its local time: in the topic, or privately to whoever holds the card.
 - relay_in {case, text}: a family's text (HTML, written by dialogs.cases.relay).
 - copy_in {case, from_chat, message_id, caption?, media?}: a family's photo or voice note, copied.
 - copy {from_chat, message_id, caption?, media?}: a staff member's photo or voice note, to a family.
 In the staff chat the centre's language (the default locale) is used; privately, the reader's.
+Texts are not cut here: the sender splits a long one on text boundaries (dialogs.cases.fit), and
+the card always fits in one message (dialogs.cases.card).
 """
 
 from __future__ import annotations
@@ -20,16 +24,17 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.cases.card import card, topic_name, who_name
-from dialogs.cases.words import data, first_name, priority
+from dialogs.cases.card import card, entry_text, short_when, timeline, topic_name, who_name
+from dialogs.cases.words import data, family_label, first_name, priority
 from dialogs.events import Button, Reply, esc
 from dialogs.i18n import _, format_when, resolve_locale, use_locale
 
 log = logging.getLogger("relier.cases")
 
-CASE_TYPES = frozenset({"case_card", "case_alert", "relay_in", "copy_in", "copy"})
+CASE_TYPES = frozenset({"case_card", "case_alert", "case_message", "relay_in", "copy_in", "copy"})
 CAPTIONLESS = ("sticker", "video_note")  # Telegram takes no caption on these
 TEXT_MAX = 4096
+MESSAGE_SHOWN = 4000  # characters of a case message posted (all that a case keeps of one)
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,6 @@ class CaseMessage:
     def staff_chat(self) -> bool:
         """A group, for a case: where the case's topic (or its card) is."""
         return self.chat_id < 0 and self.case is not None
-
-
-def _fit(text: str) -> str:
-    return text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1] + "…"
 
 
 async def render_case_row(uow, row, default_locale: str, forum: bool = False) -> CaseMessage | None:
@@ -115,10 +116,12 @@ async def _render(uow, row, payload: dict[str, Any], case, forum: bool) -> CaseM
         if not group:
             private = await card(uow, case.id, row.chat_id, None)
             text, buttons = f"{text}\n\n{private.text}", private.buttons
-        return CaseMessage("text", row.chat_id, case, Reply(row.chat_id, _fit(text), buttons), the_card, name)
+        return CaseMessage("text", row.chat_id, case, Reply(row.chat_id, text, buttons), the_card, name)
+    if kind == "case_message":
+        reply = await _case_message(uow, row, payload, case)
+        return None if reply is None else CaseMessage("text", row.chat_id, case, reply, the_card, name)
     if kind == "relay_in":
-        return CaseMessage("text", row.chat_id, case, Reply(row.chat_id, _fit(str(payload["text"]))), the_card,
-                           name)
+        return CaseMessage("text", row.chat_id, case, Reply(row.chat_id, str(payload["text"])), the_card, name)
     if kind == "copy_in":
         return _copy(row, payload, case, the_card, name)
     log.warning("outbox row %s has an unknown case payload type: dropped", row.id)
@@ -131,6 +134,25 @@ def _copy(row, payload: dict[str, Any], case, the_card: Reply | None = None, nam
         caption = None
     return CaseMessage("copy", row.chat_id, case, None, the_card, name, from_chat=int(payload["from_chat"]),
                        message_id=int(payload["message_id"]), caption=caption[:1024] if caption else None)
+
+
+async def _case_message(uow, row, payload: dict[str, Any], case) -> Reply | None:
+    """« 📌 Case #12 · Marie (parent), 24 Nov, 10:05 » then what came, whole; privately, a Take button
+    while nobody took the case."""
+    wanted = int(payload["message"])
+    entry = next((e for e in await timeline(uow, case) if e.message_id == wanted), None)
+    if entry is None:
+        log.warning("outbox row %s: case %s has no message %s: dropped", row.id, case.id, wanted)
+        return None
+    centre = await uow.centres.get(case.centre_id)
+    person = await uow.people.get(case.person_id) if case.person_id is not None else None
+    head = _("📌 <b>Case #{id}</b> · {who}, {when}").format(
+        id=case.id, who=esc(family_label(person)), when=esc(short_when(entry.at, centre.timezone)))
+    text = f"{head}\n{entry_text(entry, person, MESSAGE_SHOWN)}"
+    buttons: tuple = ()
+    if row.chat_id > 0 and case.is_open and case.taken_by is None:
+        buttons = ((Button(_("✋ Take this case"), data=data("take", case.id)),),)
+    return Reply(row.chat_id, text, buttons)
 
 
 async def _locale(uow, chat_id: int, default_locale: str) -> str:

@@ -23,6 +23,7 @@ from dialogs.flow import BACK_TO_CURRENT, END, MENU, STAY, Flow, Next, Screen, S
 from dialogs.i18n import resolve_locale, use_locale
 from dialogs.reminders.outgoing import queue_for_others
 from dialogs.reminders.unreachable import contact_lost
+from dialogs.flows import said
 from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
 from storage.store import Store
@@ -155,14 +156,18 @@ class Dialogs:
         return await self.show(ctx, place, notice=texts.media_not_read(), edit=None)
 
     async def _text(self, ctx: Ctx) -> Response:
-        urgent = await screen_text(ctx, ctx.event.text)  # before anything else
         place = self.here(ctx)
         step = self.step(place)
-        if urgent and not (step is not None and step.free_text):
-            # Not an answer to the question on screen: ask it again, after the emergency numbers.
+        answers = step is not None and step.on_text is not None
+        kept = answers and step.free_text  # the step keeps and passes on any text itself
+        urgent = await screen_text(ctx, ctx.event.text, kept_by_step=kept)  # before anything else
+        if urgent and not kept:
+            # Not an answer to the question on screen (the message is on the case): ask it again, after the numbers.
             response = await self.show(ctx, place, notice="", edit=None)
-        elif step is None or step.on_text is None:
-            response = await self.show(ctx, place, notice=texts.use_buttons(), edit=None)
+        elif not answers:
+            # Not a question that takes text: keep it, pass it on, or ask the person what to do with it.
+            on_top, notice = await said.unheard(ctx, ctx.event.text)
+            response = await self.show(ctx, on_top or place, notice=notice, edit=None)
         else:
             self._move(ctx, place)
             result = await step.on_text(ctx, ctx.event.text)

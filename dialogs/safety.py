@@ -1,10 +1,23 @@
-"""Safety first: free text is assessed before anything else, and danger is answered at once."""
+"""Safety first: free text is assessed before anything else, and danger is answered at once.
+
+An urgent message always reaches the centre's team: it opens the person's case, or joins the
+case that is open (its level raised, the message added to it in order and posted to the staff),
+never replacing what was there. A step that takes free text as an answer (a check-in's message,
+a request to talk, a conversation with a psychologist) keeps and passes the text on itself; here
+the case is only raised, so that nothing is sent twice.
+
+Before the privacy notice is accepted nothing is passed on: the bot does not know who is writing
+nor which centre follows them, and the person has not agreed to anything being kept. The answer
+says so plainly and gives the numbers that answer day and night, and the centre's own number
+(README, "Safety first").
+"""
 
 from __future__ import annotations
 
 import logging
 
 from dialogs import texts
+from dialogs.cases import announce
 from dialogs.cases.announce import open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Reply, esc
@@ -13,27 +26,47 @@ from dialogs.triage import Assessment, assess_text
 
 log = logging.getLogger("relier.safety")
 
+MESSAGE_MAX = 4000  # what a case keeps of one message
 
-async def screen_text(ctx: Ctx, text: str) -> list[Reply]:
-    """Replies to send before anything else when the text says someone is in danger now."""
+
+async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False) -> list[Reply]:
+    """Replies to send before anything else when the text says someone is in danger now.
+
+    `kept_by_step`: the step the person is on takes this text as an answer and escalates it itself.
+    """
+    if ctx.person is not None and ctx.person.is_staff:
+        return []  # staff write about families; their words are not a family's distress
     assessment = assess_text(text, ctx.locale)
     if assessment.level == "none":
         return []
     # Ids and the rule only: never the text.
-    log.warning("triage user=%s level=%s rule=%s", ctx.event.user_id, assessment.level, assessment.rule)
+    log.log(logging.WARNING if assessment.level == "urgent" else logging.INFO, "triage person=%s level=%s rule=%s",
+            ctx.person.id if ctx.person else None, assessment.level, assessment.rule)
     if assessment.level != "urgent":
         return []
-    if ctx.person is not None and not ctx.person.is_staff:
-        # The record the centre's staff will work from; the message itself is kept for them, never logged.
-        # The staff are told in the same transaction (dialogs.cases.announce); their card names the person.
-        if ctx.event.display_name:
-            await ctx.uow.people.note_name(ctx.person.id, ctx.event.display_name)
-        await open_or_raise(
-            ctx.uow, ctx.person.centre_id, ctx.person.id, ctx.person.child_id, "urgent", assessment.rule or "text",
-            "text",
-            {"message": text[:4000], "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
-        )
+    if ctx.person is None:
+        return [Reply(ctx.event.chat_id, await not_joined_answer(ctx))]
+    await record_alarm(ctx, text, assessment, kept_by_step)
     return [Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))]
+
+
+async def record_alarm(ctx: Ctx, text: str, assessment: Assessment, kept_by_step: bool = False) -> None:
+    """Open the person's case on this message, or add the message to the open one (raising its level)."""
+    person = ctx.person
+    if ctx.event.display_name:  # the staff's card names the person
+        await ctx.uow.people.note_name(person.id, ctx.event.display_name)
+    before = await ctx.uow.cases.open_for(person.id)
+    if kept_by_step and before is None:
+        return  # the step opens the case with the message, its answers and its context
+    message = text.strip()[:MESSAGE_MAX]
+    rule = assessment.rule or "text"
+    child_id = person.child_id if person.role == "youth" else None
+    case = await open_or_raise(
+        ctx.uow, person.centre_id, person.id, child_id if before is None else before.child_id, assessment.level,
+        rule, "text", {"message": message, "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
+    )
+    if before is not None and not kept_by_step:
+        await announce.add_to_case(ctx.uow, case.id, "text", message, assessment.level, rule)
 
 
 async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:
@@ -58,8 +91,31 @@ async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:
             "I am a bot: I have passed your message on to the centre's team, but they may not see it right "
             "away. Please do not wait for them: call one of these numbers, or the centre."
         )
-    centre = await ctx.centre()
-    if centre is not None and centre.phone:
-        number = pgettext("youth", "The centre's number: {phone}") if youth else _("The centre's number: {phone}")
-        closing += "\n" + number.format(phone=f"<b>{esc(centre.phone)}</b>")
+    closing += await centre_numbers(ctx, youth)
     return f"{opening}\n\n{texts.emergency_contacts(youth)}\n\n{closing}"
+
+
+async def not_joined_answer(ctx: Ctx) -> str:
+    """Someone who has not accepted the notice yet: the numbers, and the honest truth that nothing was passed on."""
+    opening = _(
+        "What you wrote sounds serious. If you, your child or someone else is in danger, please call now: "
+        "someone will answer, day and night."
+    )
+    closing = _(
+        "I am a bot, and you have not joined the centre here yet: your message has <b>not</b> been passed on to "
+        "anyone, and I have not kept it. Please call one of these numbers now, or the centre."
+    )
+    closing += await centre_numbers(ctx, youth=False)
+    return f"{opening}\n\n{texts.emergency_contacts(False)}\n\n{closing}"
+
+
+async def centre_numbers(ctx: Ctx, youth: bool) -> str:
+    """The centre's phone (a tap calls it in Telegram); before joining, every centre's with its name."""
+    centre = await ctx.centre()
+    if centre is not None:
+        if not centre.phone:
+            return ""
+        number = pgettext("youth", "The centre's number: {phone}") if youth else _("The centre's number: {phone}")
+        return "\n" + number.format(phone=f"<b>{esc(centre.phone)}</b>")
+    lines = [f"• {esc(c.name)}: <b>{esc(c.phone)}</b>" for c in await ctx.uow.centres.all() if c.phone]
+    return ("\n" + _("The centres' numbers:") + "\n" + "\n".join(lines)) if lines else ""

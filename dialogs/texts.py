@@ -63,7 +63,8 @@ def privacy_notice(youth: bool = False) -> str:
             "youth",
             "<b>Privacy</b>\n"
             "• What is kept: your Telegram account ID (not your phone number), your language and your answers.\n"
-            "• Who reads it: only the psychologists of your Centre Relier. Not your parents.\n"
+            "• Who reads it: only the team of your Centre Relier (psychologists, social workers, coordinators). "
+            "Not your parents.\n"
             "• If you are in danger, the team will act to protect you.\n"
             "• You can delete everything at any time with /stop.",
         )
@@ -73,7 +74,7 @@ def privacy_notice(youth: bool = False) -> str:
         "the bot (your children's first names, ages and school levels, later your answers).\n"
         "• Who reads it: only the team of your Centre Relier (psychologists, social workers, coordinators). "
         "Nothing is sold or shared for advertising.\n"
-        "• A young person's own answers are never shown to their parents.\n"
+        "• A young person's own answers go to the centre's team only: they are never shown to their parents.\n"
         "• You can delete everything at any time with /stop."
     )
 

@@ -6,11 +6,13 @@ import zlib
 from datetime import date
 from functools import partial
 
+from dialogs.cases import announce
 from dialogs.cases.announce import open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Attachment, Reply
 from dialogs.flow import MENU, Choice, Next, Screen
 from dialogs.flows.checkin_rules import parent_thanks
+from dialogs.flows.said import with_notes
 from dialogs.i18n import _
 from dialogs.triage import ParentAnswers, assess_answers, assess_text, combine
 
@@ -24,9 +26,13 @@ def variant(ctx: Ctx, week: str) -> int:
 
 async def escalate(ctx: Ctx, level: str, reason: str, source: str, child_id: int | None, snapshot: dict,
                    checkin_id: int | None = None) -> None:
-    await open_or_raise(  # the staff are told if the case opened or its level rose
+    """Open a case on this check-in, or add it to the person's open case (which keeps what it was opened on)."""
+    before = await ctx.uow.cases.open_for(ctx.person.id)
+    case = await open_or_raise(  # the staff are told if the case opened or its level rose
         ctx.uow, ctx.person.centre_id, ctx.person.id, child_id, level, reason, source, snapshot, checkin_id
     )
+    if before is not None:
+        await announce.add_to_case(ctx.uow, case.id, "checkin", snapshot.get("message") or "", level, reason)
 
 
 async def complete_parent(ctx: Ctx, draft: dict, message: str | None) -> Next:
@@ -36,6 +42,7 @@ async def complete_parent(ctx: Ctx, draft: dict, message: str | None) -> Next:
     except (ValueError, TypeError, KeyError):
         return Next("chk.hub")
     child_id = draft["child"]
+    message = with_notes(draft, message)
     earlier = await ctx.uow.checkins.history(ctx.person.id, child_id, weeks=3)
     previous = [ParentAnswers.from_dict(r.answers) for r in earlier if r.week != draft.get("week")]
     weeks = [draft.get("week", "")] + [r.week for r in earlier if r.week != draft.get("week")]
@@ -44,7 +51,8 @@ async def complete_parent(ctx: Ctx, draft: dict, message: str | None) -> Next:
         assessment = combine(assessment, assess_text(message, ctx.locale))
     record = await ctx.uow.checkins.complete(draft["id"], answers, message, assessment.level, assessment.rule)
     if assessment.level in WORRYING:
-        snapshot = {"answers": answers, "earlier": [r.answers for r in earlier], "week": record.week}
+        snapshot = {"answers": answers, "earlier": [r.answers for r in earlier], "week": record.week,
+                    "message": message}
         await escalate(ctx, assessment.level, assessment.rule or "checkin", "checkin", child_id, snapshot, record.id)
     ctx.data.pop("chk", None)
     ctx.data["chk_done"] = {"a": answers, "level": assessment.level, "v": variant(ctx, record.week)}

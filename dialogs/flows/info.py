@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs import texts
+from dialogs.cases.guide import staff_help
 from dialogs.context import Ctx
 from dialogs.flow import BACK_TO_CURRENT, MENU, Choice, Flow, Next, Screen, Step
 from dialogs.i18n import LANGUAGE_NAMES, LOCALES, _, pgettext, switch_locale
@@ -21,15 +22,12 @@ async def press_back(ctx: Ctx, action: str) -> Next:
 async def render_help(ctx: Ctx) -> Screen:
     youth = ctx.role == "youth"
     if ctx.role == "staff":
-        about = _(
-            "<b>Relier bot, staff side</b>\n"
-            "Your menu will gather the cases to follow and the group sessions. I am an automatic assistant."
-        )
+        about = staff_help()  # dialogs.cases.guide: taking, replying, notes, //, closing
     elif youth:
         about = pgettext(
             "youth",
             "<b>Relier</b> is the bot of your Centre Relier. I am a program, not a person. "
-            "What you write goes to the centre's psychologists, not to your parents."
+            "What you write goes to the centre's team, not to your parents."
         )
     else:
         about = _(
@@ -43,7 +41,8 @@ async def render_help(ctx: Ctx) -> Screen:
             "/stop: stop and delete your data",
         )
     elif ctx.role == "staff":
-        commands = _("/menu: the menu\n/language: change the language\n/privacy: what is kept, and who reads it")
+        commands = _("/menu: the menu\n/cases: the open cases\n/language: change the language\n"
+                     "/privacy: what is kept, and who reads it")
     else:
         commands = _(
             "/menu: the menu\n/language: change the language\n/privacy: what is kept, and who reads it\n"
@@ -61,7 +60,8 @@ async def render_privacy(ctx: Ctx) -> Screen:
 
 async def render_language(ctx: Ctx) -> Screen:
     return Screen(
-        _("Which language would you like?"),
+        pgettext("youth", "Which language do you want?") if ctx.role == "youth"
+        else _("Which language would you like?"),
         (tuple(Choice(LANGUAGE_NAMES[code], code) for code in LOCALES),),
     )
 
@@ -75,7 +75,9 @@ async def press_language(ctx: Ctx, action: str) -> Next:
         ctx.data["locale"] = action
     ctx.locale = action
     switch_locale(action)
-    return Next(BACK_TO_CURRENT, notice=_("Done: I will write to you in English from now on."))
+    done = pgettext("youth", "Done: I will write to you in English from now on.") if ctx.role == "youth" \
+        else _("Done: I will write to you in English from now on.")
+    return Next(BACK_TO_CURRENT, notice=done)
 
 
 FLOW = Flow(

@@ -121,7 +121,7 @@ async def render_invite(ctx: Ctx) -> Screen:
     return Screen(
         _(
             "Your child can use their own space in the bot: a short weekly check-in and a way to ask for help.\n"
-            "<b>Their answers go to the centre's psychologists, not to you.</b> This is what helps young people "
+            "<b>Their answers go to the centre's team, not to you.</b> This is what helps young people "
             "speak freely.\n\nWho is the invitation for?"
         ),
         rows + ((Choice(_("« Settings"), "back"),),),

@@ -9,6 +9,7 @@ the centre's opening hours the person is told when the team will read it (dialog
 from __future__ import annotations
 
 from dialogs import texts
+from dialogs.cases import announce as cases_announce
 from dialogs.cases.announce import announce
 from dialogs.cases.followup import outside_opening_hours
 from dialogs.cases.words import staff_name
@@ -207,8 +208,8 @@ async def send(ctx: Ctx) -> Next:
     )
     if before is None or before.level != case.level:  # opened, or raised: the staff are told
         await announce(ctx.uow, case.id)
-    if before is not None:  # joined: keep the request on the case even when its level was not raised
-        await ctx.uow.escalations.add_to_snapshot(case.id, "requests", snapshot | {"at": ctx.now.isoformat()})
+    if before is not None:  # joined: the request goes on the case, and to the staff, even at the same level
+        await cases_announce.add_to_case(ctx.uow, case.id, "request", request.get("message") or "", case.level, "request")
     ctx.data.pop("talk", None)
     ctx.data["talk_done"] = {"urgent": urgent}
     return Next("done")
@@ -263,7 +264,7 @@ async def type_add(ctx: Ctx, text: str) -> Next:
     if case is None:  # closed in the meantime: the message becomes a new request
         ctx.data["talk"] = {"urgent": assess_text(message, ctx.locale).level == "urgent", "message": message}
         return await send(ctx)
-    await ctx.uow.escalations.add_to_snapshot(case.id, "messages", {"message": message, "at": ctx.now.isoformat()})
+    await cases_announce.add_to_case(ctx.uow, case.id, "text", message)
     return Next("start", notice=_("✅ Added to your request."))
 
 

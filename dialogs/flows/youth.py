@@ -30,7 +30,7 @@ async def render_secret(ctx: Ctx) -> Screen:
         pgettext(
             "youth",
             "<b>Who reads what you write?</b>\n"
-            "Only the psychologists of the centre. <b>Not your parents.</b> "
+            "The centre's team only: its psychologists, social workers and coordinators. <b>Not your parents.</b> "
             "Your parents do not see your answers, and we do not tell them what you say.\n"
             "Just one exception: if you are in danger, the team will have to act to protect you, "
             "and will talk with you about it first whenever they can.\n\n"

@@ -1,10 +1,11 @@
-"""A young person's check-in: four taps and a message if they want; for the psychologists only."""
+"""A young person's check-in: four taps and a message if they want; for the centre's team only."""
 
 from __future__ import annotations
 
 from dialogs.context import Ctx
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows.checkin_finish import WORRYING, escalate, variant
+from dialogs.flows.said import with_notes
 from dialogs.flows.checkin_rules import FACES, MESSAGE_MAX, SAFE, SLEEP, TALK, sleep_label, week_of, youth_thanks
 from dialogs.flows.checkin_rules import question as ask
 from dialogs.i18n import pgettext
@@ -25,7 +26,7 @@ def back() -> tuple[Choice, ...]:
 async def render_start(ctx: Ctx) -> Screen:
     return Screen(
         pgettext("youth", "<b>Your check-in</b>: 4 quick questions and a message if you want.\n"
-          "🔒 Only the centre's psychologists see your answers. Never your parents."),
+          "🔒 Only the centre's team sees your answers. Never your parents."),
         ((Choice(pgettext("youth", "Let's go"), "go"),), (Choice(pgettext("youth", "« Menu"), "menu"),)),
     )
 
@@ -77,6 +78,7 @@ async def type_message(ctx: Ctx, text: str) -> Next:
 
 async def complete(ctx: Ctx, message: str | None) -> Next:
     current = draft(ctx)
+    message = with_notes(current, message)
     try:
         answers = YouthAnswers.from_dict(current.get("a", {}))
     except (ValueError, TypeError, KeyError):
@@ -91,7 +93,8 @@ async def complete(ctx: Ctx, message: str | None) -> Next:
     if assessment.level in WORRYING or wants_to_talk:
         level = assessment.level if assessment.level in WORRYING else "watch"
         reason = assessment.rule if assessment.level in WORRYING else "wants_to_talk"
-        snapshot = {"answers": current["a"], "earlier": [r.answers for r in earlier], "week": record.week}
+        snapshot = {"answers": current["a"], "earlier": [r.answers for r in earlier], "week": record.week,
+                    "message": message, "wants_to_talk": wants_to_talk}
         await escalate(ctx, level, reason or "checkin", "checkin", ctx.person.child_id, snapshot, record.id)
     ctx.data.pop("ychk", None)
     ctx.data["ychk_done"] = {"a": current["a"], "level": assessment.level, "v": variant(ctx, record.week)}

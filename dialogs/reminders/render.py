@@ -96,7 +96,7 @@ def _youth_checkin_text(kind: str, explicit: bool) -> str:
         return pgettext("youth", "Relier: your weekly moment is still waiting for you.\nNo rush, whenever you want.")
     if kind == "prompt":
         return pgettext("youth", "Time for your weekly check-in: how was your week, at school and with the others?\n"
-                                 "A few taps, and the psychologists can follow how you are doing.")
+                                 "A few taps, and the centre's team can follow how you are doing.")
     return pgettext("youth", "A reminder: your weekly check-in is still open.\nA few taps are enough.")
 
 

@@ -32,6 +32,7 @@ class Assessment:
     rules_lang: str | None = None
     negated: bool = False
     long_ago: bool = False
+    clarify: bool = False  # watch, and unsure: the bot asks one direct question (see clarify.py)
 
     def __post_init__(self) -> None:
         if self.level not in _RANK:
@@ -49,11 +50,11 @@ class Assessment:
 
 
 def combine(*assessments: Assessment) -> Assessment:
-    """The most severe of several assessments (the first one wins a tie)."""
+    """The most severe of several assessments (the first one wins a tie, unless only the other asks to clarify)."""
     if not assessments:
         raise ValueError("nothing to combine")
     best = assessments[0]
     for other in assessments[1:]:
-        if rank(other.level) > rank(best.level):
+        if rank(other.level) > rank(best.level) or (other.level == best.level and other.clarify and not best.clarify):
             best = other
     return best

@@ -1,6 +1,8 @@
-"""Applies the rules of one language to one text: everyday expressions, negation, events long over."""
+"""Applies the rules of one language to one text: everyday expressions, negation, events long over, unsure."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from dialogs.triage.assessment import Assessment, rank
 from dialogs.triage.normalise import Token
@@ -8,6 +10,14 @@ from dialogs.triage.patterns import Hit
 from dialogs.triage.rules import Group, RuleSet
 
 NEGATION_LOOKBACK = 3  # words of negation_skip a negation may stand behind ("not going to ...")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An assessment and the words of the message that decided it (for `relier triage`, never logged)."""
+
+    assessment: Assessment
+    matched: tuple[Token, ...] = ()
 
 
 def _clauses(tokens: list[Token]) -> list[int]:
@@ -33,18 +43,22 @@ def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) ->
     return False
 
 
-def assess_words(rules: RuleSet, tokens: list[Token], lang: str) -> Assessment:
+def _matched(tokens: list[Token], hit: Hit) -> tuple[Token, ...]:
+    gaps = set(hit.gaps)
+    return tuple(tokens[i] for i in range(hit.start, hit.end) if i not in gaps)
+
+
+def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     """The most severe reading of already-normalised words under one language's rules."""
     words = [token.word for token in tokens]
-    for hit in list(rules.everyday.find(words)):
+    lemmas = [token.lemmas for token in tokens]
+    for hit in list(rules.everyday.find(words, lemmas)):
         for at in range(hit.start, hit.end):
             words[at] = ""  # an everyday expression ("mort de rire") is out of play
-    hits = list(rules.groups.find(words))
-    if not hits:
-        return Assessment(level="none", lang=lang, rules_lang=rules.lang)
+    hits = list(rules.groups.find(words, lemmas))
     clauses = _clauses(tokens)
     over: set[int] | None = None
-    best: Assessment | None = None
+    best: Reading | None = None
     for hit in hits:
         group: Group = hit.payload  # type: ignore[assignment]
         level, negated, long_ago = group.level, False, False
@@ -52,20 +66,41 @@ def assess_words(rules: RuleSet, tokens: list[Token], lang: str) -> Assessment:
             level, negated = group.when_negated, True
         elif group.when_long_ago:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
-                goes_on = next(rules.still_going.find(words), None) is not None
-                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words)}
+                goes_on = next(rules.still_going.find(words, lemmas), None) is not None
+                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas)}
             if clauses[hit.start] in over:
                 level, long_ago = group.when_long_ago, True
-        if best is None or rank(level) > rank(best.level):
-            best = Assessment(
+        if best is None or rank(level) > rank(best.assessment.level):
+            best = Reading(Assessment(
                 level=level, lang=lang, rule=group.id, phrase=hit.phrase.id, pattern=hit.phrase.source,
                 span=(tokens[hit.start].start, tokens[hit.end - 1].end), rules_lang=rules.lang,
                 negated=negated, long_ago=long_ago,
-            )
-    assert best is not None
-    return best
+                clarify=rank(level) <= rank("watch") and (negated or group.clarify),
+            ), _matched(tokens, hit))
+    if best is not None and rank(best.assessment.level) >= rank("high"):
+        return best
+    risk = next(rules.unsure.find(words, lemmas), None)
+    if risk is not None and best is not None and best.assessment.level == "watch":
+        return Reading(replace(best.assessment, clarify=True), best.matched + _matched(tokens, risk))
+    if risk is not None:
+        group = rules.unsure_group
+        return Reading(Assessment(
+            level="watch", lang=lang, rule=group.id, phrase=risk.phrase.id, pattern=risk.phrase.source,
+            span=(tokens[risk.start].start, tokens[risk.end - 1].end), rules_lang=rules.lang, clarify=True,
+        ), _matched(tokens, risk))
+    return best or Reading(Assessment(level="none", lang=lang, rules_lang=rules.lang))
+
+
+def assess_words(rules: RuleSet, tokens: list[Token], lang: str) -> Assessment:
+    """The most severe reading of already-normalised words under one language's rules."""
+    return read_words(rules, tokens, lang).assessment
+
+
+def read_with(rules: RuleSet, text: str, lang: str) -> Reading:
+    """Normalise `text` with the language's own spelling rules, then read it."""
+    return read_words(rules, rules.normaliser.tokens(text), lang)
 
 
 def assess_with(rules: RuleSet, text: str, lang: str) -> Assessment:
     """Normalise `text` with the language's own spelling rules, then assess it."""
-    return assess_words(rules, rules.normaliser.tokens(text), lang)
+    return read_with(rules, text, lang).assessment

@@ -41,6 +41,7 @@ class Token:
     start: int
     end: int
     brk: bool = False  # a clause break (punctuation, "mais", "but"...) comes just before it
+    lemmas: tuple[str, ...] = ()  # the base words of the rules this word is a form of ("tuerais" -> "tuer")
 
 
 @dataclass
@@ -52,11 +53,14 @@ class Normaliser:
     clause_breaks: frozenset[str] = frozenset()
     vocabulary: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
-    def learn(self, words: set[str], prefixes: set[str]) -> None:
-        """Let repeated letters collapse towards the words (and word starts) the rules use."""
-        self.vocabulary = frozenset(words | set(self.spelling) | {w for v in self.spelling.values() for w in v})
+    def learn(self, words: set[str], prefixes: set[str], forms: dict[str, tuple[str, ...]] | None = None) -> None:
+        """Let repeated letters collapse towards the words (their forms, word starts) the rules use."""
+        self.forms = dict(forms or {})
+        self.vocabulary = frozenset(words | set(self.spelling) | {w for v in self.spelling.values() for w in v}
+                                    | set(self.forms))
         self.prefixes = tuple(sorted(prefixes))
         self._cache.clear()
 
@@ -100,10 +104,11 @@ class Normaliser:
                 pending_break = True
                 continue
             start, end = where[match.start()], where[match.end() - 1] + 1
+            forms = self.forms
             for piece in self.pieces(raw):
                 for word in self.resolve(piece):
                     brk = pending_break or word in self.clause_breaks
-                    out.append(Token(word, start, end, brk))
+                    out.append(Token(word, start, end, brk, forms.get(word, ())))
                     pending_break = False
         return out
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from dialogs.triage.lemmas import MIN_LETTERS
+
 GAP_MAX = 3  # ".." in a phrase stands for 0 to 3 words
+FAR_MAX = 30  # "..." stands for 0 to 30 words: "later in the same message"
 
 
 class RulesError(ValueError):
@@ -14,16 +17,20 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True)
 class Word:
-    """One position of a phrase: any of some words, or any word starting with some prefixes."""
+    """One position of a phrase: some words in any of their forms, some words as written, or word starts."""
 
     exact: frozenset[str]
     prefixes: tuple[str, ...]
+    lemmas: frozenset[str] = frozenset()  # base words written in the rules: any of their forms matches
 
-    def matches(self, word: str) -> bool:
-        return word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes))
+    def matches(self, word: str, lemmas: tuple[str, ...] = ()) -> bool:
+        if word in self.exact or (bool(self.prefixes) and word.startswith(self.prefixes)):
+            return True
+        return bool(lemmas) and not self.lemmas.isdisjoint(lemmas)
 
 
 GAP = None  # the ".." element
+FAR = ...  # the "..." element
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,11 @@ class Phrase:
 
     id: str
     source: str
-    elements: tuple[Word | None, ...]
+    elements: tuple[Word | None | type(...), ...]
+
+    def base_words(self) -> set[str]:
+        """The words of this phrase that stand for all their forms."""
+        return {w for e in self.elements if isinstance(e, Word) for w in e.lemmas}
 
 
 @dataclass(frozen=True)
@@ -47,47 +58,58 @@ class Hit:
 
 
 def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[[str], list[str]],
-          fold: Callable[[str], str]) -> Phrase:
-    """Compile one phrase: words, `a|b` alternatives, `pre*` prefixes, `..` gaps, `{name}` word lists."""
-    elements: list[Word | None] = []
+          fold: Callable[[str], str], as_written: frozenset[str] = frozenset()) -> Phrase:
+    """Compile one phrase: words, `a|b` alternatives, `pre*` prefixes, `=word` as written, `..` and `...` gaps,
+    `{name}` word lists."""
+    def _base(word: str) -> frozenset[str]:
+        """A rule word stands for all its forms unless written `=word`, listed in as_written, or short."""
+        ok = len(word) >= MIN_LETTERS and word.isalpha() and word not in as_written
+        return frozenset([word]) if ok else frozenset()
+
+    elements: list[Word | None | type(...)] = []
     for raw in source.split():
         if raw.startswith("{") and raw.endswith("}"):
             if raw[1:-1] not in words:
                 raise RulesError(f"{phrase_id}: unknown word list {raw}")
             raw = words[raw[1:-1]]
-        if raw == "..":
-            if not elements or elements[-1] is GAP:
-                raise RulesError(f"{phrase_id}: '..' must follow a word")
-            elements.append(GAP)
-        elif "|" in raw or "*" in raw:
+        if raw in ("..", "..."):
+            if not elements or not isinstance(elements[-1], Word):
+                raise RulesError(f"{phrase_id}: '{raw}' must follow a word")
+            elements.append(GAP if raw == ".." else FAR)
+        elif "|" in raw or "*" in raw or raw.startswith("="):
             alternatives = [fold(a) for a in raw.split("|") if a]
-            exact = frozenset(a for a in alternatives if not a.endswith("*"))
+            exact = frozenset(a.lstrip("=") for a in alternatives if not a.endswith("*"))
             prefixes = tuple(a[:-1] for a in alternatives if a.endswith("*") and len(a) > 3)
             if len(prefixes) != sum(a.endswith("*") for a in alternatives):
                 raise RulesError(f"{phrase_id}: a prefix needs at least 3 letters before '*'")
-            elements.append(Word(exact, prefixes))
+            bases = frozenset().union(*(_base(a) for a in alternatives if not a.endswith("*") and a[0] != "="))
+            elements.append(Word(exact, prefixes, bases))
         else:
-            elements.extend(Word(frozenset([w]), ()) for w in resolve(raw))
-    if not elements or elements[-1] is GAP:
+            resolved = resolve(raw)
+            bases = len(resolved) == 1  # a word the spelling table expands ("jveux") is taken as written
+            elements.extend(Word(frozenset([w]), (), _base(w) if bases else frozenset()) for w in resolved)
+    if not elements or not isinstance(elements[-1], Word):
         raise RulesError(f"{phrase_id}: a phrase must end with a word: {source!r}")
     return Phrase(phrase_id, source, tuple(elements))
 
 
-def _match(elements: tuple[Word | None, ...], words: list[str], at: int, index: int,
+def _match(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]], at: int, index: int,
            gaps: tuple[int, ...]) -> tuple[int, tuple[int, ...]] | None:
     if index == len(elements):
         return at, gaps
     element = elements[index]
-    if element is GAP:
-        for skip in range(GAP_MAX + 1):
-            if skip and (at + skip > len(words) or not words[at + skip - 1]):
-                break  # a gap never runs past the end or over a masked everyday expression
-            found = _match(elements, words, at + skip, index + 1, gaps + tuple(range(at, at + skip)))
+    if element is GAP or element is FAR:
+        for skip in range(GAP_MAX + 1 if element is GAP else FAR_MAX + 1):
+            if skip and at + skip > len(words):
+                break  # a gap never runs past the end...
+            if skip and element is GAP and not words[at + skip - 1]:
+                break  # ...and ".." never over a masked everyday expression
+            found = _match(elements, words, lemmas, at + skip, index + 1, gaps + tuple(range(at, at + skip)))
             if found:
                 return found
         return None
-    if at < len(words) and element.matches(words[at]):
-        return _match(elements, words, at + 1, index + 1, gaps)
+    if at < len(words) and words[at] and element.matches(words[at], lemmas[at]):
+        return _match(elements, words, lemmas, at + 1, index + 1, gaps)
     return None
 
 
@@ -96,6 +118,7 @@ class PhraseIndex:
 
     def __init__(self) -> None:
         self._exact: dict[str, list[tuple[Phrase, object]]] = {}
+        self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
 
@@ -104,6 +127,8 @@ class PhraseIndex:
         assert first is not None
         for word in first.exact:
             self._exact.setdefault(word, []).append((phrase, payload))
+        for word in first.lemmas:
+            self._lemma.setdefault(word, []).append((phrase, payload))
         if first.prefixes:
             self._prefixed.append((first.prefixes, phrase, payload))
             self._all_prefixes = tuple(sorted({p for ps, _, _ in self._prefixed for p in ps}))
@@ -114,23 +139,34 @@ class PhraseIndex:
         prefixes: set[str] = set()
         seen = {id(p): p for entries in self._exact.values() for p, _ in entries}
         seen.update({id(p): p for _, p, _ in self._prefixed})
+        seen.update({id(p): p for entries in self._lemma.values() for p, _ in entries})
         for phrase in seen.values():
             for element in phrase.elements:
-                if element is not None:
+                if isinstance(element, Word):
                     words |= element.exact
                     prefixes |= set(element.prefixes)
         return words, prefixes
 
-    def find(self, words: list[str]) -> Iterator[Hit]:
+    def base_words(self) -> set[str]:
+        """Every word of these phrases that stands for all its forms."""
+        seen = {id(p): p for index in (self._exact, self._lemma) for entries in index.values() for p, _ in entries}
+        seen.update({id(p): p for _, p, _ in self._prefixed})
+        return set().union(*(p.base_words() for p in seen.values()))
+
+    def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None) -> Iterator[Hit]:
         """Every match of every phrase in `words` (the first match of a phrase at each start)."""
-        exact, prefixed, all_prefixes = self._exact, self._prefixed, self._all_prefixes
+        exact, by_lemma, prefixed, all_prefixes = self._exact, self._lemma, self._prefixed, self._all_prefixes
+        if lemmas is None:
+            lemmas = [()] * len(words)
         for at, word in enumerate(words):
             if not word:
                 continue
             candidates = list(exact.get(word, ()))
+            for lemma in lemmas[at]:
+                candidates += [c for c in by_lemma.get(lemma, ()) if c not in candidates]
             if all_prefixes and word.startswith(all_prefixes):
                 candidates += [(p, load) for ps, p, load in prefixed if word.startswith(ps)]
             for phrase, payload in candidates:
-                found = _match(phrase.elements, words, at, 0, ())
+                found = _match(phrase.elements, words, lemmas, at, 0, ())
                 if found:
                     yield Hit(at, found[0], found[1], phrase, payload)

@@ -8,14 +8,16 @@ from functools import cache
 from pathlib import Path
 
 from dialogs.triage.assessment import LEVELS
+from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
 from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "negations", "negation_skip", "clause_breaks", "words", "spelling",
-        "everyday", "long_ago", "still_going", "group"}
-_GROUP = {"id", "level", "about", "when_negated", "when_long_ago", "phrases"}
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "clause_breaks", "words", "spelling",
+        "everyday", "long_ago", "still_going", "unsure", "group"}
+_GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases"}
+_UNSURE = {"id", "name", "about", "phrases"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Group:
     level: str
     when_negated: str | None  # level when a negation is attached; None: negation changes nothing
     when_long_ago: str | None  # level when the clause says it is over; None: time changes nothing
+    name: str = ""  # the family in words, for the people who read the assessment
+    clarify: bool = False  # at watch, the bot asks the clarifying question
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class RuleSet:
     still_going: PhraseIndex
     negations: frozenset[str]
     negation_skip: frozenset[str]
+    unsure: PhraseIndex  # risk words: no rule is sure, the bot asks (level watch, clarify)
+    unsure_group: Group
+    names: dict[str, str]  # group id -> the family in words, in this file's language
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -79,6 +86,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         clause_breaks=_fold_words(_strings(data.get("clause_breaks", []), f"{origin}: clause_breaks")),
     )
     words = {name: str(value) for name, value in data.get("words", {}).items()}
+    as_written = _fold_words(_strings(data.get("as_written", []), f"{origin}: as_written"))
 
     def resolve(raw: str) -> list[str]:
         return [w for piece in normaliser.pieces(fold_word(raw)) for w in normaliser.resolve(piece)]
@@ -86,11 +94,12 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     def index(section: str, phrases: list[str], payload: object = None) -> PhraseIndex:
         built = PhraseIndex()
         for number, source in enumerate(_strings(phrases, f"{origin}: {section}"), start=1):
-            built.add(parse(f"{section}.{number}", source, words, resolve, fold_word), payload)
+            built.add(parse(f"{section}.{number}", source, words, resolve, fold_word, as_written), payload)
         return built
 
     groups = PhraseIndex()
     seen: set[str] = set()
+    names: dict[str, str] = {}
     for position, raw in enumerate(data.get("group", []), start=1):
         where = f"{origin}: group #{position}"
         if set(raw) - _GROUP:
@@ -98,29 +107,43 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         if not raw.get("id") or raw["id"] in seen or not raw.get("about"):
             raise RulesError(f"{where}: each group needs a unique id and an 'about' text")
         seen.add(raw["id"])
+        if not isinstance(raw.get("clarify", False), bool):
+            raise RulesError(f"{where}: clarify is true or false")
         group = Group(raw["id"], _level(raw.get("level"), where),
                       _level(raw.get("when_negated"), where, optional=True),
-                      _level(raw.get("when_long_ago"), where, optional=True))
+                      _level(raw.get("when_long_ago"), where, optional=True),
+                      str(raw.get("name") or raw["id"]), raw.get("clarify", False))
+        names[group.id] = group.name
         for number, source in enumerate(_strings(raw.get("phrases"), where), start=1):
-            groups.add(parse(f"{group.id}.{number}", source, words, resolve, fold_word), group)
+            groups.add(parse(f"{group.id}.{number}", source, words, resolve, fold_word, as_written), group)
     if not seen:
         raise RulesError(f"{origin}: no [[group]] at all")
 
     everyday = index("everyday", data.get("everyday", {}).get("phrases", []))
     long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
     still_going = index("still_going", data.get("still_going", {}).get("phrases", []))
+    raw_unsure = data.get("unsure", {})
+    if set(raw_unsure) - _UNSURE:
+        raise RulesError(f"{origin}: [unsure]: unknown keys {sorted(set(raw_unsure) - _UNSURE)}")
+    unsure_group = Group(str(raw_unsure.get("id", "unsure")), "watch", None, None,
+                         str(raw_unsure.get("name", "unsure")), True)
+    names[unsure_group.id] = unsure_group.name
+    unsure = index("unsure", raw_unsure.get("phrases", []))
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
-    for built in (groups, everyday, long_ago, still_going):
+    bases: set[str] = set()
+    for built in (groups, everyday, long_ago, still_going, unsure):
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
-    normaliser.learn(known_words, known_prefixes)
+        bases |= built.base_words()
+    normaliser.learn(known_words, known_prefixes, forms_of(bases, lang, fold_word))
     return RuleSet(
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
         still_going=still_going,
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
+        unsure=unsure, unsure_group=unsure_group, names=names,
     )
 
 

@@ -24,6 +24,8 @@ class Score:
     urgent_caught: int
     harmless: int
     alarms: int
+    asked: int = 0  # dangerous messages not flagged but given the clarifying question
+
 
     @property
     def recall(self) -> float:
@@ -40,7 +42,8 @@ class Score:
     def line(self, name: str) -> str:
         return (f"{name:<12} {self.messages:>5} msgs | dangerous {self.dangerous_caught:>3}/{self.dangerous:<3}"
                 f" {self.recall:6.1%} | urgent {self.urgent_caught:>3}/{self.urgent:<3} {self.urgent_recall:6.1%}"
-                f" | false alarms {self.alarms:>2}/{self.harmless:<3} {self.false_alarms:5.1%}")
+                f" | false alarms {self.alarms:>2}/{self.harmless:<3} {self.false_alarms:5.1%}"
+                f" | missed but asked {self.asked}")
 
 
 def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
@@ -48,7 +51,8 @@ def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
     counts = defaultdict(int)
     wrong: list[tuple[Case, str]] = []
     for case in cases:
-        level = assess_text(case.text, case.lang).level
+        result = assess_text(case.text, case.lang)
+        level = result.level
         flagged = level in ("high", "urgent")
         if case.dangerous:
             counts["dangerous"] += 1
@@ -56,15 +60,16 @@ def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
             if case.level == "urgent":
                 counts["urgent"] += 1
                 counts["urgent_caught"] += level == "urgent"
+            counts["asked"] += not flagged and result.clarify
             if not flagged or (case.level == "urgent" and level != "urgent"):
-                wrong.append((case, level))
+                wrong.append((case, level + ("?" if result.clarify else "")))
         else:
             counts["harmless"] += 1
             counts["alarms"] += flagged
             if flagged:
                 wrong.append((case, level))
     return Score(len(cases), counts["dangerous"], counts["dangerous_caught"], counts["urgent"],
-                 counts["urgent_caught"], counts["harmless"], counts["alarms"]), wrong
+                 counts["urgent_caught"], counts["harmless"], counts["alarms"], counts["asked"]), wrong
 
 
 def main(argv: list[str]) -> int:

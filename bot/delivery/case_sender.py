@@ -144,7 +144,7 @@ class CaseSender:
                 message = await self._ensure(message, place, forum)
                 if message.kind == "card":
                     if not place.card_now:
-                        await self._edit_card(message, place)
+                        await self._edit_card(message, place, prepared.row.payload.get("refresh") is True)
                 else:
                     await self._post(message, place)
                 return
@@ -193,11 +193,13 @@ class CaseSender:
             await self._store_place(case.id, place.chat_id, sent.message_id, place.thread, "card")
         return message
 
-    async def _edit_card(self, message: CaseMessage, place: Place) -> None:
+    async def _edit_card(self, message: CaseMessage, place: Place, refresh: bool = False) -> None:
+        """The card edited to what it says now (and its topic renamed). `refresh`: the card is brought up
+        to date after a message, so it is left alone when this process already showed the same."""
         card = message.reply
         assert card is not None and place.card is not None
         text = shorten_html(card.text, TEXT_MAX)
-        if self._shown.get((place.chat_id, place.card)) != (text, card.buttons):
+        if not (refresh and self._shown.get((place.chat_id, place.card)) == (text, card.buttons)):
             try:
                 try:
                     await self._bot.edit_message_text(text=text, chat_id=place.chat_id, message_id=place.card,
@@ -213,7 +215,8 @@ class CaseSender:
                 if not matches(error, NOT_MODIFIED):
                     raise
             self._shown[(place.chat_id, place.card)] = (text, card.buttons)
-        if place.thread is not None and message.topic and self._names.get((place.chat_id, place.thread)) != message.topic:
+        if place.thread is not None and message.topic and not (
+                refresh and self._names.get((place.chat_id, place.thread)) == message.topic):
             try:
                 await self._bot.edit_forum_topic(place.chat_id, place.thread, name=message.topic)
             except TelegramBadRequest as error:  # the name is a nicety: the card is what matters

@@ -72,7 +72,7 @@ async def add_to_case(uow, case_id: int, kind: str, text: str, level: str | None
         key = f"case:{case.id}:message:{message_id}" + (f":{chat_id}" if private else "")
         await uow.outbox.enqueue(chat_id, payload, now, key=key, kind="alert", urgent=True, person_id=person_id)
         if not private:  # the card in the topic shows it too
-            await uow.outbox.enqueue(chat_id, {"type": CARD, "case": case.id}, now,
+            await uow.outbox.enqueue(chat_id, {"type": CARD, "case": case.id, "refresh": True}, now,
                                      key=f"case:{case.id}:card:message:{message_id}", kind="alert", urgent=True)
     if not found:
         log.warning("case %s: centre %s has no staff chat and no staff to tell", case.id, case.centre_id)

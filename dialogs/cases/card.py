@@ -253,7 +253,7 @@ def entry_text(entry: Entry, person: PersonRecord | None, shown: int = ENTRY_SHO
         words = esc(rule_words(entry.rule, entry.kind))
         parts.append(f"{PRIORITY_MARKS.get(entry.level or 'none', '')} {words}".strip() if worrying else words)
     if entry.raised and entry.level:
-        parts.append(_("⬆️ now {priority}").format(priority=priority(entry.level)))
+        parts.append(_("🔺 raised to {priority}").format(priority=priority(entry.level)))
     return f"{icon} " + " · ".join(parts or [_("a message")])
 
 

@@ -4,7 +4,8 @@
 case_sender) does the Telegram side: the case's forum topic, the card posted first when the chat
 has none for the case, the replies to the card when there are no topics. Payload types:
 
-- case_card  {case}: the card; in the staff chat, an edit of the case's card when it has one.
+- case_card  {case, refresh?}: the card; in the staff chat, an edit of the case's card when it has one
+  (`refresh`: brought up to date after a message; not edited when it already says the same).
 - case_alert {case, stage, roles}: stage 0, the level rose (a notice in the topic); stage 1, 2...,
   nobody took it (in the topic, mentioning who should; privately, with the card). Dropped once
   the case is taken or closed (stage 0: closed).

@@ -44,7 +44,7 @@ def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) ->
 
 
 def _matched(tokens: list[Token], hit: Hit) -> tuple[Token, ...]:
-    gaps = set(hit.gaps)
+    gaps = set(hit.gaps) | set(hit.far)
     return tuple(tokens[i] for i in range(hit.start, hit.end) if i not in gaps)
 
 

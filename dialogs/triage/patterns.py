@@ -48,13 +48,14 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Hit:
-    """Where a phrase matched: words start..end (end excluded) and the words a gap skipped."""
+    """Where a phrase matched: words start..end (end excluded), the words a ".." skipped, those a "..." skipped."""
 
     start: int
     end: int
     gaps: tuple[int, ...]
     phrase: Phrase
     payload: object
+    far: tuple[int, ...] = ()
 
 
 def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[[str], list[str]],
@@ -104,7 +105,10 @@ def _match(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]], at:
                 break  # a gap never runs past the end...
             if skip and element is GAP and not words[at + skip - 1]:
                 break  # ...and ".." never over a masked everyday expression
-            found = _match(elements, words, lemmas, at + skip, index + 1, gaps + tuple(range(at, at + skip)))
+            skipped = tuple(range(at, at + skip))
+            if element is FAR:  # "later in the message": what lies between is not part of the phrase
+                skipped = tuple(-1 - i for i in skipped)
+            found = _match(elements, words, lemmas, at + skip, index + 1, gaps + skipped)
             if found:
                 return found
         return None
@@ -169,4 +173,6 @@ class PhraseIndex:
             for phrase, payload in candidates:
                 found = _match(phrase.elements, words, lemmas, at, 0, ())
                 if found:
-                    yield Hit(at, found[0], found[1], phrase, payload)
+                    near = tuple(i for i in found[1] if i >= 0)
+                    far = tuple(-1 - i for i in found[1] if i < 0)
+                    yield Hit(at, found[0], near, phrase, payload, far)

@@ -177,7 +177,7 @@ async def press_write(ctx, action: str):
         if case is None:
             return Next("list", notice=why)
         ctx.data["write_case"] = case.id
-        return Next("write")
+        return Next("write", fresh=True)  # a new message: the card stays as it is
     ctx.data.pop("write_case", None)
     return Next("list")
 

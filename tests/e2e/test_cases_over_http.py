@@ -88,6 +88,10 @@ async def test_a_young_person_in_danger_reaches_a_psychologist(running_bot, tele
     await telegram.press(team.ines, card, data="case|close|1")
     await telegram.settle()
     await telegram.press(team.ines, current(telegram, card), data="case|out|1|resolved")
+    await telegram.settle()
+    confirm = current(telegram, card)  # an urgent case: confirmed; Inès wrote to Jo, so no warning
+    assert "Clôturer la situation #1 (🔴 Urgent)" in confirm.text and "Aucun message" not in confirm.text
+    await telegram.press(team.ines, confirm, data="case|ok|1|resolved")
     closed = await telegram.next_reply(youth, predicate=lambda m: "closed this conversation" in m.text)
     assert "3114" in closed.text
     await telegram.settle()

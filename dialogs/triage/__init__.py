@@ -11,12 +11,14 @@ Public API:
 from __future__ import annotations
 
 from dialogs.triage.assessment import LEVELS, Assessment, combine, rank
-from dialogs.triage.engine import assess_with
+from dialogs.triage.clarify import clarifying_question
+from dialogs.triage.engine import Reading, read_with
 from dialogs.triage.rules import LANGUAGES, RulesError, rules_for
 
 MAX_CHARS = 20_000  # longer texts are assessed on their first 20,000 characters (Telegram sends 4,096)
 
-__all__ = ["LEVELS", "Assessment", "RulesError", "assess_text", "cli_json", "combine", "rank", "language_of"]
+__all__ = ["LEVELS", "Assessment", "RulesError", "assess_text", "cli_json", "clarifying_question", "combine", "rank",
+           "language_of"]
 
 
 def language_of(lang: str | None) -> str:
@@ -24,20 +26,35 @@ def language_of(lang: str | None) -> str:
     return "en" if (lang or "").lower().startswith("en") else "fr"
 
 
-def assess_text(text: str, lang: str | None = "fr") -> Assessment:
-    """Assess free text: the person's language first, then the other one (people mix them), worst wins."""
+def read_text(text: str, lang: str | None = "fr") -> Reading:
+    """The assessment and the words that decided it: the person's language first, then the other one."""
     lang = language_of(lang)
     text = (text or "")[:MAX_CHARS]
-    first = assess_with(rules_for(lang), text, lang)
-    if first.level == "urgent":
+    first = read_with(rules_for(lang), text, lang)
+    if first.assessment.level == "urgent":
         return first
     other = "en" if lang == "fr" else "fr"
-    return combine(first, assess_with(rules_for(other), text, lang))
+    second = read_with(rules_for(other), text, lang)
+    return second if combine(first.assessment, second.assessment) is second.assessment else first
+
+
+def assess_text(text: str, lang: str | None = "fr") -> Assessment:
+    """Assess free text: the person's language first, then the other one (people mix them), worst wins."""
+    return read_text(text, lang).assessment
 
 
 def cli_json(text: str, lang: str) -> dict:
-    """What `relier triage` prints: level, rule, lang and the rest of the assessment, never the text."""
-    return assess_text(text, lang).as_dict()
+    """What `relier triage` prints: the assessment, the rule family in words (in `lang`) and the matched lemmas.
+
+    For a psychologist checking a phrase at the terminal; the `lemmas` are words of the text, so this
+    dict is printed, never logged or stored (the Assessment alone may be).
+    """
+    reading = read_text(text, lang)
+    data = reading.assessment.as_dict()
+    names = rules_for(language_of(lang)).names
+    data["family"] = names.get(reading.assessment.rule or "", None)
+    data["lemmas"] = list(reading.lemmas)
+    return data
 
 
 # Answer-based triage of the weekly check-in (thresholds in thresholds.toml).

@@ -18,6 +18,7 @@ class Reading:
 
     assessment: Assessment
     matched: tuple[Token, ...] = ()
+    lemmas: tuple[str, ...] = ()  # the matched words as the rules name them ("tuee" -> "tuer")
 
 
 def _clauses(tokens: list[Token]) -> list[int]:
@@ -48,6 +49,17 @@ def _matched(tokens: list[Token], hit: Hit) -> tuple[Token, ...]:
     return tuple(tokens[i] for i in range(hit.start, hit.end) if i not in gaps)
 
 
+def _reading(assessment: Assessment, tokens: list[Token], *hits: Hit) -> Reading:
+    matched: list[Token] = []
+    lemmas: list[str] = []
+    for hit in hits:
+        bases = hit.phrase.base_words()
+        for token in _matched(tokens, hit):
+            matched.append(token)
+            lemmas.append(next((lemma for lemma in token.lemmas if lemma in bases), token.word))
+    return Reading(assessment, tuple(matched), tuple(lemmas))
+
+
 def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     """The most severe reading of already-normalised words under one language's rules."""
     words = [token.word for token in tokens]
@@ -59,6 +71,7 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     clauses = _clauses(tokens)
     over: set[int] | None = None
     best: Reading | None = None
+    best_hit: Hit | None = None
     for hit in hits:
         group: Group = hit.payload  # type: ignore[assignment]
         level, negated, long_ago = group.level, False, False
@@ -71,23 +84,25 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
             if clauses[hit.start] in over:
                 level, long_ago = group.when_long_ago, True
         if best is None or rank(level) > rank(best.assessment.level):
-            best = Reading(Assessment(
+            best = _reading(Assessment(
                 level=level, lang=lang, rule=group.id, phrase=hit.phrase.id, pattern=hit.phrase.source,
                 span=(tokens[hit.start].start, tokens[hit.end - 1].end), rules_lang=rules.lang,
                 negated=negated, long_ago=long_ago,
                 clarify=rank(level) <= rank("watch") and (negated or group.clarify),
-            ), _matched(tokens, hit))
+            ), tokens, hit)
+            best_hit = hit
     if best is not None and rank(best.assessment.level) >= rank("high"):
         return best
     risk = next(rules.unsure.find(words, lemmas), None)
     if risk is not None and best is not None and best.assessment.level == "watch":
-        return Reading(replace(best.assessment, clarify=True), best.matched + _matched(tokens, risk))
+        assert best_hit is not None
+        return _reading(replace(best.assessment, clarify=True), tokens, best_hit, risk)
     if risk is not None:
         group = rules.unsure_group
-        return Reading(Assessment(
+        return _reading(Assessment(
             level="watch", lang=lang, rule=group.id, phrase=risk.phrase.id, pattern=risk.phrase.source,
             span=(tokens[risk.start].start, tokens[risk.end - 1].end), rules_lang=rules.lang, clarify=True,
-        ), _matched(tokens, risk))
+        ), tokens, risk)
     return best or Reading(Assessment(level="none", lang=lang, rules_lang=rules.lang))
 
 

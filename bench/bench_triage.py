@@ -1,5 +1,8 @@
 """Times free-text triage on 10,000 messages, because it runs before anything else on every text a person sends.
 
+Lemmatisation is on (the rules' base words find all their forms, read from simplemma's
+dictionaries when the rules load); the target is under 1 ms a message at p99.
+
 Usage, from the repository root: `python bench/bench_triage.py [--messages 10000] [--seed 7]`.
 The messages are the labelled set of tests/triage, varied (case, stretched letters, accents
 removed, emoji, filler words, long messages), so most of them are not in any cache.
@@ -81,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {platform.python_version()} on {platform.machine()}")
     print(f"  rules loaded and compiled (fr + en): {load_ms:.1f} ms")
     print(f"  throughput: {len(messages) / total:,.0f} messages/s ({total:.2f} s in all)")
-    print(f"  per message: p50 {statistics.median(timings):.0f} µs, p99 {p99:.0f} µs, max {timings[-1]:.0f} µs")
+    print(f"  per message: p50 {statistics.median(timings):.0f} µs, p99 {p99:.0f} µs, max {timings[-1]:.0f} µs"
+          f" ({'under' if p99 < 1000 else 'OVER'} the 1 ms target at p99)")
+    forms = sum(len(rules_for(lang).normaliser.forms) for lang in ("fr", "en"))
+    print(f"  lemmatisation on: {forms:,} word forms lead to the rules' base words (fr + en)")
     print("  levels: " + ", ".join(f"{level} {levels[level]:,}" for level in ("none", "watch", "high", "urgent")))
     return 0
 

@@ -167,7 +167,10 @@ class PhraseIndex:
                 continue
             candidates = list(exact.get(word, ()))
             for lemma in lemmas[at]:
-                candidates += [c for c in by_lemma.get(lemma, ()) if c not in candidates]
+                more = by_lemma.get(lemma)
+                if more:
+                    seen = {id(p) for p, _ in candidates}
+                    candidates += [c for c in more if id(c[0]) not in seen]
             if all_prefixes and word.startswith(all_prefixes):
                 candidates += [(p, load) for ps, p, load in prefixed if word.startswith(ps)]
             for phrase, payload in candidates:

@@ -8,6 +8,7 @@ from dialogs.commands import CommandTable
 from dialogs.context import DialogConfig
 from dialogs.engine import Dialogs
 from dialogs.flows import all_flows
+from dialogs.triage.rules import LANGUAGES, rules_for
 from storage.clock import Clock, SystemClock
 from storage.database import make_engine, upgrade
 from storage.store import Store
@@ -31,6 +32,8 @@ async def build_core(
     migrate: bool = True,
 ) -> Core:
     """Open the store (migrating it first) and wire the dialogs to it."""
+    for lang in LANGUAGES:  # the triage rules and their word forms, read once now, not on a first message
+        rules_for(lang)
     engine = make_engine(database_url)
     if migrate:
         await upgrade(engine)

@@ -23,7 +23,7 @@ from dialogs.flow import BACK_TO_CURRENT, END, MENU, STAY, Flow, Next, Screen, S
 from dialogs.i18n import resolve_locale, use_locale
 from dialogs.reminders.outgoing import queue_for_others
 from dialogs.reminders.unreachable import contact_lost
-from dialogs.flows import said
+from dialogs.flows import clarify, said
 from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
 from storage.store import Store
@@ -160,10 +160,11 @@ class Dialogs:
         step = self.step(place)
         answers = step is not None and step.on_text is not None
         kept = answers and step.free_text  # the step keeps and passes on any text itself
-        urgent = await screen_text(ctx, ctx.event.text, kept_by_step=kept)  # before anything else
-        if urgent and not kept:
-            # Not an answer to the question on screen (the message is on the case): ask it again, after the numbers.
-            response = await self.show(ctx, place, notice="", edit=None)
+        screening = await screen_text(ctx, ctx.event.text, kept_by_step=kept)  # before anything else
+        if (screening.answered or screening.ask) and not kept:
+            # Not an answer to the question on screen (the message is on the case): ask it again after the
+            # numbers, or ask whether the person is in danger.
+            response = await self.show(ctx, clarify.ASK if screening.ask else place, notice="", edit=None)
         elif not answers:
             # Not a question that takes text: keep it, pass it on, or ask the person what to do with it.
             on_top, notice = await said.unheard(ctx, ctx.event.text)
@@ -172,7 +173,9 @@ class Dialogs:
             self._move(ctx, place)
             result = await step.on_text(ctx, ctx.event.text)
             response = await self.follow(ctx, step, place, result, edit=None)
-        response.replies[0:0] = urgent
+            if screening.ask:  # the answer is taken; the question comes below it
+                response.replies.extend((await self.show(ctx, clarify.ASK, notice="", edit=None)).replies)
+        response.replies[0:0] = screening.replies
         return response
 
     async def _press(self, ctx: Ctx) -> Response:

@@ -15,6 +15,7 @@ says so plainly and gives the numbers that answer day and night, and the centre'
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from dialogs import texts
 from dialogs.cases import announce
@@ -29,29 +30,61 @@ log = logging.getLogger("relier.safety")
 MESSAGE_MAX = 4000  # what a case keeps of one message
 
 
-async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False) -> list[Reply]:
-    """Replies to send before anything else when the text says someone is in danger now.
+@dataclass
+class Screening:
+    """What the safety screen did with a text: replies to send first, and whether to ask the question."""
+
+    replies: list[Reply] = field(default_factory=list)
+    answered: bool = False  # the text is on a case and answered: not to be taken as an answer to the screen
+    ask: bool = False  # unsure: ask one direct question (dialogs.flows.clarify), the text already on a case
+
+
+async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False) -> Screening:
+    """Assess the text before anything else: danger now is answered at once and reaches the team.
 
     `kept_by_step`: the step the person is on takes this text as an answer and escalates it itself.
     """
     if ctx.person is not None and ctx.person.is_staff:
-        return []  # staff write about families; their words are not a family's distress
+        return Screening()  # staff write about families; their words are not a family's distress
     assessment = assess_text(text, ctx.locale)
     if assessment.level == "none":
-        return []
+        return Screening()
     # Ids and the rule only: never the text.
     log.log(logging.WARNING if assessment.level == "urgent" else logging.INFO, "triage person=%s level=%s rule=%s",
             ctx.person.id if ctx.person else None, assessment.level, assessment.rule)
-    if assessment.level != "urgent":
-        return []
+    if assessment.level == "urgent":
+        if ctx.person is None:
+            return Screening([Reply(ctx.event.chat_id, await not_joined_answer(ctx))], answered=True)
+        await record_alarm(ctx, text, assessment, kept_by_step)
+        return Screening([Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))], answered=True)
     if ctx.person is None:
-        return [Reply(ctx.event.chat_id, await not_joined_answer(ctx))]
-    await record_alarm(ctx, text, assessment, kept_by_step)
-    return [Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))]
+        return Screening()
+    if assessment.clarify:
+        # Risk words, but no rule is sure: the message goes to the team as `watch` whatever the answer.
+        await record_alarm(ctx, text, assessment, kept_by_step, level="watch")
+        return Screening(ask=True)
+    if assessment.level == "high" and not kept_by_step:
+        # Worrying (hopelessness, severe bullying): on the case for the team, and the person told so.
+        await record_alarm(ctx, text, assessment)
+        return Screening([Reply(ctx.event.chat_id, passed_on(ctx))], answered=True)
+    return Screening()
 
 
-async def record_alarm(ctx: Ctx, text: str, assessment: Assessment, kept_by_step: bool = False) -> None:
+def passed_on(ctx: Ctx) -> str:
+    youth = ctx.role == "youth"
+    if youth:
+        return pgettext("youth", "Thanks for telling me. I have passed your message on to the centre's team: "
+                                 "someone will get back to you, during the centre's opening hours. If it becomes "
+                                 "urgent, the emergency numbers are in « Talk to someone ».")
+    return _("Thank you for telling me. I have passed your message on to the centre's team: someone will get back "
+             "to you, during the centre's opening hours. If it becomes urgent, the emergency numbers are in « Talk "
+             "to someone ».")
+
+
+async def record_alarm(ctx: Ctx, text: str, assessment: Assessment, kept_by_step: bool = False,
+                       level: str | None = None) -> None:
     """Open the person's case on this message, or add the message to the open one (raising its level)."""
+    level = level or assessment.level
     person = ctx.person
     if ctx.event.display_name:  # the staff's card names the person
         await ctx.uow.people.note_name(person.id, ctx.event.display_name)
@@ -62,11 +95,11 @@ async def record_alarm(ctx: Ctx, text: str, assessment: Assessment, kept_by_step
     rule = assessment.rule or "text"
     child_id = person.child_id if person.role == "youth" else None
     case = await open_or_raise(
-        ctx.uow, person.centre_id, person.id, child_id if before is None else before.child_id, assessment.level,
-        rule, "text", {"message": message, "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
+        ctx.uow, person.centre_id, person.id, child_id if before is None else before.child_id, level, rule, "text",
+        {"message": message, "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
     )
     if before is not None and not kept_by_step:
-        await announce.add_to_case(ctx.uow, case.id, "text", message, assessment.level, rule)
+        await announce.add_to_case(ctx.uow, case.id, "text", message, level, rule)
 
 
 async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:

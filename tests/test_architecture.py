@@ -64,7 +64,7 @@ def test_every_step_is_reachable():
     # Entry points: what commands and the engine open directly, and the buttons of messages sent from
     # the outbox (a case's follow-up question).
     reached = {"onb.welcome", "youth.welcome", "menu.main", "info.help", "info.privacy", "info.language",
-               "forget.confirm", "relay.followup", "said.offer",  # said.offer: text where a tap was asked
+               "forget.confirm", "relay.followup", "said.offer", "clarify.ask",  # the engine, on text
                "cases.write", "cases.reply"}  # a card's « ✍️ Write to the family »; a staff member's text
     frontier = list(reached)
     while frontier:

@@ -50,10 +50,11 @@ async def complete_parent(ctx: Ctx, draft: dict, message: str | None) -> Next:
     if message:
         assessment = combine(assessment, assess_text(message, ctx.locale))
     record = await ctx.uow.checkins.complete(draft["id"], answers, message, assessment.level, assessment.rule)
-    if assessment.level in WORRYING:
+    if assessment.level in WORRYING or assessment.clarify:  # unsure about the message: the team reads it too
         snapshot = {"answers": answers, "earlier": [r.answers for r in earlier], "week": record.week,
                     "message": message}
-        await escalate(ctx, assessment.level, assessment.rule or "checkin", "checkin", child_id, snapshot, record.id)
+        level = assessment.level if assessment.level in WORRYING else "watch"
+        await escalate(ctx, level, assessment.rule or "checkin", "checkin", child_id, snapshot, record.id)
     ctx.data.pop("chk", None)
     ctx.data["chk_done"] = {"a": answers, "level": assessment.level, "v": variant(ctx, record.week)}
     return Next("chk.done")

@@ -90,9 +90,9 @@ async def complete(ctx: Ctx, message: str | None) -> Next:
         assessment = combine(assessment, assess_text(message, ctx.locale))
     record = await ctx.uow.checkins.complete(current["id"], current["a"], message, assessment.level, assessment.rule)
     wants_to_talk = current["a"].get("talk") == "yes"
-    if assessment.level in WORRYING or wants_to_talk:
+    if assessment.level in WORRYING or wants_to_talk or assessment.clarify:
         level = assessment.level if assessment.level in WORRYING else "watch"
-        reason = assessment.rule if assessment.level in WORRYING else "wants_to_talk"
+        reason = assessment.rule if assessment.level in WORRYING or not wants_to_talk else "wants_to_talk"
         snapshot = {"answers": current["a"], "earlier": [r.answers for r in earlier], "week": record.week,
                     "message": message, "wants_to_talk": wants_to_talk}
         await escalate(ctx, level, reason or "checkin", "checkin", ctx.person.child_id, snapshot, record.id)

@@ -83,8 +83,10 @@ async def test_expired_invitation(running_bot, telegram, clock):
     assert "a expiré" in reply.text
 
 
-async def test_a_failure_inside_the_dialogs_gets_an_apology_not_silence(parent, telegram, running_bot, monkeypatch):
+async def test_a_failure_inside_the_dialogs_gets_an_apology_not_silence(parent, telegram, running_bot, monkeypatch,
+                                                                       caplog):
     user, _menu = parent
+    caplog.expected_errors.add("relier.telegram")  # the failure is provoked: it must be logged, with ids
 
     async def broken(event):
         raise RuntimeError("database on fire")

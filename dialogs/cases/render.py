@@ -25,7 +25,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.cases.card import card, entry_text, short_when, timeline, topic_name, who_name
+from dialogs.cases.card import card, topic_name, who_name
+from dialogs.cases.timeline import entry_text, short_when, timeline
 from dialogs.cases.words import data, family_label, first_name, priority
 from dialogs.events import Button, Reply, esc
 from dialogs.i18n import _, format_when, resolve_locale, use_locale

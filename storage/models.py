@@ -76,6 +76,13 @@ class Centre(Base):
     # When an untaken case is alerted again, in minutes, as JSON ({"urgent": 10, ...}); {} = defaults.
     case_timers: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Retention, in months (dialogs.privacy.retention): free text, check-in answers, closed cases, and
+    # families who have not written for this long (told about a month before).
+    keep_text_months: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    keep_checkins_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    keep_cases_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    keep_inactive_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    retention_ran_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # claimed once a day
 
 
 class Family(Base):
@@ -123,7 +130,12 @@ class Person(Base):
     )
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str | None] = mapped_column(String(16))  # of the privacy notice agreed to
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The last update from them (touched at most daily), and when they were told that, silent for
+    # so long, their data would soon be removed (the centre's retention).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    inactive_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When to be asked for the weekly check-in, in the centre's time zone (0 = Monday).
     checkin_weekday: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     checkin_hour: Mapped[int] = mapped_column(Integer, default=18, server_default="18")
@@ -148,6 +160,11 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # A young person under 15 joins only with a parent's consent: given by the parent who made the
+    # invite, or confirmed by the staff member who made it (`relier invite youth --parental-consent`).
+    parental_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    parental_consent_by: Mapped[str | None] = mapped_column(String(16))  # "parent" or "staff"
+    youth_age: Mapped[int | None] = mapped_column(Integer)  # as stated by the staff, if known
 
 
 class Conversation(Base):

@@ -21,6 +21,7 @@ from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, ChatMemb
 from bot.aiogram_events import callback_event, keyboard, membership_event, message_event
 from bot.bootstrap import Core
 from dialogs.commands import PUBLIC_COMMANDS, command_descriptions
+from dialogs import logids
 from dialogs.events import Event, Reply, Response
 from dialogs.i18n import LOCALES, _, resolve_locale, use_locale
 from storage.clock import Clock
@@ -111,7 +112,7 @@ class TelegramApp:
         try:
             response = await self.core.dialogs.handle(event)
         except Exception:
-            log.exception("update failed user=%s kind=%s", event.user_id, event.kind.value)
+            log.exception("update failed user=%s kind=%s", logids.user(event.user_id), event.kind.value)
             response = self.apology(event)
         if callback_id is not None:
             await self.answer(callback_id, response)
@@ -119,7 +120,8 @@ class TelegramApp:
             await self.deliver(reply)
         log.info(
             "update user=%s kind=%s replies=%d ms=%.1f",
-            event.user_id, event.kind.value, len(response.replies), (time.perf_counter() - started) * 1000,
+            logids.user(event.user_id), event.kind.value, len(response.replies),
+            (time.perf_counter() - started) * 1000,
         )
 
     def apology(self, event: Event) -> Response:
@@ -145,13 +147,14 @@ class TelegramApp:
             await self._deliver(reply)
         except TelegramRetryAfter as error:
             if error.retry_after > REPLY_WAIT_MAX:
-                log.warning("reply dropped chat=%s: flood wait of %s s", reply.chat_id, error.retry_after)
+                log.warning("reply dropped chat=%s: flood wait of %s s", logids.chat(reply.chat_id),
+                            error.retry_after)
                 return
             await asyncio.sleep(error.retry_after)
             try:
                 await self._deliver(reply)
             except TelegramRetryAfter:
-                log.warning("reply dropped chat=%s: flood wait again", reply.chat_id)
+                log.warning("reply dropped chat=%s: flood wait again", logids.chat(reply.chat_id))
 
     async def _deliver(self, reply: Reply) -> None:
         markup = keyboard(reply.buttons)
@@ -174,16 +177,16 @@ class TelegramApp:
                 except TelegramBadRequest as error:
                     if "not modified" in error.message:
                         return
-                    log.info("edit impossible chat=%s, sending instead", reply.chat_id)
+                    log.info("edit impossible chat=%s, sending instead", logids.chat(reply.chat_id))
             await self.bot.send_message(
                 reply.chat_id, reply.text, reply_markup=markup, message_thread_id=reply.thread_id
             )
         except TelegramForbiddenError:
-            log.info("chat=%s blocked the bot", reply.chat_id)
+            log.info("chat=%s blocked the bot", logids.chat(reply.chat_id))
         except TelegramNetworkError:
-            log.warning("send failed chat=%s: Telegram could not be reached", reply.chat_id)
+            log.warning("send failed chat=%s: Telegram could not be reached", logids.chat(reply.chat_id))
         except TelegramBadRequest as error:
-            log.warning("send refused chat=%s: %s", reply.chat_id, error.message.split(":")[0])
+            log.warning("send refused chat=%s: %s", logids.chat(reply.chat_id), error.message.split(":")[0])
 
     async def prepare(self, stop: asyncio.Event | None = None) -> bool:
         """Reach Telegram (waiting while the network is down), learn the bot's username and

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot import admin_sessions, cli_outbox
 from bot.admin import Admin, AdminError
+from bot.logsetup import configure_logging
 from bot.settings import Settings
 from storage.errors import StoreError
 
@@ -118,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"relier: bad setting: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
+    try:
+        configure_logging(settings.log_level)  # bot.logsetup: libraries that would print contents are kept above it
+    except ValueError as error:
+        print(f"relier: bad setting: log_level: {error}", file=sys.stderr)
+        return 2
     try:
         if args.command == "run":
             return run(settings, args.webhook)

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dialogs import logids
 from dialogs import texts
 from dialogs.cases import staff_chat
 from dialogs.commands import CommandTable
@@ -96,7 +97,7 @@ class Dialogs:
                     return response
                 except ConversationChanged:
                     # Another instance moved this conversation on: read it again.
-                    log.info("conversation changed under us user=%s, retrying", event.user_id)
+                    log.info("conversation changed under us user=%s, retrying", logids.user(event.user_id))
             raise RuntimeError("conversation kept changing")
 
     async def _membership(self, event: Event) -> None:
@@ -183,11 +184,11 @@ class Dialogs:
         pressed = decode(ctx.event.data)
         step = None if pressed is None else self.step(f"{pressed.flow}.{pressed.step}")
         if pressed is None or step is None or step.on_button is None:
-            log.info("unknown button user=%s", ctx.event.user_id)
+            log.info("unknown button user=%s", logids.user(ctx.event.user_id))
             return await self._stale(ctx, texts.button_unknown())
         place = f"{pressed.flow}.{pressed.step}"
         if not self.allowed(step, ctx):
-            log.warning("button refused user=%s place=%s", ctx.event.user_id, place)
+            log.warning("button refused user=%s place=%s", logids.user(ctx.event.user_id), place)
             return await self._stale(ctx, texts.button_not_for_you())
         current = pressed.version == conversation.version and self.here(ctx) == place
         if not current and not step.anytime:

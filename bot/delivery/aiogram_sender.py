@@ -37,6 +37,7 @@ from aiogram.types import BufferedInputFile
 from bot.aiogram_events import keyboard
 from bot.delivery.case_sender import CASE_TYPES, CasePrepared, CaseSender
 from bot.delivery.result import SendResult
+from dialogs import logids
 from dialogs.events import Reply
 from dialogs.reminders.payload import reply_from_payload
 from dialogs.reminders.render import render
@@ -107,8 +108,8 @@ class AiogramSender:
         except TelegramRetryAfter as error:
             return SendResult.retry_after(error.retry_after, self._flood_scope(reply.chat_id, error.message))
         except TelegramMigrateToChat as error:  # a group became a supergroup: its id changed
-            log.warning("outbox.chat_migrated id=%s chat=%s new_chat=%s", prepared.row.id, reply.chat_id,
-                        error.migrate_to_chat_id)
+            log.warning("outbox.chat_migrated id=%s chat=%s new_chat=%s", prepared.row.id,
+                        logids.chat(reply.chat_id), logids.chat(error.migrate_to_chat_id))
             return SendResult.permanent("chat_migrated", unreachable=False)
         except TelegramForbiddenError as error:
             text = error.message.lower()

@@ -37,6 +37,7 @@ from aiogram.types import ReplyParameters
 
 from bot.aiogram_events import keyboard
 from dialogs.cases.fit import TEXT_MAX, plain_text, shorten_html, shorten_plain, split_html
+from dialogs import logids
 from dialogs.cases.render import CASE_TYPES, CaseMessage, card_and_topic, render_case_row
 from dialogs.events import Reply
 from storage.repos.outbox import OutboxRow
@@ -153,11 +154,12 @@ class CaseSender:
                 place, forum = Place(error.migrate_to_chat_id, None, None), None
             except TelegramBadRequest as error:
                 if matches(error, THREAD_LOST) and place.thread is not None:
-                    log.warning("case topic lost case=%s chat=%s topic=%s", case.id, place.chat_id, place.thread)
+                    log.warning("case topic lost case=%s chat=%s topic=%s", case.id, logids.chat(place.chat_id),
+                                place.thread)
                     await self._store_place(case.id, place.chat_id, None, None, "topic_lost")
                     place = Place(place.chat_id, None, None)
                 elif matches(error, CARD_LOST) and place.card is not None and not place.card_now:
-                    log.warning("case card lost case=%s chat=%s", case.id, place.chat_id)
+                    log.warning("case card lost case=%s chat=%s", case.id, logids.chat(place.chat_id))
                     await self._store_place(case.id, place.chat_id, None, place.thread, "card_lost")
                     place = Place(place.chat_id, place.thread, None)
                 else:
@@ -176,7 +178,7 @@ class CaseSender:
                 topic = await self._bot.create_forum_topic(place.chat_id, message.topic)
             except TelegramBadRequest as error:  # no right to manage topics, or no topics any more
                 log.warning("case topic refused case=%s chat=%s code=%s: posting in the chat", case.id,
-                            place.chat_id, error.message.split(":")[-1].strip()[:40])
+                            logids.chat(place.chat_id), error.message.split(":")[-1].strip()[:40])
                 self._forums[place.chat_id] = forum = False
                 message = await self._placement(message, place.chat_id, forum)  # the card's wording changes
             else:
@@ -221,7 +223,7 @@ class CaseSender:
                 await self._bot.edit_forum_topic(place.chat_id, place.thread, name=message.topic)
             except TelegramBadRequest as error:  # the name is a nicety: the card is what matters
                 if not matches(error, NOT_MODIFIED):
-                    log.info("case topic not renamed case=%s chat=%s", message.case.id, place.chat_id)
+                    log.info("case topic not renamed case=%s chat=%s", message.case.id, logids.chat(place.chat_id))
             self._names[(place.chat_id, place.thread)] = message.topic
 
     async def _post(self, message: CaseMessage, place: Place) -> None:
@@ -259,14 +261,14 @@ class CaseSender:
                                                 message_thread_id=thread, reply_parameters=answer, parse_mode=None)
         except TelegramBadRequest as error:
             if not matches(error, NOT_CONTENT):
-                log.error("case %s refused even as plain text case=%s chat=%s code=%s", what, case_id, chat_id,
-                          _code(error))
+                log.error("case %s refused even as plain text case=%s chat=%s code=%s", what, case_id,
+                          logids.chat(chat_id), _code(error))
             raise
 
     @staticmethod
     def _refused(case_id: int | None, chat_id: int, what: str, error: TelegramBadRequest) -> None:
         log.warning("case %s refused as HTML case=%s chat=%s code=%s: sent again as plain text", what, case_id,
-                    chat_id, _code(error))
+                    logids.chat(chat_id), _code(error))
 
     async def _placement(self, message: CaseMessage, chat_id: int, forum: bool) -> CaseMessage:
         """The case's card and topic name for this chat, rendered now."""
@@ -288,8 +290,8 @@ class CaseSender:
                                              key=f"{row.key or row.id}:fallback:{person.telegram_user_id}"[:160],
                                              kind="alert", person_id=person.id)
             await uow.commit()
-        log.warning("staff group unreachable case=%s chat=%s: sent privately to %d", case.id, row.chat_id,
-                    len(people))
+        log.warning("staff group unreachable case=%s chat=%s: sent privately to %d", case.id,
+                    logids.chat(row.chat_id), len(people))
 
     async def _store_place(self, case_id: int, chat_id: int, card: int | None, thread: int | None,
                            what: str) -> None:
@@ -305,5 +307,6 @@ class CaseSender:
             for centre in await uow.centres.all():
                 if centre.staff_chat_id == old:
                     await uow.centres.set_staff_chat(centre.id, new)
-                    log.warning("staff chat migrated centre=%s chat=%s new_chat=%s", centre.id, old, new)
+                    log.warning("staff chat migrated centre=%s chat=%s new_chat=%s", centre.id, logids.chat(old),
+                                logids.chat(new))
             await uow.commit()

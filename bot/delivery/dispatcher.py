@@ -35,11 +35,23 @@ from typing import Any, Awaitable, Callable
 
 from bot.delivery.limits import FloodHolds, Limits, Pacer
 from bot.delivery.result import SendResult
+from dialogs import logids
 from storage.clock import Clock
 from storage.repos.outbox import OutboxRow
 from storage.store import Store
 
 log = logging.getLogger("relier.delivery")
+STAFF_KINDS = ("case", "relay", "alert")  # what a family or the staff wait for: a refusal must be seen
+
+
+def _level(event: str, row: OutboxRow) -> int:
+    """A sent row is routine (DEBUG); a refused or given-up case card, relay or urgent row is WARNING."""
+    if event == "sent":
+        return logging.DEBUG
+    if event in ("rejected", "failed") and (row.urgent or row.kind in STAFF_KINDS):
+        return logging.WARNING
+    return logging.INFO
+
 
 Sender = Callable[[Any], Awaitable[SendResult]]  # given the row, or what `prepare` made of it
 Preparer = Callable[[OutboxRow], Awaitable[Any]]  # None: obsolete; a SendResult: the outcome
@@ -142,7 +154,7 @@ class Dispatcher:
             if row.reclaimed:
                 self.stats["reclaimed"] += 1
                 log.warning("outbox.reclaimed id=%s chat=%s kind=%s duplicates=%s",
-                            row.id, row.chat_id, row.kind, row.duplicates)
+                            row.id, logids.chat(row.chat_id), row.kind, row.duplicates)
             work = self._chats.get(row.chat_id)
             if work is None:
                 work = self._chats[row.chat_id] = _ChatWork()
@@ -192,7 +204,7 @@ class Dispatcher:
                 await self._give_back(queue, "shutdown")
             raise
         except Exception as error:  # the rows keep their lease and are claimed again when it expires
-            log.error("outbox.worker_failed chat=%s error=%s", chat_id, type(error).__name__)
+            log.error("outbox.worker_failed chat=%s error=%s", logids.chat(chat_id), type(error).__name__)
         finally:
             for row in queue:
                 self._held.discard(row.id)
@@ -214,7 +226,7 @@ class Dispatcher:
         except TimeoutError:
             return SendResult.transient("prepare_timeout")
         except Exception as error:  # a rendering bug: retried, then failed, visible to the staff
-            log.warning("outbox.prepare_raised id=%s chat=%s error=%s", row.id, row.chat_id, type(error).__name__)
+            log.warning("outbox.prepare_raised id=%s chat=%s error=%s", row.id, logids.chat(row.chat_id), type(error).__name__)
             return SendResult.transient("prepare_failed")
         return SendResult.skip("obsolete") if prepared is None else prepared
 
@@ -225,7 +237,7 @@ class Dispatcher:
         except TimeoutError:
             return SendResult.transient("timeout")
         except Exception as error:  # an adapter's bug or an unmapped error: retried like a network error
-            log.warning("outbox.send_raised id=%s chat=%s error=%s", row.id, row.chat_id, type(error).__name__)
+            log.warning("outbox.send_raised id=%s chat=%s error=%s", row.id, logids.chat(row.chat_id), type(error).__name__)
             return SendResult.transient("exception")
         return result if isinstance(result, SendResult) else SendResult.transient("bad_result")
 
@@ -266,11 +278,10 @@ class Dispatcher:
             self._held.discard(id)
         if len(self._held) <= self._batch // 2:
             self._wake.set()
-        level = logging.DEBUG if event == "sent" else logging.INFO
-        log.log(level, "outbox.%s id=%s chat=%s kind=%s attempt=%s code=%s", event, row.id, row.chat_id,
-                row.kind, row.attempts, result.reason or "-")
+        log.log(_level(event, row), "outbox.%s id=%s chat=%s kind=%s attempt=%s code=%s", event, row.id,
+                logids.chat(row.chat_id), row.kind, row.attempts, result.reason or "-")
         if not recorded:
-            log.warning("outbox.lease_lost id=%s chat=%s", row.id, row.chat_id)
+            log.warning("outbox.lease_lost id=%s chat=%s", row.id, logids.chat(row.chat_id))
         if event == "unreachable":
             await self._unreachable(row.chat_id, result.reason)
 
@@ -282,7 +293,7 @@ class Dispatcher:
             if inspect.isawaitable(outcome):
                 await outcome
         except Exception as error:
-            log.error("outbox.on_unreachable_failed chat=%s code=%s error=%s", chat_id, reason, type(error).__name__)
+            log.error("outbox.on_unreachable_failed chat=%s code=%s error=%s", logids.chat(chat_id), reason, type(error).__name__)
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs import logids
 from dialogs.cases import closing, family
 from dialogs.cases.card import card
 from dialogs.cases.words import PARTNERS, is_youth, parse, staff_name
@@ -35,23 +36,24 @@ async def press(dialogs, uow, event) -> Response:
         locale = resolve_locale(staff.locale, event.language_code, locale)
     with use_locale(locale):
         if parsed is None:
-            log.info("case button malformed user=%s chat=%s", event.user_id, event.chat_id)
+            log.info("case button malformed user=%s chat=%s", logids.user(event.user_id), logids.chat(event.chat_id))
             return refused(_("This button no longer works."))
         action, case_id, detail = parsed
         case = await uow.cases.get(case_id)
         if case is None or staff is None or not staff.is_staff or staff.centre_id != case.centre_id:
-            log.warning("case button refused user=%s chat=%s case=%s", event.user_id, event.chat_id, case_id)
+            log.warning("case button refused user=%s chat=%s case=%s", logids.user(event.user_id),
+                        logids.chat(event.chat_id), case_id)
             return refused(_("This button is for the centre's team only."))
         if not event.private:
             centre = await uow.centres.get(case.centre_id)
             if event.chat_id not in (case.card_chat_id, centre.staff_chat_id):
-                log.warning("case button from another group user=%s chat=%s case=%s", event.user_id,
-                            event.chat_id, case_id)
+                log.warning("case button from another group user=%s chat=%s case=%s", logids.user(event.user_id),
+                            logids.chat(event.chat_id), case_id)
                 return refused(_("This button is for the centre's team only."))
         handler = {"take": _take, "close": _ask_outcome, "out": _outcome, "ref": _referred, "ok": _confirmed,
                    "back": _back}.get(action)
         if handler is None:
-            log.info("case button unknown action user=%s case=%s", event.user_id, case_id)
+            log.info("case button unknown action user=%s case=%s", logids.user(event.user_id), case_id)
             return refused(_("This button no longer works."))
         return await handler(dialogs, uow, event, staff, case, detail)
 

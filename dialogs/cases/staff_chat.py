@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs import logids
 from dialogs.cases import actions, writing
 from dialogs.cases.words import PREFIX
 from dialogs.events import Event, Kind, Reply, Response, esc
@@ -63,7 +64,8 @@ async def message(dialogs, uow, event: Event) -> Response:
         return Response()
     sender = await uow.people.by_telegram_id(event.user_id)
     if sender is None or not sender.is_staff or sender.centre_id != case.centre_id:
-        log.info("staff chat message ignored user=%s chat=%s case=%s", event.user_id, event.chat_id, case.id)
+        log.info("staff chat message ignored user=%s chat=%s case=%s", logids.user(event.user_id),
+                 logids.chat(event.chat_id), case.id)
         return Response()
     text = event.text.strip()
     note = writing.note_text(text) if event.kind is Kind.TEXT else None
@@ -93,13 +95,13 @@ async def message(dialogs, uow, event: Event) -> Response:
 async def link(uow, event: Event) -> Response:
     sender = await uow.people.by_telegram_id(event.user_id)
     if sender is None or not sender.is_staff or sender.staff_role not in LINK_ROLES:
-        log.warning("link refused user=%s chat=%s", event.user_id, event.chat_id)
+        log.warning("link refused user=%s chat=%s", logids.user(event.user_id), logids.chat(event.chat_id))
         return Response([Reply(event.chat_id, _("Only an administrator or a coordinator of the centre can link "
                                                 "this group."), thread_id=event.thread_id)])
     centre = await uow.centres.get(sender.centre_id)
     await uow.centres.set_staff_chat(centre.id, event.chat_id)
     await uow.cases.audit(None, sender.id, "link")
-    log.info("staff chat linked centre=%s chat=%s by=%s", centre.id, event.chat_id, sender.id)
+    log.info("staff chat linked centre=%s chat=%s by=%s", centre.id, logids.chat(event.chat_id), sender.id)
     text = _("✅ This group is now the staff chat of <b>{centre}</b>. New cases will be posted here.\n"
              "For a topic per case, turn topics on and make the bot an administrator that can manage topics.") \
         .format(centre=esc(centre.name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs import logids
 from dialogs.booking import describe
 from dialogs.booking.calendar import FILENAME, ics_for
 from dialogs.context import Ctx
@@ -175,7 +176,7 @@ async def book(ctx: Ctx, session_id: int) -> Next:
             notice = _("Sorry, this session can no longer be booked: it has started or was cancelled. "
                        "Here are the next dates.")
         return Next("list", notice=notice)
-    log.warning("booking refused user=%s outcome=%s", ctx.event.user_id, outcome)
+    log.warning("booking refused user=%s outcome=%s", logids.user(ctx.event.user_id), outcome)
     return Next("list", notice=_("This date cannot be booked from here. Here are the dates open for booking."))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from dialogs import logids
 from dialogs.booking import describe, messages, notify
 from dialogs.context import Ctx
 from dialogs.events import esc
@@ -145,7 +146,7 @@ async def cancel(ctx: Ctx, booking_id: int) -> Next:
     freed = await ctx.uow.bookings.cancel(booking_id, ctx.person.id)  # refuses another person's booking
     ctx.data.pop("ses_b", None)
     if freed.outcome == "unknown":
-        log.warning("cancel refused user=%s", ctx.event.user_id)
+        log.warning("cancel refused user=%s", logids.user(ctx.event.user_id))
         return Next("mine", notice=_("This booking cannot be changed from here: nothing was changed."))
     if freed.outcome == "already":
         return Next("mine", notice=_("This booking was already cancelled."))

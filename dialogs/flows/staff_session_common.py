@@ -10,6 +10,7 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from dialogs import logids
 from dialogs.booking import describe, messages, notify
 from dialogs.booking.roster_csv import roster_csv
 from dialogs.booking.series import NonexistentTime, parse_local, weekly_starts
@@ -84,7 +85,7 @@ async def owned(ctx: Ctx, session_id: object) -> SessionRecord | None:
         return None
     session = await ctx.uow.sessions.get(session_id)
     if session is None or session.centre_id != ctx.person.centre_id:
-        log.warning("session refused user=%s session=%s", ctx.event.user_id, session_id)
+        log.warning("session refused user=%s session=%s", logids.user(ctx.event.user_id), session_id)
         return None
     return session
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs import logids
 from dialogs.commands import CommandTable
 from dialogs.context import DialogConfig
 from dialogs.engine import Dialogs
@@ -11,7 +12,10 @@ from dialogs.flows import all_flows
 from dialogs.triage.rules import LANGUAGES, rules_for
 from storage.clock import Clock, SystemClock
 from storage.database import make_engine, upgrade
+from storage.secrets import installation_secret
 from storage.store import Store
+
+LOG_KEY_NAME = "log_pseudonyms"
 
 
 @dataclass
@@ -30,14 +34,17 @@ async def build_core(
     default_locale: str = "fr",
     clock: Clock | None = None,
     migrate: bool = True,
+    log_key: bytes | None = None,
 ) -> Core:
-    """Open the store (migrating it first) and wire the dialogs to it."""
+    """Open the store (migrating it first) and wire the dialogs to it. `log_key`: the key of the log
+    pseudonyms (derived from RELIER_DATA_KEY); without it, the installation's own (storage.secrets)."""
     for lang in LANGUAGES:  # the triage rules and their word forms, read once now, not on a first message
         rules_for(lang)
     engine = make_engine(database_url)
     if migrate:
         await upgrade(engine)
     store = Store(engine, clock or SystemClock())
+    logids.configure(log_key or await installation_secret(engine, LOG_KEY_NAME, store.clock))
     config = DialogConfig(bot_username=bot_username, default_locale=default_locale)
     dialogs = Dialogs(store, all_flows(), config, CommandTable())
     return Core(store, dialogs)

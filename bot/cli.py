@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from bot import admin_sessions, cli_outbox
 from bot.admin import Admin, AdminError
-from bot.logsetup import configure_logging
+from bot.logsetup import configure_logging, pseudonym_key
 from bot.settings import Settings
 from storage.errors import StoreError
 
@@ -226,7 +226,8 @@ async def serve(settings: Settings, webhook: str | None) -> None:
     from storage.clock import SystemClock
 
     log = logging.getLogger("relier")
-    core = await build_core(settings.database_url, default_locale=settings.default_locale)
+    core = await build_core(settings.database_url, default_locale=settings.default_locale,
+                            log_key=pseudonym_key(settings))
     async with core.store.unit_of_work() as uow:
         if not await uow.centres.all():
             log.warning("no centre yet: families will be told the bot is not ready (relier centre add NAME)")

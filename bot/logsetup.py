@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from dialogs.logids import key_from_data_key
+
 # name -> the lowest level at which the logger may print (it says more, or more often, below).
 KEPT_ABOVE = {
     "alembic": logging.WARNING,  # a line per migration at every start
@@ -37,3 +39,14 @@ def configure_logging(level_name: str) -> None:
         raise ValueError(f"unknown log level {level_name!r}: DEBUG, INFO, WARNING or ERROR")
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     configure_loggers(level)
+
+
+def pseudonym_key(settings) -> bytes | None:
+    """The key of the log pseudonyms, derived from RELIER_DATA_KEY (its first key when it lists several);
+    None without a data key: the installation's own random secret is used (bot.bootstrap)."""
+    value = getattr(settings, "data_key", None)
+    if value is None:
+        return None
+    raw = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+    first = raw.split(",")[0].strip()
+    return key_from_data_key(first) if first else None

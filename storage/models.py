@@ -305,3 +305,4 @@ class Escalation(Base):
 
 from storage.models_cases import AuditEntry, CaseMessageEntry  # noqa: E402,F401  (registers the table on Base)
 from storage.models_outbox import OUTBOX_STATES, OutboxMessage  # noqa: E402,F401
+from storage.models_access import InstallationSecret  # noqa: E402,F401

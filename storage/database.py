@@ -10,19 +10,26 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.crypto import Keyring, attach_keyring, keyring_of
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, keyring: Keyring | None = None, echo: bool = False) -> AsyncEngine:
     """An async engine; on SQLite, one writer at a time with BEGIN IMMEDIATE and WAL.
 
     Parameters are hidden from SQL errors: a failed insert must not put a child's name in a log.
+    `keyring` encrypts the EncryptedText columns (storage.crypto); without one they are written
+    as they are, which only the demo and tests of other things do.
     """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
         _tune_sqlite(engine)
-        return engine
-    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    if keyring is not None:
+        attach_keyring(engine.sync_engine.dialect, keyring)
+    return engine
 
 
 def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
@@ -37,6 +44,7 @@ def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
         engine.url.set(drivername="sqlite+pysqlite"), hide_parameters=True, connect_args={"timeout": 10}
     )
     _tune_sqlite(engine_, busy_timeout_ms=10_000)
+    attach_keyring(engine_.dialect, keyring_of(engine.sync_engine.dialect))
     return engine_
 
 
@@ -50,6 +58,9 @@ def _tune_sqlite(engine: AsyncEngine | Engine, busy_timeout_ms: int = 30_000) ->
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # What is deleted is overwritten with zeros, not left in free pages: an erased child's words
+        # must not be readable in the file (storage.repos.privacy; the WAL is emptied after an erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -69,15 +80,45 @@ def alembic_config() -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations on the engine's database (what `relier db upgrade` does)."""
+    """Apply migrations on the engine's database (what `relier db upgrade` does).
+
+    On SQLite, foreign keys are off while migrations run, as SQLite's own procedure for changing a
+    table asks: a batch migration copies a table and drops the old one, and with foreign keys on,
+    that drop would first delete every row that cascades from it (a person's bookings and
+    check-ins). The keys are checked before the migration commits, then switched on again.
+    """
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        await connection.run_sync(_migrate, run)
+
+
+def _migrate(connection: Connection, run) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # outside any transaction, or SQLite ignores it
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            run(connection)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"a migration left {len(broken)} broken references: nothing was changed")
+    finally:
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection: Connection, statement: str) -> None:
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

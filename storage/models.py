@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.clock import ensure_aware
+from storage.crypto import EncryptedText
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,7 +103,7 @@ class Child(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id", ondelete="CASCADE"), index=True)
-    first_name: Mapped[str] = mapped_column(String(40))
+    first_name: Mapped[str] = mapped_column(EncryptedText())  # at most 40 characters (dialogs)
     age: Mapped[int] = mapped_column(Integer)
     school_level: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -123,7 +124,7 @@ class Person(Base):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     staff_role: Mapped[str | None] = mapped_column(String(16))
-    name: Mapped[str | None] = mapped_column(String(80))
+    name: Mapped[str | None] = mapped_column(EncryptedText())  # at most 80 characters (repos.people)
     locale: Mapped[str | None] = mapped_column(String(8))
     family_id: Mapped[int | None] = mapped_column(
         ForeignKey("families.id", ondelete="SET NULL"), index=True
@@ -175,7 +176,7 @@ class Conversation(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     flow: Mapped[str | None] = mapped_column(String(40))
     step: Mapped[str | None] = mapped_column(String(40))
-    data: Mapped[str] = mapped_column(Text, default="{}")
+    data: Mapped[str] = mapped_column(EncryptedText(), default="{}")
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -254,8 +255,8 @@ class Checkin(Base):
     subject: Mapped[str] = mapped_column(String(24))  # "child:<id>" or "self"
     audience: Mapped[str] = mapped_column(String(8))
     week: Mapped[str] = mapped_column(String(8))  # ISO week of the centre's local date, e.g. 2026-W48
-    answers: Mapped[str] = mapped_column(Text, default="{}")
-    message: Mapped[str | None] = mapped_column(Text)  # free text, never logged
+    answers: Mapped[str] = mapped_column(EncryptedText(), default="{}")
+    message: Mapped[str | None] = mapped_column(EncryptedText())  # free text, never logged
     level: Mapped[str] = mapped_column(String(8), default="none")
     rule: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -282,7 +283,7 @@ class Escalation(Base):
     level: Mapped[str] = mapped_column(String(8))
     reason: Mapped[str] = mapped_column(String(60))  # the rule that fired, or "request"
     source: Mapped[str] = mapped_column(String(16))  # "checkin", "text", "request"
-    snapshot: Mapped[str] = mapped_column(Text, default="{}")  # recent answers, for the staff's card
+    snapshot: Mapped[str] = mapped_column(EncryptedText(), default="{}")  # recent answers, for the staff's card
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(8), default="open")
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -299,7 +300,7 @@ class Escalation(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     outcome: Mapped[str | None] = mapped_column(String(16))  # resolved, referred, no_answer
-    close_note: Mapped[str | None] = mapped_column(Text)  # private to the staff; never logged
+    close_note: Mapped[str | None] = mapped_column(EncryptedText())  # private to the staff; never logged
     followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.crypto import EncryptedText
 from storage.models import LEVELS, Base, UTCDateTime
 
 
@@ -34,6 +35,6 @@ class CaseMessageEntry(Base):
     escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(16))  # "text", "checkin", "request", "media"...
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(EncryptedText(), default="")
     level: Mapped[str | None] = mapped_column(String(8))  # the triage level of this message, if assessed
     rule: Mapped[str | None] = mapped_column(String(60))  # the rule that fired, if any

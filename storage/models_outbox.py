@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.crypto import EncryptedText
 from storage.models import Base, UTCDateTime
 
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "dropped")
@@ -33,7 +34,7 @@ class OutboxMessage(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # prompt, nudge, reminder, notice, alert...
-    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON: text, buttons...; never logged
+    payload: Mapped[str] = mapped_column(EncryptedText(), default="{}")  # JSON: text, buttons...; never logged
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     not_after: Mapped[datetime | None] = mapped_column(UTCDateTime())

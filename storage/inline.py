@@ -53,6 +53,10 @@ class InlineSession:
     async def flush(self) -> None:
         self._session.flush()
 
+    @property
+    def info(self) -> dict[str, Any]:
+        return self._session.info
+
     async def commit(self) -> None:
         self._session.commit()
 

@@ -19,6 +19,11 @@ class CentreRecord:
     open_days: str = "0,1,2,3,4"  # opening hours, local: the days (0 = Monday) and minutes after midnight
     open_from: int = 9 * 60
     open_until: int = 18 * 60
+    # Retention in months (dialogs.privacy.retention): free text, check-in answers, closed cases, silent families.
+    keep_text_months: int = 6
+    keep_checkins_months: int = 24
+    keep_cases_months: int = 24
+    keep_inactive_months: int = 24
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class PersonRecord:
     checkins_paused: bool = False
     unreachable_at: datetime | None = None
     explicit_notifications: bool = False
+    consent_version: str | None = None  # of the privacy notice they agreed to
+    last_seen_at: datetime | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -61,6 +68,8 @@ class InviteRecord:
     child_id: int | None
     expires_at: datetime
     used_at: datetime | None
+    parental_consent_at: datetime | None = None  # a parent's consent: given on the invite, or confirmed by staff
+    youth_age: int | None = None  # as the staff member who made it stated
 
 
 @dataclass(frozen=True)

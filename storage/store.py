@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import sessionmaker
@@ -22,15 +23,19 @@ from storage.repos.families import FamilyRepository
 from storage.repos.invites import InviteRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.people import PersonRepository
+from storage.repos.privacy import PrivacyRepository
 from storage.repos.sessions import SessionRepository
+
+log = logging.getLogger("relier.storage")
 
 
 class UnitOfWork:
     """Repositories sharing one transaction; nothing is kept unless `commit()` is called."""
 
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, after_wipe: Callable[[], None] | None = None) -> None:
         self._session = session
         self.clock = clock
+        self._after_wipe = after_wipe  # erased data: SQLite's write-ahead log is emptied once committed
         self.centres = CentreRepository(session, clock)
         self.people = PersonRepository(session, clock)
         self.families = FamilyRepository(session, clock)
@@ -42,11 +47,15 @@ class UnitOfWork:
         self.escalations = EscalationRepository(session, clock)
         self.cases = CaseRepository(session, clock)
         self.outbox = OutboxRepository(session, clock)
+        self.privacy = PrivacyRepository(session, clock)
         self.committed = False
 
     async def commit(self) -> None:
+        wiped = self._session.info.pop("wiped", False)
         await self._session.commit()
         self.committed = True
+        if wiped and self._after_wipe is not None:
+            self._after_wipe()
 
     async def rollback(self) -> None:
         await self._session.rollback()
@@ -73,12 +82,28 @@ class Store:
             if self._one_writer is not None:
                 await stack.enter_async_context(self._one_writer)
             session = await stack.enter_async_context(self._sessions())
-            uow = UnitOfWork(session, self.clock)
+            uow = UnitOfWork(session, self.clock, self.checkpoint if self._inline is not None else None)
             try:
                 yield uow
             finally:
                 if not uow.committed:
                     await session.rollback()
+
+    def checkpoint(self) -> bool:
+        """SQLite: copy the write-ahead log into the database file and empty it, so that erased text is
+        left in neither (with `secure_delete`, storage.database); False if a reader kept it from finishing."""
+        if self._inline is None:
+            return True
+        raw = self._inline.raw_connection()
+        try:
+            cursor = raw.cursor()
+            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            cursor.close()
+        finally:
+            raw.close()
+        if busy:
+            log.warning("wal checkpoint incomplete: a reader holds the log; the next erasure tries again")
+        return not busy
 
     async def close(self) -> None:
         if self._inline is not None:

@@ -14,6 +14,8 @@ dropped) or a `SendResult` (recorded as is: nothing is sent and no slot is used)
   after `max_attempts`. permanent (403 blocked, 400 chat not found): failed as "unreachable",
   with the chat's other queued rows, and `on_unreachable(chat_id)` is called once.
 - A row is only sent while its lease has at least `send_timeout` left; otherwise it is released.
+- Just before a row is prepared it is read again: one cancelled or deleted since the claim (an erasure,
+  storage.repos.privacy) is not sent.
 - Shutdown: rows waiting for a slot are released (pending again); sends under way are given
   `grace` seconds to finish and be recorded. A row still unrecorded keeps its lease and is
   claimed again once it expires, counted as a possible duplicate.
@@ -188,6 +190,12 @@ class Dispatcher:
                 if not self._lease_lasts(row):
                     await self._give_back(queue, "lease_short")
                     break
+                if not await self._still_ours(row):  # cancelled or erased since the claim: never sent
+                    queue.popleft()
+                    self._held.discard(row.id)
+                    self.stats["gone"] += 1
+                    log.info("outbox.gone id=%s chat=%s kind=%s", row.id, logids.chat(row.chat_id), row.kind)
+                    continue
                 work.waiting = True  # nothing is sent yet: cancelling at shutdown loses nothing
                 try:
                     prepared = await self._prepare_one(row)
@@ -211,6 +219,12 @@ class Dispatcher:
             if self._chats.get(chat_id) is work:
                 del self._chats[chat_id]
             self._wake.set()
+
+    async def _still_ours(self, row: OutboxRow) -> bool:
+        """Re-read at send time: a person who erased their data may have had rows claimed before (a morning's
+        messages held by the quiet hours); their rows are deleted, and what is deleted is not sent."""
+        async with self._store.unit_of_work() as uow:
+            return await uow.outbox.still_claimed(row.id, self.worker_id)
 
     def _lease_lasts(self, row: OutboxRow) -> bool:
         """Time enough left on the lease for a send, so no other worker can claim it meanwhile."""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -11,7 +13,8 @@ from storage.records import CentreRecord
 
 def to_record(row: Centre) -> CentreRecord:
     return CentreRecord(row.id, row.name, row.timezone, row.staff_chat_id, row.phone, row.quiet_from, row.quiet_until,
-                        row.open_days, row.open_from, row.open_until)
+                        row.open_days, row.open_from, row.open_until, row.keep_text_months,
+                        row.keep_checkins_months, row.keep_cases_months, row.keep_inactive_months)
 
 
 class CentreRepository:
@@ -48,6 +51,32 @@ class CentreRepository:
             update(Centre).where(Centre.id == centre_id).values(staff_chat_id=chat_id)
             .execution_options(synchronize_session=False)
         )
+
+    async def set_retention(self, centre_id: int, **months: int) -> CentreRecord:
+        """Change some of the retention periods (keep_text_months=6, ...); each at least one month."""
+        allowed = {"keep_text_months", "keep_checkins_months", "keep_cases_months", "keep_inactive_months"}
+        if not set(months) <= allowed or any(not isinstance(v, int) or v < 1 for v in months.values()):
+            raise ValueError("retention periods are whole months, at least 1")
+        if months:
+            await self._session.execute(
+                update(Centre).where(Centre.id == centre_id).values(**months)
+                .execution_options(synchronize_session=False)
+            )
+        row = await self._session.get(Centre, centre_id, populate_existing=True)
+        if row is None:
+            raise NotFound(f"no centre with id {centre_id}")
+        return to_record(row)
+
+    async def claim_retention(self, centre_id: int, every: timedelta) -> bool:
+        """Whether this process runs the centre's retention now: a conditional update, so that of several
+        processes (or a restart) one only runs it per `every`."""
+        now = self._clock.now()
+        result = await self._session.execute(
+            update(Centre).where(Centre.id == centre_id, or_(Centre.retention_ran_at.is_(None),
+                                                             Centre.retention_ran_at <= now - every))
+            .values(retention_ran_at=now).execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
     async def all(self) -> list[CentreRecord]:
         rows = await self._session.scalars(select(Centre).order_by(Centre.id))

@@ -21,7 +21,8 @@ def hash_code(code: str) -> str:
 
 
 def to_record(row: Invite) -> InviteRecord:
-    return InviteRecord(row.id, row.centre_id, row.family_id, row.child_id, row.expires_at, row.used_at)
+    return InviteRecord(row.id, row.centre_id, row.family_id, row.child_id, row.expires_at, row.used_at,
+                        row.parental_consent_at, row.youth_age)
 
 
 class InviteRepository:
@@ -35,8 +36,13 @@ class InviteRepository:
         family_id: int | None = None,
         child_id: int | None = None,
         created_by: int | None = None,
+        parental_consent_by: str | None = None,
+        youth_age: int | None = None,
     ) -> tuple[str, InviteRecord]:
-        """A new one-time code (returned once, in clear) and its record."""
+        """A new one-time code (returned once, in clear) and its record. `parental_consent_by` ("parent" or
+        "staff") records, now, that a parent agreed to the young person joining (needed under 15)."""
+        if parental_consent_by not in (None, "parent", "staff"):
+            raise ValueError("parental consent is given by a parent or confirmed by staff")
         code = secrets.token_urlsafe(12)
         now = self._clock.now()
         row = Invite(
@@ -47,6 +53,9 @@ class InviteRepository:
             created_by=created_by,
             created_at=now,
             expires_at=now + INVITE_LIFETIME,
+            parental_consent_at=now if parental_consent_by else None,
+            parental_consent_by=parental_consent_by,
+            youth_age=youth_age,
         )
         self._session.add(row)
         await self._session.flush()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,11 +12,13 @@ from storage.models import Booking, Family, GroupSession, Invite, Person
 from storage.records import PersonRecord
 
 
+SEEN_EVERY = timedelta(days=1)
+
 PERSON_COLUMNS = (
     Person.id, Person.telegram_user_id, Person.centre_id, Person.role, Person.staff_role, Person.name,
     Person.locale, Person.family_id, Person.child_id, Person.consented_at,
     Person.checkin_weekday, Person.checkin_hour, Person.checkins_paused, Person.unreachable_at,
-    Person.explicit_notifications,
+    Person.explicit_notifications, Person.consent_version, Person.last_seen_at,
 )
 
 
@@ -38,6 +40,8 @@ def person_from_row(row) -> PersonRecord:
         checkins_paused=bool(row.checkins_paused),
         unreachable_at=row.unreachable_at,
         explicit_notifications=bool(row.explicit_notifications),
+        consent_version=row.consent_version,
+        last_seen_at=row.last_seen_at,
     )
 
 
@@ -85,7 +89,8 @@ class PersonRepository:
         return to_record(row)
 
     async def add_parent(
-        self, telegram_user_id: int, centre_id: int, family_id: int, locale: str | None, consented_at: datetime
+        self, telegram_user_id: int, centre_id: int, family_id: int, locale: str | None, consented_at: datetime,
+        consent_version: str | None = None,
     ) -> PersonRecord:
         return await self._add(
             telegram_user_id=telegram_user_id,
@@ -94,6 +99,8 @@ class PersonRepository:
             family_id=family_id,
             locale=locale,
             consented_at=consented_at,
+            consent_version=consent_version,
+            last_seen_at=self._clock.now(),
         )
 
     async def add_youth(
@@ -104,6 +111,7 @@ class PersonRepository:
         child_id: int | None,
         locale: str | None,
         consented_at: datetime,
+        consent_version: str | None = None,
     ) -> PersonRecord:
         return await self._add(
             telegram_user_id=telegram_user_id,
@@ -113,6 +121,8 @@ class PersonRepository:
             child_id=child_id,
             locale=locale,
             consented_at=consented_at,
+            consent_version=consent_version,
+            last_seen_at=self._clock.now(),
         )
 
     async def add_staff(self, telegram_user_id: int, centre_id: int, name: str, staff_role: str) -> PersonRecord:
@@ -148,6 +158,25 @@ class PersonRepository:
             .values(unreachable_at=None).execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
+
+    async def record_consent(self, person_id: int, version: str) -> None:
+        """They agreed to this version of the privacy notice, now."""
+        await self._session.execute(
+            update(Person).where(Person.id == person_id)
+            .values(consented_at=self._clock.now(), consent_version=version)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def seen(self, person: PersonRecord) -> None:
+        """They wrote to the bot: their data is in use (retention counts silence from here). At most one
+        write a day per person, and a pending notice that their data would be removed is withdrawn."""
+        now = self._clock.now()
+        if person.last_seen_at is not None and now - person.last_seen_at < SEEN_EVERY:
+            return
+        await self._session.execute(
+            update(Person).where(Person.id == person.id).values(last_seen_at=now, inactive_notice_at=None)
+            .execution_options(synchronize_session=False)
+        )
 
     async def set_explicit_notifications(self, person_id: int, explicit: bool) -> None:
         await self._session.execute(
@@ -215,23 +244,7 @@ class PersonRepository:
         return int(await self._session.scalar(query) or 0)
 
     async def forget(self, person_id: int) -> None:
-        """Erase a family member; a parent's family goes with the last parent."""
-        row = await self._session.get(Person, person_id)
-        if row is None:
-            return
-        family_id = row.family_id if row.role == "parent" else None
-        await self._session.execute(
-            delete(Invite).where(Invite.created_by == person_id, Invite.used_at.is_(None))
-        )
-        await self._session.delete(row)
-        await self._session.flush()
-        if family_id is None:
-            return
-        other_parents = await self._session.scalar(
-            select(func.count(Person.id)).where(Person.family_id == family_id, Person.role == "parent")
-        )
-        if not other_parents:
-            # The children go with the family (ON DELETE CASCADE); a young person keeps
-            # their own account, unlinked from the erased family.
-            await self._session.execute(delete(Family).where(Family.id == family_id))
-        self._session.expire_all()
+        """Erase a family member (storage.repos.privacy.erase): see there for what goes and what stays."""
+        from storage.repos.privacy import PrivacyRepository
+
+        await PrivacyRepository(self._session, self._clock).erase(person_id)

@@ -18,8 +18,11 @@ from aiogram import methods
 from aiogram.methods import Response as ApiResponse
 from aiogram.types import BotCommand, BufferedInputFile, CallbackQuery, ChatMemberUpdated, Message
 
-from bot.aiogram_events import callback_event, keyboard, membership_event, message_event
+from bot.aiogram_events import (
+    callback_event, is_link_confirmation, joined_user, keyboard, membership_event, message_event,
+)
 from bot.bootstrap import Core
+from bot.staff_watch import StaffChatWatch
 from dialogs.commands import PUBLIC_COMMANDS, command_descriptions
 from dialogs import logids
 from dialogs.events import Event, Reply, Response
@@ -29,10 +32,11 @@ from storage.clock import Clock
 log = logging.getLogger("relier.telegram")
 
 REPLY_WAIT_MAX = 5  # seconds a person's answer may wait for a flood wait to end, once
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "chat_member"]
 METHODS_USED = (
     methods.GetUpdates, methods.GetMe, methods.SendMessage, methods.EditMessageText, methods.AnswerCallbackQuery,
     methods.SendPhoto, methods.SendDocument, methods.SetMyCommands, methods.DeleteWebhook, methods.SetWebhook,
+    methods.GetChatAdministrators, methods.GetChatMemberCount, methods.GetChatMember,
 )
 
 
@@ -60,14 +64,19 @@ class TelegramApp:
         router.edited_message.register(self.on_edited)
         router.callback_query.register(self.on_callback)
         router.my_chat_member.register(self.on_membership)
+        router.chat_member.register(self.on_chat_member)
         self.dispatcher.include_router(router)
         self._chats: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._busy: set[asyncio.Task] = set()  # updates being handled, awaited at shutdown
+        self.watch = StaffChatWatch(bot, core.store, default_locale, lambda: core.dialogs.on_queued)
         # aiogram parses each answer with a generic Response[...] model that pydantic only
         # caches weakly; holding them here saves rebuilding one per call (about 1 ms each).
         self._response_models = [ApiResponse[m.__returning__] for m in METHODS_USED]
 
     async def on_message(self, message: Message) -> None:
+        if message.new_chat_members:  # the « joined » service message: who is in a staff chat
+            await self.watch.joined(message.chat.id, message.new_chat_members)
+            return
         event = message_event(message, self.clock.now(), self.username)
         if event is not None:
             await self.process(event)
@@ -84,6 +93,12 @@ class TelegramApp:
         event = membership_event(update, self.clock.now())
         if event is not None:
             await self.process(event)
+
+    async def on_chat_member(self, update: ChatMemberUpdated) -> None:
+        """Someone's membership of a group changed (sent because the bot is an administrator there)."""
+        user = joined_user(update)
+        if user is not None:
+            await self.watch.joined(update.chat.id, [user])
 
     async def process(self, event: Event, callback_id: str | None = None) -> None:
         """Handle and answer one update; a person's updates are answered in the order they came."""
@@ -118,6 +133,8 @@ class TelegramApp:
             await self.answer(callback_id, response)
         for reply in response.replies:
             await self.deliver(reply)
+        if is_link_confirmation(event) and response.replies:  # just linked: who else is in the group?
+            await self.watch.linked(event.chat_id)
         log.info(
             "update user=%s kind=%s replies=%d ms=%.1f",
             logids.user(event.user_id), event.kind.value, len(response.replies),

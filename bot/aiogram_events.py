@@ -6,6 +6,7 @@ from datetime import datetime
 
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from dialogs.cases.link import PREFIX as LINK
 from dialogs.events import Button, Event, Kind
 
 MEDIA_FIELDS = ("sticker", "photo", "voice", "video_note", "video", "audio", "document", "animation", "contact",
@@ -84,6 +85,20 @@ def membership_event(update: ChatMemberUpdated, at: datetime) -> Event | None:
         private=True,
         text=str(getattr(status, "value", status)),  # "member" or "kicked"
     )
+
+
+def joined_user(update: ChatMemberUpdated):
+    """The user who is now in a group and was not before (joined, added, back), else None."""
+    inside = ("creator", "administrator", "member")
+    old, new = update.old_chat_member, update.new_chat_member
+    was = old.status in inside or bool(getattr(old, "is_member", False))
+    now = new.status in inside or bool(getattr(new, "is_member", False))
+    return new.user if now and not was and update.chat.type != "private" else None
+
+
+def is_link_confirmation(event: Event) -> bool:
+    """« Yes, link this group » pressed in a group (dialogs.cases.link checked who pressed it)."""
+    return event.kind is Kind.BUTTON and not event.private and event.data.startswith(f"{LINK}|yes|")
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:

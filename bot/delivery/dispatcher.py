@@ -8,11 +8,7 @@ a row is first made ready (rendered, its file loaded) by `await prepare(row)`, t
 taken and `send(prepared)` called at once. `prepare` may return None (obsolete: the row is
 dropped) or a `SendResult` (recorded as is: nothing is sent and no slot is used).
 
-- ok: sent. skip: dropped, never sent. retry_after(s, scope): a flood wait, for the chat or for
-  everyone; the rows not sent are postponed past it and their attempts given back. transient
-  (5xx, network, timeout): sent again after an exponential backoff with full jitter, failed
-  after `max_attempts`. permanent (403 blocked, 400 chat not found): failed as "unreachable",
-  with the chat's other queued rows, and `on_unreachable(chat_id)` is called once.
+- What each outcome does to a row (sent, dropped, postponed, retried, failed): bot.delivery.result.
 - A row is only sent while its lease has at least `send_timeout` left; otherwise it is released.
 - Just before a row is prepared it is read again: one cancelled or deleted since the claim (an erasure,
   storage.repos.privacy) is not sent.
@@ -27,48 +23,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import os
 import random
-import socket
 from collections import Counter, deque
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
+from bot.delivery.chatwork import ChatWork, default_worker_id
 from bot.delivery.limits import FloodHolds, Limits, Pacer
-from bot.delivery.result import SendResult
+from bot.delivery.result import SendResult, log_level
 from dialogs import logids
 from storage.clock import Clock
 from storage.repos.outbox import OutboxRow
 from storage.store import Store
 
 log = logging.getLogger("relier.delivery")
-STAFF_KINDS = ("case", "relay", "alert")  # what a family or the staff wait for: a refusal must be seen
-
-
-def _level(event: str, row: OutboxRow) -> int:
-    """A sent row is routine (DEBUG); a refused or given-up case card, relay or urgent row is WARNING."""
-    if event == "sent":
-        return logging.DEBUG
-    if event in ("rejected", "failed") and (row.urgent or row.kind in STAFF_KINDS):
-        return logging.WARNING
-    return logging.INFO
-
-
 Sender = Callable[[Any], Awaitable[SendResult]]  # given the row, or what `prepare` made of it
 Preparer = Callable[[OutboxRow], Awaitable[Any]]  # None: obsolete; a SendResult: the outcome
 OnUnreachable = Callable[[int], Any]  # may return an awaitable
-
-
-@dataclass
-class _ChatWork:
-    queue: deque[OutboxRow] = field(default_factory=deque)
-    task: asyncio.Task[None] | None = None
-    waiting: bool = False  # waiting for a slot: safe to cancel at shutdown
-
-
-def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 class Dispatcher:
@@ -100,7 +71,7 @@ class Dispatcher:
         self._batch, self._lease, self._poll, self._send_timeout = batch, lease, poll, send_timeout
         self._max_attempts, self._backoff_base, self._backoff_max = max_attempts, backoff_base, backoff_max
         self._grace, self._rng = grace, rng or random.Random()
-        self._chats: dict[int, _ChatWork] = {}
+        self._chats: dict[int, ChatWork] = {}
         self._held: set[int] = set()  # ids claimed and not yet recorded
         self._holds = FloodHolds(self._clock.now)
         self._wake = asyncio.Event()
@@ -159,7 +130,7 @@ class Dispatcher:
                             row.id, logids.chat(row.chat_id), row.kind, row.duplicates)
             work = self._chats.get(row.chat_id)
             if work is None:
-                work = self._chats[row.chat_id] = _ChatWork()
+                work = self._chats[row.chat_id] = ChatWork()
                 work.task = asyncio.create_task(self._chat_worker(row.chat_id, work))
             work.queue.append(row)
         return len(rows)
@@ -175,7 +146,7 @@ class Dispatcher:
 
     # -- one chat ----------------------------------------------------------------------------
 
-    async def _chat_worker(self, chat_id: int, work: _ChatWork) -> None:
+    async def _chat_worker(self, chat_id: int, work: ChatWork) -> None:
         queue = work.queue
         try:
             while queue:
@@ -292,8 +263,8 @@ class Dispatcher:
             self._held.discard(id)
         if len(self._held) <= self._batch // 2:
             self._wake.set()
-        log.log(_level(event, row), "outbox.%s id=%s chat=%s kind=%s attempt=%s code=%s", event, row.id,
-                logids.chat(row.chat_id), row.kind, row.attempts, result.reason or "-")
+        log.log(log_level(event, row.urgent, row.kind), "outbox.%s id=%s chat=%s kind=%s attempt=%s code=%s", event,
+                row.id, logids.chat(row.chat_id), row.kind, row.attempts, result.reason or "-")
         if not recorded:
             log.warning("outbox.lease_lost id=%s chat=%s", row.id, logids.chat(row.chat_id))
         if event == "unreachable":

@@ -5,7 +5,7 @@
   took the case, it goes to the family, signed; starting with « // » it stays in the group; « note: … »
   from any staff member of the centre adds to the case's private note. Other staff's messages stay
   internal; a non-staff member's message changes nothing (logged by ids only).
-- /link: an administrator or coordinator makes this group the centre's staff chat.
+- /link: an administrator of the centre makes this group its staff chat, once confirmed (dialogs.cases.link).
 Nothing here logs a message's text.
 """
 
@@ -14,14 +14,12 @@ from __future__ import annotations
 import logging
 
 from dialogs import logids
-from dialogs.cases import actions, writing
+from dialogs.cases import actions, link, writing
 from dialogs.cases.words import PREFIX
-from dialogs.events import Event, Kind, Reply, Response, esc
-from dialogs.i18n import _, use_locale
+from dialogs.events import Event, Kind, Reply, Response
+from dialogs.i18n import use_locale
 
 log = logging.getLogger("relier.cases")
-
-LINK_ROLES = ("admin", "coordinator")
 
 
 def concerns(event: Event) -> bool:
@@ -33,12 +31,15 @@ def concerns(event: Event) -> bool:
 
 async def handle(dialogs, uow, event: Event) -> Response:
     if event.kind is Kind.BUTTON:
+        if not event.private and link.is_link_button(event.data):
+            with use_locale(dialogs.config.default_locale):
+                return await link.press(uow, event)
         return await actions.press(dialogs, uow, event)
     if event.private:
         return Response()
     with use_locale(dialogs.config.default_locale):
         if event.kind is Kind.COMMAND:
-            return await link(uow, event) if event.command == "link" else Response()
+            return await link.ask(uow, event) if event.command == "link" else Response()
         if event.kind in (Kind.TEXT, Kind.MEDIA):
             return await message(dialogs, uow, event)
     return Response()
@@ -91,18 +92,3 @@ async def message(dialogs, uow, event: Event) -> Response:
             return Response()
     return Response([Reply(event.chat_id, sent.notice, thread_id=event.thread_id)])
 
-
-async def link(uow, event: Event) -> Response:
-    sender = await uow.people.by_telegram_id(event.user_id)
-    if sender is None or not sender.is_staff or sender.staff_role not in LINK_ROLES:
-        log.warning("link refused user=%s chat=%s", logids.user(event.user_id), logids.chat(event.chat_id))
-        return Response([Reply(event.chat_id, _("Only an administrator or a coordinator of the centre can link "
-                                                "this group."), thread_id=event.thread_id)])
-    centre = await uow.centres.get(sender.centre_id)
-    await uow.centres.set_staff_chat(centre.id, event.chat_id)
-    await uow.cases.audit(None, sender.id, "link")
-    log.info("staff chat linked centre=%s chat=%s by=%s", centre.id, logids.chat(event.chat_id), sender.id)
-    text = _("✅ This group is now the staff chat of <b>{centre}</b>. New cases will be posted here.\n"
-             "For a topic per case, turn topics on and make the bot an administrator that can manage topics.") \
-        .format(centre=esc(centre.name))
-    return Response([Reply(event.chat_id, text, thread_id=event.thread_id)])

@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .api_misc import member_object
 from .model import Chat, ChatMessage, SimGroup, SimUser
 from .spec import BotApiSpec
 from .telegram_html import utf16_len
@@ -45,8 +46,25 @@ class SimulatedUsers:
         return self.world.add_group(chat_id, title, forum)
 
     def add_member(self, group: SimGroup, user: SimUser, status: str = "member") -> None:
-        """Statuses as Telegram names them: member, administrator, creator, restricted."""
+        """Statuses as Telegram names them: member, administrator, creator, restricted. Silently: the
+        group as it already was (see `join` for someone joining while the bot is there)."""
         group.members[user.id] = status
+
+    def join(self, group: SimGroup, user: SimUser, status: str = "member", added_by: SimUser | None = None) -> None:
+        """Someone joins the group (or is added): the bot, an administrator there, gets a chat_member
+        update (if it asked for them in allowed_updates) and the « joined » service message."""
+        old = group.members.get(user.id, "left")
+        group.members[user.id] = status
+        actor = (added_by or user).api()
+        self.updates.push("chat_member", {
+            "chat": group.chat_api(),
+            "from": actor,
+            "date": self.world.now(),
+            "old_chat_member": member_object(self, user.api(), old),  # type: ignore[arg-type]
+            "new_chat_member": member_object(self, user.api(), status),  # type: ignore[arg-type]
+        })
+        service = self.world.add_message(group, actor, kind="service", extra={"new_chat_members": [user.api()]})
+        self.updates.push("message", service.api())
 
     def block(self, user: SimUser) -> None:
         """The user blocks the bot: sends now fail with 403, a my_chat_member update arrives."""

@@ -165,6 +165,16 @@ async def get_chat(tg: FakeTelegram, p: dict) -> dict:
     return _filled(tg, "ChatFullInfo", info)
 
 
+# Newer than the facts (Bot API 10.1): Telegram sends it to administrators and aiogram 3.31 (10.3) requires it.
+ADMIN_SINCE_10_3 = {"can_send_welcome_messages": False}
+
+
+def member_object(tg: FakeTelegram, user: dict, status: str) -> dict:
+    """A ChatMember object of the type its status names, with the fields the spec requires."""
+    member = _filled(tg, MEMBER_TYPES[status], {"status": status, "user": user}, flags=status == "administrator")
+    return {**member, **ADMIN_SINCE_10_3} if status == "administrator" else member
+
+
 @HANDLERS.on("getChatMember")
 async def get_chat_member(tg: FakeTelegram, p: dict) -> dict:
     chat = tg.world.chat(p["chat_id"])
@@ -181,9 +191,32 @@ async def get_chat_member(tg: FakeTelegram, p: dict) -> dict:
             status = chat.members.get(user_id, "left")
     else:
         raise bad_request("user not found")
-    member_type = MEMBER_TYPES[status]
-    return _filled(tg, member_type, {"status": status, "user": user},
-                   flags=status == "administrator")
+    return member_object(tg, user, status)
+
+
+@HANDLERS.on("getChatAdministrators")
+async def get_chat_administrators(tg: FakeTelegram, p: dict) -> list[dict]:
+    """The group's creator and administrators, the bot itself included (it is an administrator of every
+    group of the fake); other bots only with return_bots, as Telegram does."""
+    chat = tg.world.chat(p["chat_id"])
+    if not isinstance(chat, SimGroup):
+        raise bad_request("there are no administrators in the private chat")
+    admins = []
+    for user_id, status in chat.members.items():
+        user = tg.world.users[user_id]
+        if status in ("creator", "administrator") and (not user.is_bot or p.get("return_bots")):
+            admins.append(member_object(tg, user.api(), status))
+    admins.append(member_object(tg, tg.bot_user, "administrator"))
+    return admins
+
+
+@HANDLERS.on("getChatMemberCount")
+async def get_chat_member_count(tg: FakeTelegram, p: dict) -> int:
+    """Everyone in the chat, bots and the bot itself included (Telegram counts them all)."""
+    chat = tg.world.chat(p["chat_id"])
+    if isinstance(chat, SimUser):
+        return 2
+    return 1 + sum(1 for status in chat.members.values() if status not in ("left", "kicked"))
 
 
 # -- forum topics ------------------------------------------------------------------------------

@@ -18,13 +18,14 @@ class SimUser:
     username: str | None = None
     language_code: str | None = None
     blocked: bool = False
+    is_bot: bool = False  # another bot in a group (it cannot write to our bot privately)
 
     @property
     def chat_id(self) -> int:
         return self.id
 
     def api(self) -> dict:
-        user = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        user = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
         for key in ("last_name", "username", "language_code"):
             if getattr(self, key) is not None:
                 user[key] = getattr(self, key)

@@ -48,6 +48,7 @@ async def render_list(ctx: Ctx) -> Screen:
     lines = ["<b>" + _("📂 Open cases") + "</b> " + _("(most urgent first, then the oldest)")]
     rows: list[tuple[Choice, ...]] = []
     for case in cases:
+        await ctx.uow.cases.audit(case.id, ctx.person.id, "read", "list")  # a staff read: names, levels
         person = await ctx.uow.people.get(case.person_id) if case.person_id is not None else None
         who = family_label(person)
         if case.taken_by is None:
@@ -72,6 +73,7 @@ async def case_card(ctx: Ctx, case_id: int) -> Reply | None:
     reply = await card(ctx.uow, case.id, ctx.event.chat_id, None)
     if reply is None:
         return None
+    await ctx.uow.cases.audit(case.id, ctx.person.id, "read", "card")  # every staff read is in the audit log
     person = await ctx.uow.people.get(case.person_id) if case.person_id is not None else None
     return Reply(reply.chat_id, reply.text, writing.write_rows(case, person) + reply.buttons)
 

@@ -156,6 +156,7 @@ async def roster_replies(ctx: Ctx, session: SessionRecord) -> tuple[Reply, ...]:
     """The roster as a message, then as a CSV document for a spreadsheet."""
     tz = await timezone(ctx)
     lines = await ctx.uow.bookings.roster(session.id)
+    await ctx.uow.cases.audit(None, ctx.person.id, "read", f"roster session={session.id}")  # names of families
     content = roster_csv(session, lines, tz).encode("utf-8")
     chat = ctx.event.chat_id
     return (

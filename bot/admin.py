@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from dialogs.booking import series
+from bot.settings import keyring_from_environment
+from storage.crypto import Keyring
 from storage.database import make_engine, upgrade
 from storage.clock import Clock, SystemClock
 from storage.store import Store
@@ -105,12 +108,42 @@ def minutes_text(minutes: int) -> str:
 def centre_json(centre) -> dict:
     return {"id": centre.id, "name": centre.name, "timezone": centre.timezone,
             "staff_chat_id": centre.staff_chat_id, "phone": centre.phone,
-            "quiet_hours": f"{minutes_text(centre.quiet_from)}-{minutes_text(centre.quiet_until)}"}
+            "quiet_hours": f"{minutes_text(centre.quiet_from)}-{minutes_text(centre.quiet_until)}",
+            "retention_months": retention_json(centre)}
+
+
+RETENTION = {  # option of `relier centre add|retention` -> column, months by default (README)
+    "free_text": ("keep_text_months", 6),
+    "checkins": ("keep_checkins_months", 24),
+    "closed_cases": ("keep_cases_months", 24),
+    "inactive": ("keep_inactive_months", 24),
+}
+YOUTH_CONSENT_AGE = 15
+
+
+def retention_json(centre) -> dict:
+    return {key: getattr(centre, column) for key, (column, _default) in RETENTION.items()}
+
+
+def check_retention(months: dict[str, int | None]) -> dict[str, int]:
+    """The retention periods given (None: left as they are), by column; whole months from 1 to 120."""
+    found = {}
+    for key, value in months.items():
+        if key not in RETENTION:
+            raise AdminError(f"unknown retention {key!r}: one of {', '.join(RETENTION)}")
+        if value is None:
+            continue
+        if not 1 <= value <= 120:
+            raise AdminError(f"--keep-{key.replace('_', '-')} is in months, from 1 to 120")
+        found[RETENTION[key][0]] = value
+    return found
 
 
 class Admin:
-    def __init__(self, database_url: str, clock: Clock | None = None) -> None:
-        self.engine = make_engine(database_url)
+    def __init__(self, database_url: str, clock: Clock | None = None, keyring: Keyring | None = None) -> None:
+        """`keyring` as for bot.bootstrap.build_core: the CLI passes its settings' keys."""
+        self.keyring = keyring if keyring is not None else keyring_from_environment(os.environ)
+        self.engine = make_engine(database_url, keyring=self.keyring)
         self.store = Store(self.engine, clock or SystemClock())
 
     async def __aenter__(self) -> "Admin":
@@ -122,8 +155,10 @@ class Admin:
 
     async def add_centre(self, name: str, timezone: str, staff_chat: int | None, phone: str | None = None,
                          quiet_hours: str = "21:00-08:00", opening_days: str = "1-5",
-                         opening_hours: str = "09:00-18:00", case_alerts: str = "") -> dict:
+                         opening_hours: str = "09:00-18:00", case_alerts: str = "",
+                         retention: dict[str, int | None] | None = None) -> dict:
         name = name.strip()
+        keep = check_retention(retention or {})
         quiet_from, quiet_until = parse_span(quiet_hours)
         open_from, open_until = parse_span(opening_hours)
         open_days = parse_days(opening_days)
@@ -137,6 +172,17 @@ class Admin:
         async with self.store.unit_of_work() as uow:
             centre = await uow.centres.add(name, timezone, staff_chat, phone, quiet_from, quiet_until, open_days,
                                            open_from, open_until, json.dumps(timers))
+            if keep:
+                centre = await uow.centres.set_retention(centre.id, **keep)
+            await uow.commit()
+        return centre_json(centre)
+
+    async def set_retention(self, centre_id: int | None, retention: dict[str, int | None]) -> dict:
+        """Change how long a centre keeps free text, check-ins, closed cases and silent families (months)."""
+        keep = check_retention(retention)
+        async with self.store.unit_of_work() as uow:
+            centre = await uow.centres.resolve(centre_id)
+            centre = await uow.centres.set_retention(centre.id, **keep)
             await uow.commit()
         return centre_json(centre)
 
@@ -209,7 +255,12 @@ class Admin:
             centre = await uow.centres.get(session.centre_id)
             return session, await uow.bookings.roster(session_id), centre.timezone
 
-    async def invite_youth(self, centre_id: int | None, family_id: int | None, child_id: int | None) -> dict:
+    async def invite_youth(self, centre_id: int | None, family_id: int | None, child_id: int | None,
+                           parental_consent: bool = False, age: int | None = None) -> dict:
+        """A one-time invite. Under 15 (or of an age not known), the staff member confirms that a parent
+        agreed (`parental_consent`); the consent is recorded on the invite."""
+        if age is not None and not 6 <= age <= 25:
+            raise AdminError("--age is the young person's age, from 6 to 25")
         async with self.store.unit_of_work() as uow:
             centre = await uow.centres.resolve(centre_id)
             if child_id is not None:
@@ -219,12 +270,20 @@ class Admin:
                 if family_id is not None and family_id != child.family_id:
                     raise AdminError(f"child {child_id} is not in family {family_id}")
                 family_id = child.family_id
+                age = child.age
             elif family_id is not None and await uow.families.get(family_id) is None:
                 raise AdminError(f"no family with id {family_id}")
-            code, invite = await uow.invites.create(centre.id, family_id=family_id, child_id=child_id)
+            if not parental_consent and (age is None or age < YOUTH_CONSENT_AGE):
+                raise AdminError(
+                    ("this young person is under 15" if age is not None else "the young person's age is not known")
+                    + ": they join only with a parent's consent. Once a parent has agreed, add --parental-consent "
+                    "(it is recorded on the invite); if they are 15 or older, give --age")
+            code, invite = await uow.invites.create(centre.id, family_id=family_id, child_id=child_id,
+                                                    parental_consent_by="staff" if parental_consent else None,
+                                                    youth_age=age)
             await uow.commit()
         return {"code": code, "expires_at": invite.expires_at.isoformat(), "centre_id": centre.id,
-                "family_id": family_id, "child_id": child_id}
+                "family_id": family_id, "child_id": child_id, "parental_consent": parental_consent, "age": age}
 
     async def open_cases(self, centre_id: int | None) -> list[dict]:
         """The open escalations of a centre, most urgent first: what staff must look at today."""

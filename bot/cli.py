@@ -6,15 +6,19 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 
 from pydantic import ValidationError
 
-from bot import admin_sessions, cli_outbox
+from bot import admin_sessions, cli_keys, cli_outbox
+from bot import cli_privacy
 from bot.admin import Admin, AdminError
 from bot.logsetup import configure_logging, pseudonym_key
-from bot.settings import Settings
+from bot.cli_keys import NO_KEY, check_keys
+from bot.settings import Settings, unknown_settings
+from storage.crypto import Keyring, KeyProblem, UnreadableValue
 from storage.errors import StoreError
 
 NO_TOKEN = (
@@ -70,7 +74,9 @@ def parser() -> argparse.ArgumentParser:
     add_centre.add_argument("--case-alerts", default="", metavar="KEY=MIN,...",
                             help="minutes before an untaken case is alerted again, e.g. urgent=10,"
                                  "urgent_coordinators=30,high=240,watch=1440 (these are the defaults)")
+    cli_privacy.retention_arguments(add_centre, positive_int)
     add_centre.add_argument("--json", action="store_true", help="print one JSON object")
+    cli_privacy.add_arguments(centre_sub, positive_int, positive_int)
     list_centres = centre_sub.add_parser("list", help="list the centres")
     list_centres.add_argument("--json", action="store_true")
 
@@ -88,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     admin_sessions.add_arguments(sessions_sub, positive_int)
 
     cli_outbox.add_arguments(sub, positive_int)
+    cli_keys.add_arguments(sub, positive_int)
 
     cases = sub.add_parser("cases", help="list the open escalations of a centre, most urgent first")
     cases.add_argument("--centre", type=positive_int, metavar="ID")
@@ -103,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
     youth.add_argument("--family", type=positive_int, metavar="ID", help="join this family")
     youth.add_argument("--child", type=positive_int, metavar="ID", help="the young person is this child of a family")
     youth.add_argument("--centre", type=positive_int, metavar="ID")
+    youth.add_argument("--parental-consent", action="store_true",
+                       help="a parent has agreed to the young person joining (required under 15, or if the age is "
+                            "not known); recorded on the invite")
+    youth.add_argument("--age", type=positive_int, metavar="YEARS",
+                       help="the young person's age, when no --child says it (15 or older: no parental consent needed)")
     youth.add_argument("--json", action="store_true")
     return top
 
@@ -114,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(json.dumps(cli_json(" ".join(args.text), args.lang), ensure_ascii=False))
         return 0
+    if args.command == "keys" and args.keys_command == "new":
+        return cli_keys.print_new(args)
     try:
         settings = Settings()
     except ValidationError as error:
@@ -124,14 +138,31 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"relier: bad setting: log_level: {error}", file=sys.stderr)
         return 2
+    for name in unknown_settings(os.environ):  # named, never its value: it may be a key or a token
+        logging.getLogger("relier").warning("unknown setting %s is ignored: see the settings in the README", name)
+    try:
+        keyring = settings.keyring()
+    except KeyProblem as error:
+        print(f"relier: {error}", file=sys.stderr)
+        return 2
     try:
         if args.command == "run":
-            return run(settings, args.webhook)
+            return run(settings, args.webhook, keyring)
         if args.command == "demo":
             from bot.console import run_demo
 
-            return asyncio.run(run_demo(lang=args.lang or settings.default_locale, keep=args.keep))
-        return asyncio.run(admin(settings, args))
+            return asyncio.run(run_demo(lang=args.lang or settings.default_locale, keep=args.keep, keyring=keyring))
+        if args.command == "keys":
+            return asyncio.run(cli_keys.command(settings.database_url, keyring, args))
+        if not keyring.encrypts and not settings.allow_plaintext:  # a staff name would be stored in plain text
+            print(NO_KEY, file=sys.stderr)
+            return 2
+        return asyncio.run(admin(settings, args, keyring))
+    except (AdminError, StoreError) as error:
+        print(f"relier: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     except (AdminError, StoreError) as error:
         print(f"relier: {error}", file=sys.stderr)
         return 2
@@ -139,8 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-async def admin(settings: Settings, args: argparse.Namespace) -> int:
-    async with Admin(settings.database_url) as tool:
+async def admin(settings: Settings, args: argparse.Namespace, keyring: Keyring) -> int:
+    async with Admin(settings.database_url, keyring=keyring) as tool:
+        await check_keys(tool.engine, keyring)
         if args.command == "db":
             print("database is up to date")
             return 0
@@ -153,6 +185,8 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
                       f"opened {c['opened_at']}")
             if not found and not args.json:
                 print("no open case")
+        if args.command == "centre" and args.centre_command == "retention":
+            return await cli_privacy.command(tool, args)
             return 0
         if args.command == "sessions":
             return await admin_sessions.command(tool, args)
@@ -167,13 +201,14 @@ async def admin(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         if args.command == "centre":
             out = await tool.add_centre(args.name, args.timezone, args.staff_chat, args.phone, args.quiet_hours,
-                                        args.opening_days, args.opening_hours, args.case_alerts)
+                                        args.opening_days, args.opening_hours, args.case_alerts,
+                                        cli_privacy.given(args))
             line = f"created centre {out['id']}: {out['name']} ({out['timezone']})"
         elif args.command == "staff":
             out = await tool.add_staff(args.telegram_user_id, args.name, args.role, args.centre)
             line = f"added staff {out['id']}: {out['name']}, {out['role']} of centre {out['centre_id']}"
         else:
-            out = await tool.invite_youth(args.centre, args.family, args.child)
+            out = await tool.invite_youth(args.centre, args.family, args.child, args.parental_consent, args.age)
             username = settings.bot_username or await bot_username(settings)
             out["link"] = f"https://t.me/{username}?start={out['code']}" if username else None
             line = (
@@ -201,17 +236,20 @@ async def bot_username(settings: Settings) -> str | None:
         await bot.session.close()
 
 
-def run(settings: Settings, webhook: str | None) -> int:
+def run(settings: Settings, webhook: str | None, keyring: Keyring) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     if settings.framework != "aiogram":
         print("RELIER_FRAMEWORK=ptb is not available in this version yet; unset it to use aiogram.", file=sys.stderr)
         return 2
+    if not keyring.encrypts and not settings.allow_plaintext:
+        print(NO_KEY, file=sys.stderr)
+        return 2
     from aiogram.exceptions import TelegramUnauthorizedError
 
     try:
-        asyncio.run(serve(settings, webhook))
+        asyncio.run(serve(settings, webhook, keyring))
     except TelegramUnauthorizedError:
         print("Telegram refused the token: check RELIER_BOT_TOKEN (from @BotFather, like 123456:ABC...).",
               file=sys.stderr)
@@ -219,7 +257,7 @@ def run(settings: Settings, webhook: str | None) -> int:
     return 0
 
 
-async def serve(settings: Settings, webhook: str | None) -> None:
+async def serve(settings: Settings, webhook: str | None, keyring: Keyring) -> None:
     from bot.aiogram_app import TelegramApp, make_bot
     from bot.bootstrap import build_core
     from bot.runtime import DeliveryOptions, Runtime
@@ -227,7 +265,12 @@ async def serve(settings: Settings, webhook: str | None) -> None:
 
     log = logging.getLogger("relier")
     core = await build_core(settings.database_url, default_locale=settings.default_locale,
-                            log_key=pseudonym_key(settings))
+                            log_key=pseudonym_key(settings), keyring=keyring)
+    try:
+        await check_keys(core.store.engine, keyring, log)
+    except UnreadableValue:
+        await core.close()
+        raise
     async with core.store.unit_of_work() as uow:
         if not await uow.centres.all():
             log.warning("no centre yet: families will be told the bot is not ready (relier centre add NAME)")

@@ -19,6 +19,7 @@ from dialogs.reminders.payload import reply_from_payload
 from dialogs.cases.render import render_case_row
 from dialogs.reminders.render import render
 from storage.clock import Clock, SystemClock
+from storage.crypto import Keyring
 
 BOT_USERNAME = "relier_demo_bot"
 PERSONAS = {"parent": demo_data.PARENT_ID, "youth": demo_data.YOUTH_ID, "staff": demo_data.STAFF_ID}
@@ -212,7 +213,9 @@ class Demo:
 
 
 async def run_demo(lang: str = "fr", keep: str | None = None, stdin: TextIO | None = None,
-                   stdout: TextIO | None = None, clock: Clock | None = None) -> int:
+                   stdout: TextIO | None = None, clock: Clock | None = None, keyring: Keyring | None = None) -> int:
+    """The bot in this terminal. Its throw-away file may stay plain text (the demo allows it, as
+    RELIER_ALLOW_PLAINTEXT=1 would): it holds only what is typed to try the bot. With a key, it encrypts."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     directory = None
@@ -223,7 +226,7 @@ async def run_demo(lang: str = "fr", keep: str | None = None, stdin: TextIO | No
         path = os.path.join(directory.name, "demo.db")
     fresh = not os.path.exists(path)
     core = await build_core(f"sqlite+aiosqlite:///{path}", bot_username=BOT_USERNAME, default_locale=lang,
-                            clock=clock or SystemClock())
+                            clock=clock or SystemClock(), keyring=keyring)
     try:
         if fresh:
             await demo_data.seed(core.store, lang)

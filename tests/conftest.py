@@ -5,6 +5,17 @@ import pytest
 from bot.bootstrap import build_core
 from storage.clock import FakeClock
 from tests.support.chat import Chat
+from tests.support.keys import TEST_DATA_KEY
+
+
+@pytest.fixture(autouse=True)
+def data_key(monkeypatch) -> str:
+    """Every store of the tests encrypts, as a real installation does: bot.bootstrap and bot.admin
+    take the key from the environment when none is handed to them, and so does `relier` itself."""
+    monkeypatch.setenv("RELIER_DATA_KEY", TEST_DATA_KEY)
+    monkeypatch.delenv("RELIER_DATA_KEYS_OLD", raising=False)
+    monkeypatch.delenv("RELIER_ALLOW_PLAINTEXT", raising=False)
+    return TEST_DATA_KEY
 
 
 @pytest.fixture
@@ -70,7 +81,7 @@ async def join_as_youth(core, chat: Chat) -> None:
     from bot.admin import Admin
 
     async with Admin(str(core.store.engine.url), clock=core.store.clock) as admin:
-        code = (await admin.invite_youth(None, None, None))["code"]
+        code = (await admin.invite_youth(None, None, None, parental_consent=True))["code"]
     await chat.command("start", code)
     await chat.press(chat.labels()[0])  # OK, next
     await chat.press(chat.labels()[0])  # yes, let's go

@@ -1,7 +1,9 @@
 """Triage of what parents and young people write, so danger reaches a human at once (see rules_*.toml).
 
 Public API:
-- `assess_text(text, lang)` -> `Assessment` (level none/watch/high/urgent, rule, phrase, span);
+- `assess_text(text, lang)` -> `Assessment` (level none/watch/high/urgent, rule, phrase, span): the rules,
+  then the second stage (second_stage.py), which may only raise the level;
+- `assess_rules(text, lang)` -> the rules alone (to measure what the second stage adds);
 - `cli_json(text, lang)` -> dict, what `relier triage --lang fr "text"` prints;
 - `combine(*assessments)` -> the most severe one. Answer-based rules of the check-in
   (`assess_answers`, to come) will return `Assessment` objects too, and a check-in's assessment
@@ -14,10 +16,14 @@ from dialogs.triage.assessment import LEVELS, Assessment, combine, rank
 from dialogs.triage.clarify import clarifying_question
 from dialogs.triage.engine import Reading, read_with
 from dialogs.triage.rules import LANGUAGES, RulesError, rules_for
+from dialogs.triage.second_stage import NAMES as SECOND_STAGE_NAMES
+from dialogs.triage.second_stage import RULE as SECOND_STAGE
+from dialogs.triage.second_stage import raise_level
 
 MAX_CHARS = 20_000  # longer texts are assessed on their first 20,000 characters (Telegram sends 4,096)
 
-__all__ = ["LEVELS", "Assessment", "RulesError", "assess_text", "cli_json", "clarifying_question", "combine", "rank",
+__all__ = ["LEVELS", "Assessment", "RulesError", "assess_rules", "assess_text", "cli_json", "clarifying_question",
+           "combine", "rank",
            "language_of"]
 
 
@@ -38,9 +44,14 @@ def read_text(text: str, lang: str | None = "fr") -> Reading:
     return second if combine(first.assessment, second.assessment) is second.assessment else first
 
 
-def assess_text(text: str, lang: str | None = "fr") -> Assessment:
-    """Assess free text: the person's language first, then the other one (people mix them), worst wins."""
+def assess_rules(text: str, lang: str | None = "fr") -> Assessment:
+    """The rules alone: the person's language first, then the other one (people mix them), worst wins."""
     return read_text(text, lang).assessment
+
+
+def assess_text(text: str, lang: str | None = "fr") -> Assessment:
+    """Assess free text: the rules, then the second stage, which may raise the level (never lower it)."""
+    return raise_level(assess_rules(text, lang), (text or "")[:MAX_CHARS])
 
 
 def cli_json(text: str, lang: str) -> dict:
@@ -50,7 +61,12 @@ def cli_json(text: str, lang: str) -> dict:
     dict is printed, never logged or stored (the Assessment alone may be).
     """
     reading = read_text(text, lang)
-    data = reading.assessment.as_dict()
+    assessment = raise_level(reading.assessment, (text or "")[:MAX_CHARS])
+    data = assessment.as_dict()
+    if assessment.rule == SECOND_STAGE:
+        data["family"] = SECOND_STAGE_NAMES[language_of(lang)]
+        data["lemmas"] = []
+        return data
     names = rules_for(language_of(lang)).names
     data["family"] = names.get(reading.assessment.rule or "", None)
     data["lemmas"] = list(reading.lemmas)

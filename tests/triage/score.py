@@ -1,6 +1,7 @@
 """Prints recall and false alarms per batch of labelled messages, the figures the README records.
 
-Usage, from the repository root: `python -m tests.triage.score [batch_03 ...]` (all batches by default).
+Usage, from the repository root: `python -m tests.triage.score [--rules-only] [batch_03 ...]` (all batches by
+default; `--rules-only` leaves the second stage out, to see what it adds).
 Dangerous recall: dangerous messages (expected high or urgent) given high or urgent. Urgent recall:
 messages expected urgent given urgent. False alarms: the other messages given high or urgent.
 """
@@ -11,7 +12,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dialogs.triage import assess_text
+from dialogs.triage import assess_rules, assess_text
 from tests.triage.cases import Case, load_cases
 
 
@@ -46,12 +47,12 @@ class Score:
                 f" | missed but asked {self.asked}")
 
 
-def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
+def score(cases: list[Case], assess=assess_text) -> tuple[Score, list[tuple[Case, str]]]:
     """The figures of some cases, and the cases whose level is on the wrong side."""
     counts = defaultdict(int)
     wrong: list[tuple[Case, str]] = []
     for case in cases:
-        result = assess_text(case.text, case.lang)
+        result = assess(case.text, case.lang)
         level = result.level
         flagged = level in ("high", "urgent")
         if case.dangerous:
@@ -73,17 +74,19 @@ def score(cases: list[Case]) -> tuple[Score, list[tuple[Case, str]]]:
 
 
 def main(argv: list[str]) -> int:
+    assess = assess_rules if "--rules-only" in argv else assess_text
+    argv = [a for a in argv if a != "--rules-only"]
     cases = load_cases()
     batches: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         batches[case.batch].append(case)
     chosen = argv or list(batches)
     for name in chosen:
-        result, wrong = score(batches[name])
+        result, wrong = score(batches[name], assess)
         print(result.line(name))
         for case, level in wrong:
             print(f"    {case.lang} {case.who:<6} expected {case.level:<6} got {level:<6} {case.text}")
-    print(score(cases)[0].line("all"))
+    print(score(cases, assess)[0].line("all"))
     return 0
 
 

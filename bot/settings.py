@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Mapping
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.crypto import Keyring
 
 
 class Settings(BaseSettings):
@@ -29,6 +33,10 @@ class Settings(BaseSettings):
     send_per_chat_per_second: float = Field(default=1, gt=0, le=100)
     send_per_group_per_minute: float = Field(default=20, gt=0, le=6000)
     outbox_lease_seconds: float = Field(default=120, ge=3, le=3600, description="a claimed row's lease")
+    # Encryption at rest (storage.crypto; README "Encryption at rest and keys").
+    data_key: SecretStr | None = Field(default=None, description="from `relier keys new`")
+    data_keys_old: SecretStr | None = Field(default=None, description="keys before a rotation, comma separated")
+    allow_plaintext: bool = Field(default=False, description="let `relier run` store families' words unencrypted")
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -44,10 +52,32 @@ class Settings(BaseSettings):
     def reminder_offsets(self) -> tuple[timedelta, ...]:
         return parse_durations(self.session_reminders)
 
-    @field_validator("bot_token", mode="before")
+    def keyring(self) -> Keyring:
+        """The keys as storage uses them; KeyProblem (naming the setting, never the value) if one is malformed."""
+        return Keyring.from_text(_secret(self.data_key), _secret(self.data_keys_old))
+
+    @field_validator("bot_token", "data_key", "data_keys_old", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def keyring_from_environment(environ: Mapping[str, str]) -> Keyring:
+    """The keys RELIER_DATA_KEY and RELIER_DATA_KEYS_OLD name, for callers without settings (tests, benchmarks)."""
+    return Keyring.from_text(environ.get("RELIER_DATA_KEY"), environ.get("RELIER_DATA_KEYS_OLD"))
+
+
+def unknown_settings(environ: Mapping[str, str], env_file: str | Path | None = ".env") -> list[str]:
+    """RELIER_* names, in the environment or the .env file, that no setting reads (a typo is silent otherwise)."""
+    known = {f"RELIER_{name}".upper() for name in Settings.model_fields}
+    names = {key.upper() for key in environ}
+    if env_file is not None and Path(env_file).is_file():
+        names |= {key.upper() for key in dotenv_values(env_file)}
+    return sorted(name for name in names if name.startswith("RELIER_") and name not in known)
 
 
 DURATION = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")

@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text, TypeDecorator
 from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnClause
 
 from storage.errors import StoreError
 
@@ -160,7 +161,8 @@ class _NotSearchable(TypeDecorator.Comparator):
     the ciphertext of the same text differs every time, so such a query would quietly find nothing."""
 
     def operate(self, op, *other, **kwargs):
-        if op not in SEARCHABLE:
+        # Column against column is SQLAlchemy's own bookkeeping (mapper lookups), not a search.
+        if op not in SEARCHABLE and not (other and all(isinstance(o, ColumnClause) for o in other)):
             raise TypeError(f"{self.expr} is encrypted: it cannot be compared, searched or sorted in SQL")
         return super().operate(op, *other, **kwargs)
 

@@ -13,6 +13,7 @@ import pytest
 
 from bot.admin import Admin
 from tests.e2e.test_onboarding_over_http import onboard
+from tests.support.keys import TEST_DATA_KEY
 
 RELIER = str(pathlib.Path(sys.executable).parent / "relier")
 FR = ["Continuer", "J'accepte", "Je suis parent", "Collège", "Non, c'est tout"]
@@ -36,7 +37,8 @@ def environment(telegram, database, **env) -> dict[str, str]:
     """This machine's environment without RELIER_* settings, plus the bot's own."""
     values = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
     values.update(
-        RELIER_BOT_TOKEN=telegram.token, RELIER_TELEGRAM_API_URL=telegram.base_url, RELIER_DATABASE_URL=database
+        RELIER_BOT_TOKEN=telegram.token, RELIER_TELEGRAM_API_URL=telegram.base_url, RELIER_DATABASE_URL=database,
+        RELIER_DATA_KEY=TEST_DATA_KEY,
     )
     values.update(env)
     return values

@@ -73,6 +73,7 @@ async def youth_invite(store: Store) -> str:
         else:
             family_id = await uow.families.create(centre.id)
             child_id = (await uow.families.add_child(family_id, "Sam", 13, "middle")).id
-        code, _invite = await uow.invites.create(centre.id, family_id=family_id, child_id=child_id)
+        code, _invite = await uow.invites.create(centre.id, family_id=family_id, child_id=child_id,
+                                                  parental_consent_by="parent")
         await uow.commit()
     return code

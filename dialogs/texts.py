@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dialogs.i18n import _, pgettext
+from dialogs.i18n import _, ngettext, pgettext
+from storage.records import CentreRecord
 
 
 def emergency_contacts(youth: bool) -> str:
@@ -57,26 +58,52 @@ def unknown_command() -> str:
     return _("I don't know this command. Send /help to see what I can do.")
 
 
-def privacy_notice(youth: bool = False) -> str:
+# The version of the privacy notice below. Change it whenever what the notice says changes: everyone is
+# shown the new notice, and asked to agree again, before their next check-in (dialogs.flows.consent).
+NOTICE_VERSION = "2"
+
+
+def months(n: int) -> str:
+    return ngettext("{n} month", "{n} months", n).format(n=n)
+
+
+def privacy_notice(youth: bool = False, centre: CentreRecord | None = None) -> str:
+    """What is kept, who reads it, for how long, and what the person can do: the notice they agree to."""
+    keep = centre or CentreRecord(0, "", "Europe/Paris", None)  # the defaults, before a centre is known
+    values = dict(text=months(keep.keep_text_months), checkins=months(keep.keep_checkins_months),
+                  cases=months(keep.keep_cases_months), inactive=months(keep.keep_inactive_months))
     if youth:
         return pgettext(
             "youth",
             "<b>Privacy</b>\n"
-            "• What is kept: your Telegram account ID (not your phone number), your language and your answers.\n"
-            "• Who reads it: only the team of your Centre Relier (psychologists, social workers, coordinators). "
-            "Not your parents.\n"
-            "• If you are in danger, the team will act to protect you.\n"
-            "• You can delete everything at any time with /stop.",
-        )
+            "• <b>What is kept</b>: your Telegram account number (not your phone number), the name Telegram shows, "
+            "your language, your check-in answers, what you write to the bot and the workshops you book.\n"
+            "• <b>Who reads it</b>: only the team of your Centre Relier (psychologists, social workers, "
+            "coordinators). Not your parents. If you are in danger, the team will act to protect you.\n"
+            "• <b>How long</b>: your messages {text}, your check-in answers {checkins}. If you don't write to the "
+            "bot for {inactive}, everything is deleted (you are told a month before).\n"
+            "• <b>Your choice</b>: with /privacy you can download your data or delete it, at any time (/stop "
+            "deletes it too). "
+            "If you have asked the team for help, the record of that request (what you wrote to the team and "
+            "what they did) stays with the centre to protect you, without your name or your Telegram account, "
+            "for {cases} after it is closed.",
+        ).format(**values)
     return _(
         "<b>Privacy</b>\n"
-        "• What is kept: your Telegram account ID (not your phone number), your language, and what you tell "
-        "the bot (your children's first names, ages and school levels, later your answers).\n"
-        "• Who reads it: only the team of your Centre Relier (psychologists, social workers, coordinators). "
-        "Nothing is sold or shared for advertising.\n"
-        "• A young person's own answers go to the centre's team only: they are never shown to their parents.\n"
-        "• You can delete everything at any time with /stop."
-    )
+        "• <b>What is kept</b>: your Telegram account number (not your phone number), the name Telegram shows, "
+        "your language and settings, your children's first names, ages and school levels, your check-in answers, "
+        "what you write to the bot, and your bookings.\n"
+        "• <b>Who reads it</b>: only the team of your Centre Relier (psychologists, social workers, coordinators). "
+        "Nothing is sold or shared for advertising. A young person's own answers go to the centre's team only: "
+        "they are never shown to their parents.\n"
+        "• <b>How long</b>: your messages {text}, check-in answers {checkins}. Without news from you for "
+        "{inactive}, everything is deleted (you are told a month before).\n"
+        "• <b>Your rights</b>: with /privacy you can download your data or delete it, at any time (/stop deletes "
+        "it too). If you have "
+        "asked the team for help, the record of that request (what you wrote to the team and what they did) stays "
+        "with the centre for the child's protection, without your name or your Telegram account, for {cases} "
+        "after it is closed."
+    ).format(**values)
 
 
 def not_ready() -> str:

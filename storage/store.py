@@ -24,6 +24,7 @@ from storage.repos.invites import InviteRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.people import PersonRepository
 from storage.repos.privacy import PrivacyRepository
+from storage.repos.retention import RetentionRepository
 from storage.repos.sessions import SessionRepository
 
 log = logging.getLogger("relier.storage")
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.cases = CaseRepository(session, clock)
         self.outbox = OutboxRepository(session, clock)
         self.privacy = PrivacyRepository(session, clock)
+        self.retention = RetentionRepository(session, clock)
         self.committed = False
 
     async def commit(self) -> None:

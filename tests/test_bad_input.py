@@ -107,11 +107,11 @@ async def test_unknown_commands_point_to_help(parent):
 
 async def test_stop_deletes_the_parent_and_their_children(parent, core):
     await parent.command("stop")
-    assert "delete everything" in parent.screen
+    assert "Delete your data?" in parent.screen
     await parent.press("No, keep going")
     assert "Main menu" in parent.screen
     await parent.command("stop")
-    await parent.press("Yes, delete everything")
+    await parent.press("Yes, delete my data")
     assert "/start" in parent.screen
     async with core.store.unit_of_work() as uow:
         assert await uow.people.by_telegram_id(301) is None

@@ -35,7 +35,8 @@ def test_centre_add_prints_what_it_created(capsys):
     assert code == 0
     assert json.loads(out) == {"id": 1, "name": "Centre Relier Lyon", "timezone": "Europe/Paris",
                                "staff_chat_id": -1001234567890, "phone": "04 72 00 00 00",
-                               "quiet_hours": "21:00-08:00"}
+                               "quiet_hours": "21:00-08:00",
+                               "retention_months": {"free_text": 6, "checkins": 24, "closed_cases": 24, "inactive": 24}}
     code, _, err = relier(capsys, "centre", "add", "Centre Relier Vienne", "--phone", "call us")
     assert code == 2 and "phone number" in err
     code, out, _ = relier(capsys, "centre", "add", "Centre Relier Lille", "--quiet-hours", "22:30-07:00", "--json")
@@ -95,11 +96,11 @@ def test_sessions_add_reads_local_time_of_the_centre(capsys):
 def test_invite_youth_prints_a_deep_link_when_the_username_is_known(capsys, monkeypatch):
     relier(capsys, "centre", "add", "Centre A")
     monkeypatch.setenv("RELIER_BOT_USERNAME", "relier_lyon_bot")
-    code, out, _ = relier(capsys, "invite", "youth", "--json")
+    code, out, _ = relier(capsys, "invite", "youth", "--parental-consent", "--json")
     data = json.loads(out)
     assert code == 0 and data["link"] == f"https://t.me/relier_lyon_bot?start={data['code']}"
     monkeypatch.delenv("RELIER_BOT_USERNAME")
-    code, out, _ = relier(capsys, "invite", "youth")
+    code, out, _ = relier(capsys, "invite", "youth", "--age", "16")
     assert code == 0 and "/start " in out
     code, _, err = relier(capsys, "invite", "youth", "--child", "42")
     assert code == 2 and "no child with id 42" in err

@@ -141,8 +141,8 @@ async def test_a_young_person_can_leave_and_their_parent_is_not_told(core, centr
     await youth.press("OK, next")
     await youth.press("Yes, let's go")
     await youth.command("stop")
-    assert "Nobody will be told" in youth.screen
-    await youth.press("Yes, delete everything")
+    assert "Your parents are not told" in youth.screen
+    await youth.press("Yes, delete my data")
     assert "ask for a new link" in youth.screen
     assert {reply.chat_id for reply in youth.last.replies} == {216}  # nothing goes to the parent
     async with core.store.unit_of_work() as uow:

@@ -13,6 +13,7 @@ where the case lives: its topic, else whoever took it, else whoever got its card
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from dialogs.cases.actions import refresh_card
 from dialogs.cases.announce import recipients
@@ -27,7 +28,7 @@ log = logging.getLogger("relier.cases")
 
 def what_was_kept(person: PersonRecord, case_id: int) -> str:
     """The staff's message (HTML, current locale)."""
-    who = esc(family_label(person))
+    who = esc(family_label(replace(person, name=None)))  # their name is erased with them: « a parent »
     head = _("🚪 <b>{who} left the bot</b> (/stop: « delete my data ») while case #{id} was open.").format(
         who=who, id=case_id)
     if person.role == "parent":

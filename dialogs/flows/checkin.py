@@ -6,6 +6,7 @@ from dialogs.context import Ctx
 from dialogs.events import esc
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
 from dialogs.flows import checkin_finish as finish
+from dialogs.flows import consent
 from dialogs.flows.checkin_rules import (
     ATTENDANCE, FACES, INCIDENT, MESSAGE_MAX, SLEEP, attendance_label, incident_label, sleep_label, week_of,
 )
@@ -49,6 +50,8 @@ async def render_hub(ctx: Ctx) -> Screen:
 
 async def press_hub(ctx: Ctx, action: str) -> Next:
     kids = await children(ctx)
+    if action in kids and consent.outdated(ctx):  # a new privacy notice is agreed to first
+        return Next("consent.renew")
     if action in kids:
         centre = await ctx.centre()
         week = week_of(ctx.now, centre.timezone)
@@ -111,7 +114,7 @@ async def type_message(ctx: Ctx, text: str) -> Next:
 
 
 FACE_VALUES = tuple(str(i) for i in range(1, 6))
-STEPS = frozenset({"chk.hub", "chk.mood", "chk.school", "chk.incident", "chk.sleep", "chk.self", "chk.message",
+STEPS = frozenset({"consent.renew", "chk.hub", "chk.mood", "chk.school", "chk.incident", "chk.sleep", "chk.self", "chk.message",
                    "chk.done", "when.day", "talk.start"})
 
 FLOW = Flow(

@@ -5,8 +5,12 @@ from __future__ import annotations
 from dialogs import texts
 from dialogs.cases.guide import staff_help
 from dialogs.context import Ctx
-from dialogs.flow import BACK_TO_CURRENT, MENU, Choice, Flow, Next, Screen, Step
+from dialogs.flow import BACK_TO_CURRENT, MENU, STAY, Choice, Flow, Next, Screen, Step
+from dialogs.flows import privacy_data
 from dialogs.i18n import LANGUAGE_NAMES, LOCALES, _, pgettext, switch_locale
+
+
+FAMILY = frozenset({"parent", "youth"})
 
 
 def back_row(ctx: Ctx) -> tuple[Choice, ...]:
@@ -55,7 +59,22 @@ async def render_help(ctx: Ctx) -> Screen:
 
 
 async def render_privacy(ctx: Ctx) -> Screen:
-    return Screen(texts.privacy_notice(youth=ctx.role == "youth"), (back_row(ctx),))
+    """The notice with the centre's own retention, and for a family member: download, delete."""
+    text = texts.privacy_notice(youth=ctx.role == "youth", centre=await ctx.centre())
+    rows: tuple[tuple[Choice, ...], ...] = ()
+    if ctx.role in FAMILY:
+        rows = ((Choice(_("📥 Download my data"), "download"),), (Choice(_("🗑 Delete my data"), "delete"),))
+    return Screen(text, rows + (back_row(ctx),))
+
+
+async def press_privacy(ctx: Ctx, action: str) -> Next:
+    if action in ("download", "delete") and ctx.role not in FAMILY:  # button data is never trusted
+        return Next(BACK_TO_CURRENT)
+    if action == "download":
+        return Next(STAY, then=await privacy_data.download(ctx))
+    if action == "delete":
+        return Next("forget.confirm")
+    return await press_back(ctx, action)
 
 
 async def render_language(ctx: Ctx) -> Screen:
@@ -84,7 +103,8 @@ FLOW = Flow(
     "info",
     [
         Step("help", render_help, press_back, anytime=True, overlay=True),
-        Step("privacy", render_privacy, press_back, anytime=True, overlay=True),
+        Step("privacy", render_privacy, press_privacy, anytime=True, overlay=True,
+             goes_to=frozenset({"forget.confirm"})),
         Step("language", render_language, press_language, anytime=True, overlay=True),
     ],
 )

@@ -26,7 +26,7 @@ async def press_welcome(ctx: Ctx, action: str) -> Next:
 
 async def render_privacy(ctx: Ctx) -> Screen:
     return Screen(
-        texts.privacy_notice() + "\n\n" + _("Do you agree to this?"),
+        texts.privacy_notice(centre=await ctx.centre()) + "\n\n" + _("Do you agree to this?"),
         (
             (Choice(_("I agree"), "yes"),),
             (Choice(_("No, thank you"), "no"),),
@@ -109,7 +109,7 @@ async def register_parent(ctx: Ctx) -> Next:
     consented_at = datetime.fromisoformat(consented) if isinstance(consented, str) else ctx.now
     family_id = await ctx.uow.families.create(centre.id)
     ctx.person = await ctx.uow.people.add_parent(
-        ctx.event.user_id, centre.id, family_id, ctx.locale, consented_at
+        ctx.event.user_id, centre.id, family_id, ctx.locale, consented_at, texts.NOTICE_VERSION
     )
     ctx.conversation.data = {}
     return Next("child.name", notice=_("Thank you. Now let's talk about your child."))

@@ -123,6 +123,8 @@ async def render_invite(ctx: Ctx) -> Screen:
             "Your child can use their own space in the bot: a short weekly check-in and a way to ask for help.\n"
             "<b>Their answers go to the centre's team, not to you.</b> This is what helps young people "
             "speak freely.\n\nWho is the invitation for?"
+        ) + "\n" + _(
+            "<i>By sending it, you agree as their parent to them using the bot (needed under 15).</i>"
         ),
         rows + ((Choice(_("« Settings"), "back"),),),
     )
@@ -135,8 +137,9 @@ async def press_invite(ctx: Ctx, action: str) -> Next:
     child = children.get(action)  # only this family's children: button data is never trusted
     if child is None:
         return Next("main")
-    code, invite = await ctx.uow.invites.create(
-        ctx.person.centre_id, family_id=ctx.person.family_id, child_id=child.id, created_by=ctx.person.id
+    code, invite = await ctx.uow.invites.create(  # the parent's consent to their child joining, recorded
+        ctx.person.centre_id, family_id=ctx.person.family_id, child_id=child.id, created_by=ctx.person.id,
+        parental_consent_by="parent",
     )
     centre = await ctx.centre()
     link = _("Invitation for {name} to join Relier. It works once, until {date}:\n{link}").format(

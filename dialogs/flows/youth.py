@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from dialogs import texts
 from dialogs.commands import invite_problem
 from dialogs.context import Ctx
 from dialogs.flow import END, MENU, Choice, Flow, Next, Screen, Step
 from dialogs.i18n import pgettext
 from storage.errors import InviteUnusable
+from storage.records import ChildRecord, InviteRecord
+
+
+CONSENT_AGE = 15  # under this age, a parent's consent is needed (France: loi Informatique et Libertés, art. 45)
+
+
+def parents_agreed(invite: InviteRecord, child: ChildRecord | None) -> bool:
+    """An under-15 joins only with a parent's consent on the invite; without it, only someone known to be 15+."""
+    if invite.parental_consent_at is not None:
+        return True
+    age = child.age if child is not None else invite.youth_age
+    return age is not None and age >= CONSENT_AGE
 
 
 async def render_welcome(ctx: Ctx) -> Screen:
@@ -33,11 +46,9 @@ async def render_secret(ctx: Ctx) -> Screen:
             "The centre's team only: its psychologists, social workers and coordinators. <b>Not your parents.</b> "
             "Your parents do not see your answers, and we do not tell them what you say.\n"
             "Just one exception: if you are in danger, the team will have to act to protect you, "
-            "and will talk with you about it first whenever they can.\n\n"
-            "What is kept: your Telegram account ID (not your phone number), your language and your answers. "
-            "You can delete everything at any time with /stop.\n\n"
-            "Is that OK for you?"
-        ),
+            "and will talk with you about it first whenever they can."
+        ) + "\n\n" + texts.privacy_notice(youth=True, centre=await ctx.centre()) + "\n\n"
+        + pgettext("youth", "Is that OK for you?"),
         ((Choice(pgettext("youth", "Yes, let's go"), "yes"),), (Choice(pgettext("youth", "No thanks"), "no"),)),
     )
 
@@ -58,6 +69,11 @@ async def press_secret(ctx: Ctx, action: str) -> Next:
         ctx.forget = True
         return Next(END, notice=invite_problem(problem.reason))
     child = await ctx.uow.families.child(invite.child_id) if invite.child_id else None
+    if not parents_agreed(invite, child):
+        ctx.forget = True
+        return Next(END, notice=pgettext(
+            "youth", "This link cannot be used yet: under 15, a parent has to agree first. Ask your parent, or the "
+                     "centre, for a new link."))
     ctx.person = await ctx.uow.people.add_youth(
         ctx.event.user_id,
         invite.centre_id,
@@ -65,6 +81,7 @@ async def press_secret(ctx: Ctx, action: str) -> Next:
         child.id if child else None,
         ctx.locale,
         ctx.now,
+        texts.NOTICE_VERSION,
     )
     try:
         await ctx.uow.invites.redeem(code, ctx.person.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.context import Ctx
 from dialogs.flow import MENU, Choice, Flow, Next, Screen, Step
+from dialogs.flows import consent
 from dialogs.flows.checkin_finish import WORRYING, escalate, variant
 from dialogs.flows.said import with_notes
 from dialogs.flows.checkin_rules import FACES, MESSAGE_MAX, SAFE, SLEEP, TALK, sleep_label, week_of, youth_thanks
@@ -34,6 +35,8 @@ async def render_start(ctx: Ctx) -> Screen:
 async def press_start(ctx: Ctx, action: str) -> Next:
     if action != "go":
         return Next(MENU)
+    if consent.outdated(ctx):  # a new privacy notice is agreed to first
+        return Next("consent.renew")
     centre = await ctx.centre()
     week = week_of(ctx.now, centre.timezone)
     checkin = await ctx.uow.checkins.start(ctx.person.id, None, "youth", week)
@@ -114,7 +117,7 @@ async def press_done(ctx: Ctx, action: str) -> Next:
     return Next("talk.start") if action == "talk" else Next(MENU)
 
 
-STEPS = frozenset({"ychk.start", "ychk.mood", "ychk.safe", "ychk.sleep", "ychk.talk", "ychk.message", "ychk.done",
+STEPS = frozenset({"consent.renew", "ychk.start", "ychk.mood", "ychk.safe", "ychk.sleep", "ychk.talk", "ychk.message", "ychk.done",
                    "talk.start"})
 MOODS = tuple(str(i) for i in range(1, 6))
 

@@ -132,31 +132,6 @@ class BookingRepository:
         promoted = await self._promote(row.session_id)
         return Freed("cancelled", await self._fresh(row.session_id), promoted)
 
-    async def release_all(self, person_id: int) -> list[Freed]:
-        """A person is erased: each of their seats and places in line is given up by the rules above (a seat
-        to come goes to the first person waiting). A seat in a session that started or was cancelled is
-        only uncounted, nobody is promoted into it. The rows themselves go with the person."""
-        ids = (await self._session.scalars(
-            select(Booking.id).where(Booking.person_id == person_id, Booking.status != "cancelled")
-            .order_by(Booking.id)
-        )).all()
-        freed = []
-        for booking_id in ids:
-            found = await self.cancel(booking_id, person_id)
-            if found.outcome == "started":
-                row = await self._session.get(Booking, booking_id)
-                held_seat = row.status == "booked"
-                row.status, row.updated_at = "cancelled", self._clock.now()
-                await self._session.flush()
-                if held_seat:
-                    await self._session.execute(
-                        update(GroupSession).where(GroupSession.id == row.session_id, GroupSession.booked > 0)
-                        .values(booked=GroupSession.booked - 1).execution_options(synchronize_session=False)
-                    )
-            elif found.outcome == "cancelled":
-                freed.append(found)
-        return freed
-
     async def get(self, booking_id: int) -> BookingRecord | None:
         row = await self._session.get(Booking, booking_id)
         return None if row is None else await self._with_position(row)

@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.errors import Duplicate
-from storage.models import Booking, Family, GroupSession, Invite, Person
+from storage.models import Booking, GroupSession, Person
 from storage.records import PersonRecord
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from storage.models import (
     Person,
 )
 from storage.models_cases import CaseMessageEntry
-from storage.records import PersonRecord
+from storage.repos.bookings import BookingRepository, Freed
 from storage.repos.people import PERSON_COLUMNS, person_from_row
 
 RELAYED = ("relay_in", "copy_in")  # a family's own words (or media) passed on to the team, kept only in the outbox
@@ -40,16 +40,6 @@ class Erased:
     cases_kept: tuple[int, ...]  # the safety records left, unlinked
     outbox_removed: int
     family_removed: bool
-
-
-@dataclass
-class Removed:
-    """What a retention run removed, by kind (for the log: counts only)."""
-
-    texts: int = 0
-    checkins: int = 0
-    cases: int = 0
-    people: list[int] = field(default_factory=list)
 
 
 def _names(values: list[str | None]) -> list[re.Pattern[str]]:
@@ -119,6 +109,29 @@ class PrivacyRepository:
         self._session.expire_all()
         self._session.info["wiped"] = True  # the store empties SQLite's write-ahead log after the commit
         return Erased(person_id, cases, removed, last_parent)
+
+    async def release_bookings(self, person_id: int) -> list[Freed]:
+        """Before an erasure, each of their seats and places in line is given up by the booking rules
+        (storage.repos.bookings: a seat to come goes to the first person waiting). A seat in a session that
+        started or was cancelled is only uncounted, nobody is promoted into it."""
+        bookings = BookingRepository(self._session, self._clock)
+        ids = (await self._session.scalars(
+            select(Booking.id).where(Booking.person_id == person_id, Booking.status != "cancelled")
+            .order_by(Booking.id))).all()
+        freed = []
+        for booking_id in ids:
+            found = await bookings.cancel(booking_id, person_id)
+            if found.outcome == "cancelled":
+                freed.append(found)
+            elif found.outcome == "started":
+                row = await self._session.get(Booking, booking_id)
+                if row.status == "booked":
+                    await self._run(update(GroupSession).where(GroupSession.id == row.session_id,
+                                                               GroupSession.booked > 0)
+                                    .values(booked=GroupSession.booked - 1))
+                row.status, row.updated_at = "cancelled", self._clock.now()
+                await self._session.flush()
+        return freed
 
     async def _outbox(self, person_id: int, telegram_id: int, centre_id: int, cases: set[int],
                       names: list[re.Pattern[str]]) -> int:
@@ -230,59 +243,6 @@ class PrivacyRepository:
         written += [text for text in messages if text and text not in written]
         return {"opened_at": _iso(case.opened_at), "status": case.status, "closed_at": _iso(case.closed_at),
                 "what_you_wrote": written}
-
-    # -- retention -------------------------------------------------------------------------
-
-    async def forget_free_text(self, centre_id: int, before: datetime) -> int:
-        """Check-in messages written before `before` (people of this centre) are blanked."""
-        people = select(Person.id).where(Person.centre_id == centre_id)
-        return await self._run(
-            update(Checkin).where(Checkin.person_id.in_(people), Checkin.message.is_not(None),
-                                  Checkin.started_at < before).values(message=None))
-
-    async def forget_checkins(self, centre_id: int, before: datetime) -> int:
-        """Check-ins started before `before` (people of this centre) are deleted; cases keep what they copied."""
-        old = select(Checkin.id).where(Checkin.person_id.in_(select(Person.id).where(Person.centre_id == centre_id)),
-                                       Checkin.started_at < before)
-        ids = (await self._session.scalars(old)).all()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            await self._run(update(Escalation).where(Escalation.checkin_id.in_(chunk)).values(checkin_id=None))
-            await self._run(delete(Checkin).where(Checkin.id.in_(chunk)))
-        if ids:
-            self._session.info["wiped"] = True
-        return len(ids)
-
-    async def forget_closed_cases(self, centre_id: int, before: datetime) -> int:
-        """Cases closed before `before` are deleted with their messages; the audit log keeps who did what
-        and when (never any content), unlinked from the case."""
-        ids = (await self._session.scalars(
-            select(Escalation.id).where(Escalation.centre_id == centre_id, Escalation.status == "closed",
-                                        Escalation.closed_at < before))).all()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            await self._run(update(AuditEntry).where(AuditEntry.escalation_id.in_(chunk)).values(escalation_id=None))
-            await self._run(delete(CaseMessageEntry).where(CaseMessageEntry.escalation_id.in_(chunk)))
-            await self._run(delete(Escalation).where(Escalation.id.in_(chunk)))
-        if ids:
-            self._session.info["wiped"] = True
-        return len(ids)
-
-    async def silent_since(self, centre_id: int, before: datetime, limit: int = 200) -> list[PersonRecord]:
-        """Parents and young people of this centre who have not written since before `before`."""
-        rows = await self._session.execute(
-            select(*PERSON_COLUMNS).where(
-                Person.centre_id == centre_id, Person.role.in_(("parent", "youth")),
-                func.coalesce(Person.last_seen_at, Person.created_at) < before,
-            ).order_by(Person.id).limit(limit))
-        return [person_from_row(row) for row in rows.all()]
-
-    async def notice_sent_at(self, person_id: int) -> datetime | None:
-        return await self._session.scalar(select(Person.inactive_notice_at).where(Person.id == person_id))
-
-    async def note_notice(self, person_id: int) -> None:
-        await self._run(update(Person).where(Person.id == person_id).values(inactive_notice_at=self._clock.now()))
-
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()

@@ -83,13 +83,14 @@ async def test_a_family_that_leaves_with_an_open_case_is_told_to_the_topic(core,
     assert "the team will be told that you left" in family.screen
     await pending(core)
     await group.say(INES, "A second message, not delivered yet")  # still in the outbox when they leave
-    await family.press("Yes, delete everything")
+    await family.press("Yes, delete my data")
     assert "Only the record of your requests to the team stays with the centre" in family.screen
     rows = await pending(core)
     told = [r for r in rows if r.chat_id == GROUP and "left the bot" in r.payload.get("text", "")]
     assert len(told) == 1 and told[0].thread_id is not None
     text = told[0].payload["text"]
-    assert "Marie (parent) left the bot" in text and f"case #{case_id}" in text
+    assert "a parent left the bot" in text and f"case #{case_id}" in text
+    assert "Marie" not in text  # their name is erased with them, the outbox included
     assert "Deleted at their request: their account, their check-ins and bookings" in text
     assert "Kept, as a safety record: this case" in text and "can no longer write to them" in text
     assert {"type": "case_card", "case": case_id} in [r.payload for r in rows]  # the card says who left

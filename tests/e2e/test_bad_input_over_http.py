@@ -74,7 +74,7 @@ async def test_start_with_garbage_payload(running_bot, telegram):
 async def test_expired_invitation(running_bot, telegram, clock):
     async with running_bot.core.store.unit_of_work() as uow:
         centre = (await uow.centres.all())[0]
-        code, _ = await uow.invites.create(centre.id)
+        code, _ = await uow.invites.create(centre.id, parental_consent_by="staff")
         await uow.commit()
     clock.advance(timedelta(days=8))
     youth = telegram.user(language_code="fr")

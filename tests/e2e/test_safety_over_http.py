@@ -6,7 +6,7 @@ from __future__ import annotations
 async def test_an_invited_young_person_in_danger_gets_the_numbers_at_once(running_bot, telegram):
     async with running_bot.core.store.unit_of_work() as uow:
         centre = (await uow.centres.all())[0]
-        code, _ = await uow.invites.create(centre.id)
+        code, _ = await uow.invites.create(centre.id, parental_consent_by="staff")
         await uow.commit()
     youth = telegram.user(first_name="Jo", language_code="en")
     await telegram.open_deep_link(youth, f"https://t.me/relier_test_bot?start={code}")

@@ -26,7 +26,7 @@ WORDS = {
         warn="No message was ever sent to the family through the bot", confirm="Close case #1 (🔴 Urgent)",
         too_soon="too soon for « no answer »", never="nobody has written to the family through the bot yet",
         parts="in 2 messages", note="Private note: called on Monday", closed="Closed (resolved)",
-        stop_yes="Yes, delete everything", stop_told="the team will be told that you left",
+        stop_yes="Yes, delete my data", stop_told="the team will be told that you left",
     ),
     "fr": dict(
         onboard=["Continuer", "J'accepte", "Je suis parent", "Collège", "Non, c'est tout"],

@@ -46,7 +46,7 @@ async def staff_chat(running_bot, telegram, forum: bool = True, link: bool = Tru
 async def young_person(running_bot, telegram, name: str = "Jo"):
     async with running_bot.core.store.unit_of_work() as uow:
         centre = (await uow.centres.all())[0]
-        code, _ = await uow.invites.create(centre.id)
+        code, _ = await uow.invites.create(centre.id, parental_consent_by="staff")
         await uow.commit()
     youth = telegram.user(first_name=name, language_code="en")
     await telegram.open_deep_link(youth, f"https://t.me/relier_test_bot?start={code}")

@@ -25,7 +25,14 @@ def relier_executable() -> str:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
+    """This machine's environment without RELIER_* settings, plus a data key: `relier run` refuses to
+    start without one, and the bot is measured as installed, encrypting. The key is also set in this
+    process, so that what the benchmark reads back in-process (bot.admin) opens with it."""
+    from storage.crypto import new_key
+
+    key = os.environ.setdefault("RELIER_DATA_KEY", new_key())
     environment = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
+    environment["RELIER_DATA_KEY"] = key
     environment.update(extra)
     return environment
 

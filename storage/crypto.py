@@ -32,7 +32,7 @@ from storage.errors import StoreError
 KEY_BYTES = 32
 NONCE_BYTES = 12
 PREFIX = "enc1:"
-ENCRYPTED = re.compile(r"^enc1:([0-9a-f]{8}):[A-Za-z0-9_-]+$")
+HEX = re.compile(r"[0-9a-f]{8}")
 DIALECT_ATTRIBUTE = "relier_keyring"
 
 
@@ -124,10 +124,10 @@ class Keyring:
                 "(RELIER_DATA_KEY, RELIER_DATA_KEYS_OLD)"
             )
         body = stored[len(PREFIX) + 9:]
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         try:
+            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode("utf-8")
-        except InvalidTag:
+        except (InvalidTag, binascii.Error, ValueError):
             raise UnreadableValue(f"a stored value under key {kid} does not open: it was altered") from None
 
     def is_current(self, stored: str) -> bool:
@@ -136,10 +136,10 @@ class Keyring:
 
 def stored_key_id(stored: str) -> str | None:
     """The key id of an encrypted value, None for plain text."""
-    if not stored.startswith(PREFIX):
+    if not stored.startswith(PREFIX) or len(stored) < 15 or stored[13] != ":":
         return None
-    match = ENCRYPTED.match(stored)
-    return match.group(1) if match else None
+    kid = stored[5:13]
+    return kid if HEX.fullmatch(kid) else None
 
 
 NO_KEYRING = Keyring.plaintext()

@@ -5,7 +5,8 @@
 - An APScheduler `AsyncIOScheduler` runs `plan` (check-in prompts, nudges, session reminders, and
   the alerts of the cases nobody took: dialogs.cases.timers)
   once at start and every `plan_every` seconds, then wakes the dispatcher; and a daily purge of
-  the sent and dropped rows older than `keep_days`. The database is the source of truth: the
+  the sent and dropped rows older than `keep_days`; and, daily, each centre's retention (what is kept, for
+  how long, and the families silent for too long: dialogs.reminders.retention). The database is the source of truth: the
   scheduler's job store is in memory and holds nothing that matters, a missed run is only late.
   Planning is idempotent by key, so any number of processes may plan at once.
 - When Telegram says a chat is unreachable, the person is marked so and, if their case is open,
@@ -33,6 +34,7 @@ from bot.delivery.aiogram_sender import AiogramSender
 from bot.settings import Settings
 from dialogs.cases.timers import check_cases
 from dialogs.reminders.plan import plan
+from dialogs.reminders.retention import apply_retention
 from dialogs.reminders.unreachable import contact_lost
 
 log = logging.getLogger("relier.runtime")
@@ -106,9 +108,20 @@ class Runtime:
             log.info("outbox.purged count=%s", deleted)
         return deleted
 
+    async def retention(self) -> int:
+        """Each centre's retention, once a day (claimed in the database: dialogs.reminders.retention); the
+        number of people erased for their silence."""
+        run = await self._job("retention", self._retention())
+        self.dispatcher.notify()  # the notices of coming removals
+        return run or 0
+
+    async def _retention(self) -> int:
+        return (await apply_retention(self.store, self.app.default_locale)).removed
+
     async def _at_start(self) -> None:
         await self.plan()
         await self.purge()
+        await self.retention()
 
     async def _job(self, name: str, work: Awaitable[int]) -> int | None:
         """Run a scheduled job, tracked so shutdown can wait for it; its failure is logged, not raised."""
@@ -130,6 +143,7 @@ class Runtime:
         scheduler.add_job(self._at_start, id="at-start")  # a date trigger: now
         scheduler.add_job(self.plan, "interval", seconds=self.options.plan_every, id="plan")
         scheduler.add_job(self.purge, "interval", hours=24, id="purge")
+        scheduler.add_job(self.retention, "interval", hours=24, id="retention")
         scheduler.start()
         self.scheduler = scheduler
         return scheduler

@@ -115,6 +115,8 @@ class Dialogs:
 
     async def _handle(self, uow, event: Event) -> tuple[Response, int]:
         person, conversation = await uow.conversations.load_with_person(event.user_id)
+        if person is not None:
+            await uow.people.seen(person)  # retention counts silence from here (a write at most daily)
         before = (conversation.flow, conversation.step, copy.deepcopy(conversation.data))
         stored = person.locale if person else conversation.data.get("locale")
         locale = resolve_locale(stored, event.language_code, self.config.default_locale)

@@ -16,7 +16,7 @@ from bot.bootstrap import Core, build_core
 from dialogs.events import Button, Event, Kind, Reply
 from dialogs.i18n import _, use_locale
 from dialogs.reminders.payload import reply_from_payload
-from dialogs.cases.render import render_case_row
+from dialogs.cases.render import CASE_TYPES, render_case_row
 from dialogs.reminders.render import render
 from storage.clock import Clock, SystemClock
 from storage.crypto import Keyring
@@ -25,9 +25,6 @@ BOT_USERNAME = "relier_demo_bot"
 PERSONAS = {"parent": demo_data.PARENT_ID, "youth": demo_data.YOUTH_ID, "staff": demo_data.STAFF_ID}
 DISPLAY_NAMES = {"parent": "Nadia", "youth": "Sam", "staff": "Claire"}  # first names Telegram would give
 TAG = re.compile(r"<(/?)(b|strong|i|em|u|s|code|pre|a)(?: [^>]*)?>")
-
-
-CASE_TYPES = ("case_card", "case_alert", "relay_in", "copy_in", "copy")
 
 
 @dataclass

@@ -121,3 +121,11 @@ async def test_the_french_walk_holds_on_a_sunday_night_too():
     screen = await play("fr", WALK, at=datetime(2026, 12, 6, 22, 45, tzinfo=timezone.utc))
     assert "Vous êtes numéro 1 sur la liste d'attente" in screen
     assert "Traceback" not in screen
+
+
+async def test_the_demo_psychologist_sees_a_later_alarming_message_posted(caplog):
+    """A request, then an alarming message: the card, then the message posted on its own, as in a topic."""
+    screen = await play("fr", ["1", "1", "1", "Léo", "12", "2", "2", "il va très mal, il ne mange plus", "1",
+                               "je veux mourir", "/quit"])
+    assert screen.count("💬 « je veux mourir »") == 2  # on the card's timeline, and posted on its own after it
+    assert not [r for r in caplog.records if "unknown payload type" in r.getMessage()]

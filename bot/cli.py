@@ -163,11 +163,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except (AdminError, StoreError) as error:
-        print(f"relier: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
 
 
 async def admin(settings: Settings, args: argparse.Namespace, keyring: Keyring) -> int:
@@ -185,13 +180,13 @@ async def admin(settings: Settings, args: argparse.Namespace, keyring: Keyring) 
                       f"opened {c['opened_at']}")
             if not found and not args.json:
                 print("no open case")
-        if args.command == "centre" and args.centre_command == "retention":
-            return await cli_privacy.command(tool, args)
             return 0
         if args.command == "sessions":
             return await admin_sessions.command(tool, args)
         if args.command == "outbox":
             return await cli_outbox.command(tool, args)
+        if args.command == "centre" and args.centre_command == "retention":
+            return await cli_privacy.command(tool, args)
         if args.command == "centre" and args.centre_command == "list":
             centres = await tool.list_centres()
             if args.json:

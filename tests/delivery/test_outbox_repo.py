@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.dialects import postgresql
 
+from storage.crypto import Keyring
 from storage.database import make_engine
 from storage.repos.outbox import OutboxRepository
 from storage.store import Store
 from tests.delivery.conftest import enqueue, row, status
+from tests.support.keys import TEST_DATA_KEY
 
 
 async def claim(store, limit=10, lease=60, worker="w1", **options):
@@ -36,7 +38,7 @@ def _in_own_loop(db_url, clock, barrier, work):
     """Run `work(store)` in this thread's own event loop, on its own engine."""
 
     async def main():
-        store = Store(make_engine(db_url), clock)
+        store = Store(make_engine(db_url, keyring=Keyring.from_text(TEST_DATA_KEY)), clock)  # the test key
         try:
             barrier.wait()
             return await work(store)

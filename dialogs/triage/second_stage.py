@@ -6,7 +6,8 @@ per process from the project's own labelled messages (`train_on` in second_stage
 Training uses scikit-learn; scoring a message does not: the fitted weights are copied into plain dictionaries,
 which keeps a message well under a millisecond.
 
-`raise_level(assessment, text)` is what `assess_text` calls. `python -m dialogs.triage.calibrate`
+`raise_level(assessment, text)` is what `assess_text` calls; it changes nothing while `enabled = false` (the
+shipped setting: README, triage, says why). `python -m dialogs.triage.calibrate`
 prints, by cross-validation on `train_on` only, the `c` and `threshold` to write in second_stage.toml.
 """
 
@@ -157,14 +158,16 @@ def model() -> tuple[Model, Config] | None:
 
 
 def raise_level(assessment: Assessment, text: str) -> Assessment:
+    """What `assess_text` calls: the assessment, raised by the second stage when it is on (second_stage.toml)."""
+    loaded = model()
+    return assessment if loaded is None else raise_with(*loaded, assessment, text)
+
+
+def raise_with(stage: Model, config: Config, assessment: Assessment, text: str) -> Assessment:
     """The assessment, raised to `raise_to` when the rules say less and the classifier is confident enough.
 
     Never lower; never over a negation the rules saw (they already ask the clarifying question there).
     """
-    loaded = model()
-    if loaded is None:
-        return assessment
-    stage, config = loaded
     if rank(assessment.level) >= rank(config.raise_to) or assessment.negated:
         return assessment  # a negation the rules saw ("je veux pas mourir") keeps their answer: the question
     if stage.probability(text) < config.threshold:

@@ -1,7 +1,8 @@
 """Prints recall and false alarms per batch of labelled messages, the figures the README records.
 
-Usage, from the repository root: `python -m tests.triage.score [--rules-only] [batch_03 ...]` (all batches by
-default; `--rules-only` leaves the second stage out, to see what it adds).
+Usage, from the repository root: `python -m tests.triage.score [--rules-only | --second-stage] [batch_03 ...]`
+(all batches by default). `--rules-only` leaves the second stage out; `--second-stage` trains it from
+dialogs/triage/second_stage.toml and applies it even while it is off there, to measure what it would add.
 Dangerous recall: dangerous messages (expected high or urgent) given high or urgent. Urgent recall:
 messages expected urgent given urgent. False alarms: the other messages given high or urgent.
 """
@@ -13,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dialogs.triage import assess_rules, assess_text
+from dialogs.triage.second_stage import load_config, raise_with, train
 from tests.triage.cases import Case, load_cases
 
 
@@ -73,9 +75,17 @@ def score(cases: list[Case], assess=assess_text) -> tuple[Score, list[tuple[Case
                  counts["urgent_caught"], counts["harmless"], counts["alarms"], counts["asked"]), wrong
 
 
+def with_second_stage():
+    """assess_text with the second stage trained and applied, whatever `enabled` says."""
+    config = load_config()
+    stage = train(config.train_on, config.c)
+    return lambda text, lang: raise_with(stage, config, assess_rules(text, lang), text)
+
+
 def main(argv: list[str]) -> int:
-    assess = assess_rules if "--rules-only" in argv else assess_text
-    argv = [a for a in argv if a != "--rules-only"]
+    assess = (assess_rules if "--rules-only" in argv
+              else with_second_stage() if "--second-stage" in argv else assess_text)
+    argv = [a for a in argv if a not in ("--rules-only", "--second-stage")]
     cases = load_cases()
     batches: dict[str, list[Case]] = defaultdict(list)
     for case in cases:

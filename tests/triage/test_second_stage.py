@@ -1,55 +1,58 @@
-"""The second stage of triage: it may only raise a level, respects a negation the rules saw, and says why."""
+"""The second stage of triage: off as shipped; when on, it may only raise a level, respects a negation, says why."""
 
 from __future__ import annotations
 
 import pytest
 
-from dialogs.triage import assess_rules, assess_text, cli_json, rank
-from dialogs.triage.second_stage import RULE, fit, load_config, model, read_labelled, to_model
+from dialogs.triage import assess_rules, assess_text, rank
+from dialogs.triage.second_stage import NAMES, RULE, fit, load_config, model, raise_with, read_labelled, to_model, train
 from tests.triage.cases import load_cases
 
 CASES = load_cases()
+CONFIG = load_config()
 
 
-def test_the_second_stage_is_trained_from_the_projects_own_labelled_files():
-    config = load_config()
-    assert config.enabled and config.raise_to == "high"
-    assert all(path.exists() for path in config.train_on)
-    assert model() is not None
+@pytest.fixture(scope="module")
+def stage():
+    return train(CONFIG.train_on, CONFIG.c)
 
 
-def test_it_never_lowers_what_the_rules_say():
+def test_as_shipped_it_is_off_and_triage_is_the_rules_alone():
+    assert not CONFIG.enabled and model() is None
+    for case in CASES[::5]:
+        assert assess_text(case.text, case.lang) == assess_rules(case.text, case.lang)
+
+
+def test_it_trains_from_the_projects_own_labelled_files_only():
+    assert CONFIG.raise_to == "high" and all(path.exists() for path in CONFIG.train_on)
+    assert not any("batch_05" in path.name or "batch_06" in path.name for path in CONFIG.train_on)
+
+
+def test_when_on_it_never_lowers_what_the_rules_say(stage):
     for case in CASES:
-        rules, both = assess_rules(case.text, case.lang), assess_text(case.text, case.lang)
+        rules = assess_rules(case.text, case.lang)
+        both = raise_with(stage, CONFIG, rules, case.text)
         assert rank(both.level) >= rank(rules.level), case.text
-        if both.rule != RULE:
-            assert both == rules, case.text
+        assert both == rules or (both.level, both.rule) == ("high", RULE), case.text
 
 
-def test_a_message_the_rules_miss_reaches_the_team_and_says_it_was_the_second_stage():
+def test_when_on_a_message_the_rules_miss_is_raised_to_high_and_says_it_was_the_second_stage(stage):
     text = "j'ai plus rien qui me retient ici"
-    assert assess_rules(text, "fr").level == "none"
-    result = assess_text(text, "fr")
-    assert (result.level, result.rule, result.clarify) == ("high", RULE, False)
-    shown = cli_json(text, "fr")
-    assert shown["level"] == "high" and "deuxième niveau" in shown["family"] and shown["lemmas"] == []
-    assert "second stage" in cli_json(text, "en")["family"]
+    rules = assess_rules(text, "fr")
+    assert rules.level == "none"
+    raised = raise_with(stage, CONFIG, rules, text)
+    assert (raised.level, raised.rule, raised.clarify) == ("high", RULE, False)
+    assert "deuxième niveau" in NAMES["fr"] and "second stage" in NAMES["en"]
 
 
 @pytest.mark.parametrize("text, lang", [("je veux pas mourir", "fr"), ("i don't want to die", "en")])
-def test_a_negation_the_rules_saw_keeps_the_clarifying_question(text, lang):
-    result = assess_text(text, lang)
+def test_when_on_a_negation_the_rules_saw_keeps_the_clarifying_question(stage, text, lang):
+    result = raise_with(stage, CONFIG, assess_rules(text, lang), text)
     assert (result.level, result.clarify) == ("watch", True)
 
 
-@pytest.mark.parametrize("text", ["Bonjour, est-ce qu'il reste une place jeudi ?", "mdr jsuis mort de rire", ""])
-def test_everyday_messages_stay_quiet(text):
-    assert assess_text(text, "fr").level == "none"
-
-
 def test_the_fast_scorer_gives_scikit_learns_own_probabilities():
-    config = load_config()
-    fitted = fit(read_labelled(config.train_on), config.c)
+    fitted = fit(read_labelled(CONFIG.train_on), CONFIG.c)
     fast = to_model(fitted)
     texts = [case.text for case in CASES[::7]]
     for text, expected in zip(texts, fitted.predict_proba(texts)[:, 1], strict=True):

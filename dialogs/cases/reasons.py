@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.i18n import _
+from dialogs.i18n import _, current_locale
+from dialogs.triage import language_of
+from dialogs.triage.rules import rules_for
 
 
 def rule_words(reason: str | None, source: str | None = None) -> str:
@@ -43,6 +45,9 @@ def rule_words(reason: str | None, source: str | None = None) -> str:
     }
     if family in words:
         return words[family]
+    named = rules_for(language_of(current_locale())).names.get(family)
+    if named and family != "unsure":  # a family of the triage rules: the words its rules file gives it
+        return named
     if source == "checkin":
         return _("worrying check-in answers")
     if source == "text":

@@ -193,3 +193,17 @@ async def test_any_card_is_valid_telegram_html_within_the_limit_with_its_buttons
             parsed = parse_html(reply.text)
             assert size(parsed.text) <= 4096
             assert datas(reply) == [f"case|take|{case.id}", f"case|close|{case.id}"]
+
+
+def test_every_family_of_the_triage_rules_has_words_on_the_card():
+    """A rule family added to the rules files is named on the card in words, never as « a worrying message »."""
+    from dialogs.cases.reasons import rule_words
+    from dialogs.i18n import use_locale
+    from dialogs.triage.rules import rules_for
+
+    for lang in ("fr", "en"):
+        with use_locale(lang):
+            generic = rule_words("no-such-rule", "text")
+            for family in rules_for(lang).names:
+                if family != "unsure":
+                    assert rule_words(f"{family}.1", "text") != generic, (lang, family)

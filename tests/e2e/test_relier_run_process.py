@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pathlib
+import re
 import signal
 import socket
 import sys
@@ -74,7 +75,8 @@ async def test_relier_run_onboards_a_parent_and_stops_cleanly(telegram, database
     assert code == 0
     text = log.read_text()
     assert "Zéphyrine" not in text and "Camille" not in text  # logs carry ids, never names
-    assert f"user={parent.id}" in text
+    assert str(parent.id) not in text  # a Telegram id only as its pseudonym (dialogs.logids)
+    assert re.search(r"update user=u[0-9a-f]{10} kind=command", text), text[-2000:]
     telegram.assert_no_rejections()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Table, Text, case, column, func, literal, select, table, update
+from sqlalchemy import Column, Table, Text, case, column, func, literal_column, select, table, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.crypto import PREFIX, EncryptedText, Keyring, stored_key_id
@@ -46,11 +46,21 @@ async def census(engine: AsyncEngine) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     async with engine.connect() as conn:
         for table_, column_ in encrypted_columns():
-            _raw_table, _key, value = _raw(table_, column_)
-            kind = case((value.like(PREFIX + "%"), func.substr(value, len(PREFIX) + 1, 8)), else_=literal(PLAIN))
-            rows = await conn.execute(select(kind, func.count()).where(value.is_not(None)).group_by(kind))
+            rows = await conn.execute(census_query(table_, column_))
             found[f"{table_.name}.{column_.name}"] = {str(k): int(n) for k, n in rows.all()}
     return found
+
+
+def census_query(table_: Table, column_: Column):
+    """Values counted by key id. No bound parameter: PostgreSQL must see the same expression in
+    the SELECT and the GROUP BY, which two sets of placeholders would not be."""
+    _raw_table, _key, value = _raw(table_, column_)
+    kind = case(
+        (value.like(literal_column(f"'{PREFIX}%'")),
+         func.substr(value, literal_column(str(len(PREFIX) + 1)), literal_column("8"))),
+        else_=literal_column(f"'{PLAIN}'"),
+    )
+    return select(kind, func.count()).where(value.is_not(None)).group_by(kind)
 
 
 def unknown_keys(counts: dict[str, dict[str, int]], keyring: Keyring) -> set[str]:

@@ -39,7 +39,7 @@ WORDS = {
         warn="Aucun message n'a jamais été envoyé à la famille par le bot", confirm="Clôturer la situation #1 (🔴 ",
         too_soon="Trop tôt pour « sans réponse »", never="personne n'a encore écrit à la famille",
         parts="en 2 messages", note="Note privée : called on Monday", closed="Clôturée (résolue)",
-        stop_yes="Oui, tout supprimer", stop_told="l'équipe sera prévenue de votre départ",
+        stop_yes="Oui, supprimer mes données", stop_told="l'équipe sera prévenue de votre départ",
     ),
 }
 LANGS = pytest.mark.parametrize("lang", ["fr", "en"])
@@ -197,7 +197,7 @@ async def test_a_family_that_leaves_with_an_open_case_is_told_to_the_topic(runni
     told = await until(lambda: [m for m in topic_messages(telegram, team.group, thread) if "🚪" in m.text],
                        what="the topic told that the family left")
     text = told[0].text  # the staff group reads the centre's language: French
-    assert "Alex (parent) a quitté le bot" in text and "situation #1" in text
+    assert "un parent a quitté le bot" in text and "situation #1" in text and "Alex" not in text
     assert "Supprimés à sa demande" in text and "Conservé, comme trace de sécurité" in text
     assert "Le bot ne peut plus lui écrire" in text
     await until(lambda: "une personne qui a quitté le bot" in current(telegram, card).text,

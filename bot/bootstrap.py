@@ -12,6 +12,7 @@ from dialogs.context import DialogConfig
 from dialogs.engine import Dialogs
 from dialogs.flows import all_flows
 from dialogs.triage.rules import LANGUAGES, rules_for
+from dialogs.triage.second_stage import model as triage_second_stage
 from storage.clock import Clock, SystemClock
 from storage.crypto import Keyring
 from storage.database import make_engine, upgrade
@@ -47,6 +48,7 @@ async def build_core(
     are used (the tests set a test key there), or none."""
     for lang in LANGUAGES:  # the triage rules and their word forms, read once now, not on a first message
         rules_for(lang)
+    triage_second_stage()  # the second stage of triage, trained once now (about a second), not on a first message
     engine = make_engine(database_url, keyring=keyring if keyring is not None else keyring_from_environment(os.environ))
     if migrate:
         await upgrade(engine)

@@ -28,8 +28,8 @@ def message_event(message: Message, at: datetime, bot_username: str, edited: boo
         thread_id=message.message_thread_id,
         reply_to=message.reply_to_message.message_id if message.reply_to_message is not None else None,
     )
-    if edited:
-        return Event(kind=Kind.EDITED, **base)
+    if edited:  # its text is still screened for danger (dialogs.safety); it is not taken as an answer
+        return Event(kind=Kind.EDITED, text=message.text or message.caption or "", **base)
     text = message.text
     if text is None:
         media = next((f for f in MEDIA_FIELDS if getattr(message, f, None)), "other")

@@ -149,14 +149,23 @@ class Dialogs:
             return await self._press(ctx)
         if event.kind is Kind.TEXT:
             return await self._text(ctx)
-        if event.kind is Kind.EDITED:
-            return self.message(ctx, texts.edited_message())
         place = self.here(ctx)
         step = self.step(place)
-        if event.kind is Kind.MEDIA and step is not None and step.on_media is not None:
+        takes_media = event.kind is Kind.MEDIA and step is not None and step.on_media is not None
+        # An edit, or a photo's caption, is screened too: danger is answered whatever carries it.
+        screening = await screen_text(ctx, event.text, kept_by_step=takes_media) if event.text.strip() else None
+        if event.kind is Kind.EDITED:
+            response = self.message(ctx, texts.edited_message())
+        elif takes_media:
             self._move(ctx, place)  # a step that takes media (a photo passed on to a psychologist)
-            return await self.follow(ctx, step, place, await step.on_media(ctx), edit=None)
-        return await self.show(ctx, place, notice=texts.media_not_read(), edit=None)
+            response = await self.follow(ctx, step, place, await step.on_media(ctx), edit=None)
+        else:
+            response = await self.show(ctx, place, notice=texts.media_not_read(), edit=None)
+        if screening is not None:
+            if screening.ask:
+                response.replies.extend((await self.show(ctx, clarify.ASK, notice="", edit=None)).replies)
+            response.replies[0:0] = screening.replies
+        return response
 
     async def _text(self, ctx: Ctx) -> Response:
         place = self.here(ctx)

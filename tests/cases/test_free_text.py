@@ -135,3 +135,31 @@ async def test_a_young_person_with_a_taken_case_reaches_the_psychologist_from_th
     assert "Envoyé à <b>Inès" in youth.screen or "Envoyé à Inès" in youth.screen
     (relayed,) = [row for row in await pending(core) if row.payload.get("type") == "relay_in"]
     assert relayed.chat_id == -100123 and relayed.thread_id == 77 and "j'ai peur" in relayed.payload["text"]
+
+
+async def test_an_alarming_edit_is_answered_and_reaches_the_team(core, centre, chat_for):
+    chat = chat_for(PARENT, "fr")
+    await onboard_parent(chat)
+    await chat.edited("mon fils a envie de mourir")
+    first, *rest = chat.last.replies
+    assert "<b>3114</b>" in first.text and "transmis votre message" in first.text
+    assert rest and "nouveau message" in rest[-1].text  # and how edits are read
+    case = await open_case(core, PARENT)
+    assert (case.level, case.snapshot["message"]) == ("urgent", "mon fils a envie de mourir")
+
+
+async def test_an_alarming_caption_is_answered_and_reaches_the_team(core, centre, chat_for):
+    chat = chat_for(PARENT, "en")
+    await onboard_parent(chat)
+    await chat.media("photo", caption="he wrote this, he says he wants to die")
+    assert "<b>3114</b>" in chat.last.replies[0].text
+    case = await open_case(core, PARENT)
+    assert case.level == "urgent" and case.snapshot["message"] == "he wrote this, he says he wants to die"
+
+
+async def test_an_ordinary_edit_only_says_how_edits_are_read(core, centre, chat_for):
+    chat = chat_for(PARENT, "en")
+    await onboard_parent(chat)
+    await chat.edited("see you on Tuesday")
+    (reply,) = chat.last.replies
+    assert "new message" in reply.text and await open_case(core, PARENT) is None

@@ -35,6 +35,20 @@ async def test_an_edited_message_gets_a_kind_answer(parent, telegram):
     assert "not edits" in reply.text
 
 
+async def test_a_message_edited_into_danger_gets_the_emergency_numbers_and_reaches_the_team(parent, telegram,
+                                                                                           running_bot):
+    user, _menu = parent
+    sent = await telegram.send_text(user, "see you on Tuesday")
+    await telegram.next_reply(user)
+    await telegram.edit_user_message(user, sent, "my son says he wants to die")
+    numbers = await telegram.next_reply(user, predicate=lambda m: "3114" in m.text)
+    assert "passed your message on" in numbers.text
+    async with running_bot.core.store.unit_of_work() as uow:
+        person = await uow.people.by_telegram_id(user.id)
+        case = await uow.cases.open_for(person.id)
+    assert case.level == "urgent" and case.snapshot["message"] == "my son says he wants to die"
+
+
 async def test_group_messages_are_ignored(parent, telegram):
     user, _menu = parent
     group = telegram.group(title="Parents du quartier")

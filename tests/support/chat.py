@@ -37,8 +37,8 @@ class Chat:
     async def text(self, text: str) -> Response:
         return await self._send(Kind.TEXT, text=text)
 
-    async def media(self, what: str = "sticker") -> Response:
-        return await self._send(Kind.MEDIA, media=what)
+    async def media(self, what: str = "sticker", caption: str = "") -> Response:
+        return await self._send(Kind.MEDIA, media=what, text=caption)
 
     async def edited(self, text: str) -> Response:
         return await self._send(Kind.EDITED, text=text)

@@ -91,6 +91,15 @@ class Store:
                 if not uow.committed:
                     await session.rollback()
 
+    async def read_scalar(self, statement):
+        """One read outside any unit of work, without waiting for the writer's turn: SQLite in WAL mode
+        reads the last commit on a connection of its own. For checks on a hot path (the dispatcher's)."""
+        if self._inline is not None:
+            with self._inline.connect() as conn:
+                return conn.scalar(statement)
+        async with self.engine.connect() as conn:
+            return await conn.scalar(statement)
+
     def checkpoint(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and empty it, so that erased text is
         left in neither (with `secure_delete`, storage.database); False if a reader kept it from finishing."""

@@ -39,7 +39,7 @@ class Limits:
     overall_per_second: float = 30
     private_per_second: float = 1  # per private chat (positive chat id)
     group_per_minute: float = 20  # per group, supergroup or channel (negative chat id)
-    margin: float = 0.03  # every spacing is this much longer than the bare limit
+    margin: float = 0.05  # every spacing is this much longer than the bare limit
 
     def __post_init__(self) -> None:
         if min(self.overall_per_second, self.private_per_second, self.group_per_minute) <= 0:

@@ -187,15 +187,6 @@ class OutboxRepository:
         await self._session.flush()
         return [to_record(row, reclaimed) for row, reclaimed in claimed]
 
-    async def still_claimed(self, id: int, worker: str) -> bool:
-        """Whether a claimed row is still this worker's to send: not cancelled, and not deleted by an
-        erasure (storage.repos.privacy) since it was claimed. Checked just before sending."""
-        found = await self._session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.id == id, OutboxMessage.state == "sending",
-                                           OutboxMessage.worker == worker)
-        )
-        return found is not None
-
     async def mark_sent(self, id: int, worker: str | None = None) -> bool:
         return await self._update(self._leased(id, worker), state="sent", sent_at=self._clock.now(),
                                   lease_until=None, last_error=None) == 1
@@ -293,3 +284,10 @@ class OutboxRepository:
             update(OutboxMessage).where(*where).values(**values).execution_options(synchronize_session=False)
         )
         return result.rowcount
+
+
+def still_claimed(id: int, worker: str):
+    """The query of whether a claimed row is still this worker's to send: not cancelled, and not deleted by
+    an erasure (storage.repos.privacy) since it was claimed (its id, or None). Read just before sending."""
+    return select(OutboxMessage.id).where(OutboxMessage.id == id, OutboxMessage.state == "sending",
+                                          OutboxMessage.worker == worker)

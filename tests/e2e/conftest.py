@@ -33,7 +33,6 @@ def delivery_options() -> DeliveryOptions:
 def no_error_logged(caplog):
     """An end-to-end test fails on any log line at ERROR or above: nothing may go wrong unnoticed.
     A test that provokes an error on purpose lists its logger in `caplog.expected_errors`."""
-    caplog.set_level(logging.INFO)
     caplog.expected_errors = set()
     yield
     errors = [f"{r.name}: {r.getMessage()[:200]}" for r in caplog.get_records("call")

@@ -18,8 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from dialogs import texts
-from dialogs.cases import announce
-from dialogs.cases.announce import open_or_raise
+from dialogs.cases.announce import add_to_case, open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Reply, esc
 from dialogs.i18n import _, pgettext
@@ -99,7 +98,7 @@ async def record_alarm(ctx: Ctx, text: str, assessment: Assessment, kept_by_step
         {"message": message, "step": f"{ctx.conversation.flow}.{ctx.conversation.step}"},
     )
     if before is not None and not kept_by_step:
-        await announce.add_to_case(ctx.uow, case.id, "text", message, level, rule)
+        await add_to_case(ctx.uow, case.id, "text", message, level, rule)
 
 
 async def urgent_answer(ctx: Ctx, assessment: Assessment) -> str:

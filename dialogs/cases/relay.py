@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from dialogs import texts
-from dialogs.cases import announce
+from dialogs.cases.announce import add_to_case
 from dialogs.cases.followup import FOLLOWUP_ANSWERS, answer_followup, followup_question
 from dialogs.cases.words import family_label, say, staff_name
 from dialogs.context import Ctx
@@ -102,7 +102,7 @@ async def type_open(ctx: Ctx, text: str) -> Next:
         await ctx.uow.people.note_name(ctx.person.id, ctx.event.display_name)
     case, staff = await conversation(ctx)
     if case is not None and staff is None:  # reopened, nobody on it yet: the message joins the request
-        await announce.add_to_case(ctx.uow, case.id, "text", message)
+        await add_to_case(ctx.uow, case.id, "text", message)
         return Next("open", notice=_("✅ Added to your request."))
     return await _pass_on(ctx, {"type": "relay_in", "text": f"👤 {esc(_who(ctx))}: {esc(message)}"}, "text")
 

@@ -6,8 +6,7 @@ import zlib
 from datetime import date
 from functools import partial
 
-from dialogs.cases import announce
-from dialogs.cases.announce import open_or_raise
+from dialogs.cases.announce import add_to_case, open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Attachment, Reply
 from dialogs.flow import MENU, Choice, Next, Screen
@@ -32,7 +31,7 @@ async def escalate(ctx: Ctx, level: str, reason: str, source: str, child_id: int
         ctx.uow, ctx.person.centre_id, ctx.person.id, child_id, level, reason, source, snapshot, checkin_id
     )
     if before is not None:
-        await announce.add_to_case(ctx.uow, case.id, "checkin", snapshot.get("message") or "", level, reason)
+        await add_to_case(ctx.uow, case.id, "checkin", snapshot.get("message") or "", level, reason)
 
 
 async def complete_parent(ctx: Ctx, draft: dict, message: str | None) -> Next:

@@ -8,8 +8,7 @@ closes nothing; the numbers are one tap away all along. The answer is added to t
 from __future__ import annotations
 
 from dialogs import texts
-from dialogs.cases import announce
-from dialogs.cases.announce import open_or_raise
+from dialogs.cases.announce import add_to_case, open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Reply
 from dialogs.flow import BACK_TO_CURRENT, Choice, Flow, Next, Screen, Step
@@ -52,12 +51,12 @@ async def press_ask(ctx: Ctx, action: str) -> Next:
         case = await open_or_raise(ctx.uow, person.centre_id, person.id, case.child_id if case else None, "urgent",
                                    "clarify_yes", "text", {"message": f"{question(ctx)} {answer}"})
         if before is not None:
-            await announce.add_to_case(ctx.uow, case.id, "answer", f"{question(ctx)} {answer}", "urgent",
+            await add_to_case(ctx.uow, case.id, "answer", f"{question(ctx)} {answer}", "urgent",
                                        "clarify_yes")
         numbers = Reply(ctx.event.chat_id, await urgent_answer(ctx, Assessment("urgent", rule="clarify_yes")))
         return Next(BACK_TO_CURRENT, extra=(numbers,), fresh=True)
     if case is not None:  # a "no" is kept with the message; it closes nothing
-        await announce.add_to_case(ctx.uow, case.id, "answer", f"{question(ctx)} {answer}")
+        await add_to_case(ctx.uow, case.id, "answer", f"{question(ctx)} {answer}")
     return Next(BACK_TO_CURRENT, notice=say(
         ctx,
         _("Thank you for answering. Your message stays with the centre's team, who will read it. If things get "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dialogs import texts
 from dialogs.cases import relay, writing
-from dialogs.cases import announce
+from dialogs.cases.announce import add_to_case
 from dialogs.cases.words import staff_name
 from dialogs.context import Ctx
 from dialogs.events import esc
@@ -56,7 +56,7 @@ async def unheard(ctx: Ctx, text: str) -> tuple[str | None, str]:
         return None, talk.say(ctx, _("✅ Sent to {who}.").format(who=esc(staff_name(staff))),
                               pgettext("youth", "✅ Sent to {who}.").format(who=esc(staff_name(staff))))
     if case is not None:  # waiting for someone: the message joins the request
-        await announce.add_to_case(ctx.uow, case.id, "text", message)
+        await add_to_case(ctx.uow, case.id, "text", message)
         return None, talk.say(ctx, _("✅ Added to your request: the team will read it with it."),
                               pgettext("youth", "✅ Added to your request: the team will read it with it."))
     ctx.data["said"] = {"text": message, "at": ctx.now.isoformat()}

@@ -9,8 +9,7 @@ the centre's opening hours the person is told when the team will read it (dialog
 from __future__ import annotations
 
 from dialogs import texts
-from dialogs.cases import announce as cases_announce
-from dialogs.cases.announce import announce
+from dialogs.cases.announce import add_to_case, open_or_raise
 from dialogs.cases.followup import outside_opening_hours
 from dialogs.cases.words import staff_name
 from dialogs.cases.status import last_closed
@@ -203,13 +202,11 @@ async def send(ctx: Ctx) -> Next:
     child_id = person.child_id if youth(ctx) else None
     await ctx.uow.people.note_name(person.id, ctx.event.display_name)  # the staff's card names them
     before = await ctx.uow.escalations.open_for(person.id)
-    case = await ctx.uow.escalations.open_or_raise(
-        person.centre_id, person.id, child_id, "urgent" if urgent else "high", "request", "request", snapshot
+    case = await open_or_raise(  # the staff are told if it opened or its level rose
+        ctx.uow, person.centre_id, person.id, child_id, "urgent" if urgent else "high", "request", "request", snapshot
     )
-    if before is None or before.level != case.level:  # opened, or raised: the staff are told
-        await announce(ctx.uow, case.id)
     if before is not None:  # joined: the request goes on the case, and to the staff, even at the same level
-        await cases_announce.add_to_case(ctx.uow, case.id, "request", request.get("message") or "", case.level, "request")
+        await add_to_case(ctx.uow, case.id, "request", request.get("message") or "", case.level, "request")
     ctx.data.pop("talk", None)
     ctx.data["talk_done"] = {"urgent": urgent}
     return Next("done")
@@ -264,7 +261,7 @@ async def type_add(ctx: Ctx, text: str) -> Next:
     if case is None:  # closed in the meantime: the message becomes a new request
         ctx.data["talk"] = {"urgent": assess_text(message, ctx.locale).level == "urgent", "message": message}
         return await send(ctx)
-    await cases_announce.add_to_case(ctx.uow, case.id, "text", message)
+    await add_to_case(ctx.uow, case.id, "text", message)
     return Next("start", notice=_("✅ Added to your request."))
 
 

@@ -59,8 +59,17 @@ def refusal(api):
 # -- the committed facts ---------------------------------------------------------------------------
 def test_facts_are_facts_only():
     facts = json.loads(FACTS_PATH.read_text(encoding="utf-8"))
-    assert facts["version"] == "Bot API 10.1"
-    assert set(facts) == {"version", "methods", "types", "limits"}
+    assert facts["version"] == "Bot API 10.3"
+    assert set(facts) == {"version", "methods", "types", "limits", "sources"}
+    # Bot API 10.1 from the spec file, what 10.2 and 10.3 added from aiogram 3.31's own types.
+    assert facts["sources"]["spec"].startswith("Bot API 10.1")
+    assert facts["sources"]["newer"].startswith("aiogram 3.31")
+    from_aiogram = facts["sources"]["from_aiogram"]
+    assert "ChatMemberAdministrator.can_send_welcome_messages" in from_aiogram["fields"]
+    assert facts["types"]["ChatMemberAdministrator"]["fields"]["can_send_welcome_messages"] == {
+        "required": True, "types": ["Boolean"]}
+    assert all(name in facts["types"] for name in from_aiogram["types"])
+    assert all(name in facts["methods"] for name in from_aiogram["methods"])
     for method in facts["methods"].values():
         assert set(method) == {"params", "returns"}
         assert all(set(p) == {"types", "required"} for p in method["params"].values())

@@ -165,14 +165,10 @@ async def get_chat(tg: FakeTelegram, p: dict) -> dict:
     return _filled(tg, "ChatFullInfo", info)
 
 
-# Newer than the facts (Bot API 10.1): Telegram sends it to administrators and aiogram 3.31 (10.3) requires it.
-ADMIN_SINCE_10_3 = {"can_send_welcome_messages": False}
-
-
 def member_object(tg: FakeTelegram, user: dict, status: str) -> dict:
     """A ChatMember object of the type its status names, with the fields the spec requires."""
-    member = _filled(tg, MEMBER_TYPES[status], {"status": status, "user": user}, flags=status == "administrator")
-    return {**member, **ADMIN_SINCE_10_3} if status == "administrator" else member
+    return _filled(tg, MEMBER_TYPES[status], {"status": status, "user": user},
+                   flags=status == "administrator")
 
 
 @HANDLERS.on("getChatMember")

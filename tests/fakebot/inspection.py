@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .model import ApiCall, BotEvent, CallbackQueryRecord, ChatMessage, SimGroup, SimUser
-from .updates import Pulse, UpdateQueue
+from .updates import Pulse, UpdateQueue, update_type
 from .world import World
 
 Predicate = Callable[[ChatMessage], bool]
@@ -163,15 +163,15 @@ class Inspection:
             await self.pulse.wait(min(remaining, quiet - idle) if not outstanding else remaining)
 
     def _outstanding(self) -> list[str]:
-        reasons = [f"update {u['update_id']} ({next(k for k in u if k != 'update_id')}) "
-                   "not fetched by the bot" for u in self.updates.undelivered()]
+        reasons = [f"update {u['update_id']} ({update_type(u)}) not fetched by the bot"
+                   for u in self.updates.undelivered()]
         if self._in_flight:
             reasons.append(f"{self._in_flight} API call(s) in progress")
         for update in self.updates.history:
             query = update.get("callback_query")
-            if query and update["update_id"] in self.updates.delivered_at:
-                record = self.world.callback_queries[query["id"]]
-                if not record.answered and update not in self.updates.dropped:
+            if isinstance(query, dict) and update["update_id"] in self.updates.delivered_at:
+                record = self.world.callback_queries.get(query.get("id"))  # None: a raw update
+                if record and not record.answered and update not in self.updates.dropped:
                     reasons.append(f"callback query {record.id} (data {record.data!r}) "
                                    "was never answered")
         return reasons

@@ -32,6 +32,13 @@ class FakeTelegram(SimulatedUsers, Inspection):
     ...     user = tg.user()
     ...     await tg.send_text(user, "/start")
     ...     reply = await tg.next_reply(user)
+
+    People's actions (`send_text`, `press`, `join`, `block`...) become updates with every field
+    Telegram sends and the frameworks require (Bot API 10.3, see bot_api_facts.json).
+    `push_raw_update(payload)` queues a payload as it is, with no check at all, only its update_id
+    assigned by the fake: getUpdates and the webhook deliver it like any other update (subject to
+    allowed_updates by its first key), so a test can send what a framework cannot parse (a
+    "poisoned" update) and see the bot skip it and answer the next ones.
     """
 
     def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "relier_test_bot",
@@ -109,6 +116,11 @@ class FakeTelegram(SimulatedUsers, Inspection):
                   retry_after: int | None = 3, times: int = 1, chat_id: Any = None) -> None:
         """Make the next `times` matching calls fail (429 answers carry retry_after)."""
         self.failures.add(method, status, description, retry_after, times, chat_id)
+
+    def push_raw_update(self, payload: dict) -> dict:
+        """Queue `payload` as an update exactly as given, bypassing every check (the fake assigns
+        its update_id): to test an update a framework cannot parse. Returns the update queued."""
+        return self.updates.push_raw(payload)
 
     def enforce_limits(self, global_per_second: int | None = 30,
                        per_chat_per_second: int | None = 1,

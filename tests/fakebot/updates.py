@@ -25,7 +25,8 @@ POLL_CONFLICT = (
 
 
 def update_type(update: dict) -> str:
-    return next(key for key in update if key != "update_id")
+    """The update's kind: its first key besides update_id ("" for a raw update without one)."""
+    return next((key for key in update if key != "update_id"), "")
 
 
 class Pulse:
@@ -75,6 +76,15 @@ class UpdateQueue:
 
     def push(self, kind: str, payload: dict) -> dict:
         update = {"update_id": next(self._ids), kind: payload}
+        self.history.append(update)
+        self.pending.append(update)
+        self.pulse.fire()
+        return update
+
+    def push_raw(self, payload: dict) -> dict:
+        """Queue a payload as it is (only its update_id is ours), whatever it contains."""
+        update = {"update_id": next(self._ids)}
+        update.update((key, value) for key, value in payload.items() if key != "update_id")
         self.history.append(update)
         self.pending.append(update)
         self.pulse.fire()

@@ -237,6 +237,7 @@ class ApiCall:
     status: int = 200
     description: str | None = None
     injected: bool = False
+    content_type: str = ""  # how the parameters came: JSON, form, multipart, query string
 
     @property
     def ok(self) -> bool:

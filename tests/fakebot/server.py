@@ -151,9 +151,10 @@ class FakeTelegram(SimulatedUsers, Inspection):
         self.pulse.fire()
 
     def _record_call(self, method: str, params: dict, status: int = 200,
-                     description: str | None = None, injected: bool = False) -> None:
+                     description: str | None = None, injected: bool = False,
+                     content_type: str = "") -> None:
         self.calls.append(ApiCall(self._next_seq(), self.clock(), method, params, status,
-                                  description, injected))
+                                  description, injected, content_type))
         self.pulse.fire()
 
     # -- HTTP --------------------------------------------------------------------------------
@@ -195,9 +196,10 @@ class FakeTelegram(SimulatedUsers, Inspection):
                 raise failure
             result = await self._execute(method, params)
         except ApiError as error:
-            self._record_call(method, params, error.status, error.description, injected)
+            self._record_call(method, params, error.status, error.description, injected,
+                              _encoding(request))
             return web.json_response(error.payload(), status=error.status)
-        self._record_call(method, params)
+        self._record_call(method, params, content_type=_encoding(request))
         return web.json_response({"ok": True, "result": result})
 
     async def _execute(self, method: str, params: dict) -> Any:
@@ -221,3 +223,10 @@ class FakeTelegram(SimulatedUsers, Inspection):
             return web.json_response(NOT_FOUND, status=404)
         return web.Response(body=stored.data,
                             content_type=stored.mime_type or "application/octet-stream")
+
+
+def _encoding(request: web.Request) -> str:
+    """How the parameters came: a body's content type, or "query" (none: "")."""
+    if request.method == "POST" and request.body_exists:
+        return request.content_type
+    return "query" if request.query else ""

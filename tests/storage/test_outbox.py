@@ -1,4 +1,5 @@
-"""The outbox table: idempotent enqueueing, leases, expiry, and what the staff see."""
+"""The outbox table, on SQLite and PostgreSQL: idempotent enqueueing, claims that never overlap, leases,
+expiry, and what the staff see."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.dialects import postgresql
 
 from storage.crypto import Keyring
 from storage.database import make_engine
-from storage.repos.outbox import OutboxRepository
 from storage.store import Store
 from tests.delivery.conftest import enqueue, row, status
 from tests.support.keys import TEST_DATA_KEY
@@ -224,41 +223,46 @@ async def test_purge_deletes_old_sent_and_dropped_rows_only(store, clock):
     assert await row(store, ids[0]) is None and await row(store, ids[1]) is not None
 
 
-class _Capture:
-    """A session that only records statements, to see the SQL sent to PostgreSQL."""
-
-    class bind:
-        dialect = postgresql.dialect()
-
-    def __init__(self):
-        self.statements = []
-
-    async def execute(self, statement):
-        self.statements.append(statement)
-        return self
-
-    async def scalars(self, statement):
-        self.statements.append(statement)
-        return self
-
-    def scalar_one_or_none(self):
-        return None
-
-    def all(self):
-        return []
-
-    async def flush(self):
-        pass
-
-    def sql(self):
-        return [str(s.compile(dialect=postgresql.dialect())) for s in self.statements]
+async def two_instances(url: str, clock) -> tuple[Store, Store]:
+    """Two stores on one database, each with its engine and pool: two `relier run` processes."""
+    keyring = Keyring.from_text(TEST_DATA_KEY)
+    return Store(make_engine(url, keyring=keyring), clock), Store(make_engine(url, keyring=keyring), clock)
 
 
-async def test_on_postgresql_claims_skip_locked_rows_and_inserts_ignore_conflicts(clock):
-    session = _Capture()
-    repo = OutboxRepository(session, clock)
-    await repo.enqueue(1, {"text": "t"}, clock.now(), key="k")
-    await repo.claim(10, 60, "w")
-    insert, drop, pick = session.sql()
-    assert "ON CONFLICT (key) DO NOTHING RETURNING outbox.id" in insert
-    assert drop.endswith("FOR UPDATE SKIP LOCKED") and pick.endswith("FOR UPDATE SKIP LOCKED")
+async def test_on_postgresql_a_claim_skips_the_rows_another_instance_holds_instead_of_waiting(postgres_url, clock):
+    one, two = await two_instances(postgres_url, clock)
+    try:
+        ids = await enqueue(one, 5, count=3)
+        async with one.unit_of_work() as holding:  # claimed, not committed yet: its row stays locked
+            (held,) = await holding.outbox.claim(1, 60, "one")
+            # The other instance neither waits for that lock nor takes the row: it gets the others at once.
+            others = await asyncio.wait_for(claim(two, worker="two"), timeout=10)
+            assert held.id == ids[0] and [r.id for r in others] == ids[1:]
+        # `one` gave up without committing: its row is pending again, and claimable.
+        assert [r.id for r in await claim(two, worker="two")] == ids[:1]
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_on_postgresql_two_instances_claiming_in_one_loop_share_the_rows_without_overlap(postgres_url, clock):
+    """Claims interleaved statement by statement (no process lock on PostgreSQL): 300 rows, claimed by
+    two instances in batches, each row exactly once, and no claim waited for the other's locks."""
+    one, two = await two_instances(postgres_url, clock)
+    try:
+        await enqueue(one, 5, count=300)
+
+        async def drain(store, name):
+            taken = []
+            while rows := await claim(store, limit=9, worker=name):
+                taken += [r.id for r in rows]
+                await asyncio.sleep(0)  # let the other instance in between two claims
+            return taken
+
+        a, b = await asyncio.gather(drain(one, "a"), drain(two, "b"))
+        assert not set(a) & set(b) and len(a) + len(b) == 300
+        assert a and b  # both really took part
+        assert (await status(one)).counts["sending"] == 300
+    finally:
+        await one.close()
+        await two.close()

@@ -76,3 +76,10 @@ class InlineSessionMaker:
 
     def __call__(self) -> InlineSession:
         return InlineSession(self._factory())
+
+
+def dialect_name(session: Any) -> str:
+    """"postgresql" or "sqlite": which SQL a repository's session speaks (for the few statements that differ)."""
+    bind = getattr(session, "bind", None)  # an AsyncSession knows its engine
+    # The inline session exposes none: the Store uses it on SQLite only.
+    return bind.dialect.name if bind is not None else "sqlite"

@@ -3,11 +3,13 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from sqlalchemy import BigInteger, bindparam, delete, insert, select, update
+from sqlalchemy import BigInteger, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.errors import ConversationChanged
+from storage.inline import dialect_name
 from storage.models import Conversation, Person
 from storage.records import ConversationRecord, PersonRecord
 from storage.repos.people import PERSON_COLUMNS, person_from_row
@@ -39,11 +41,15 @@ def _update_statement():
 
 
 @cache
-def _insert_statement():
-    return insert(Conversation).values(
+def _insert_statement(dialect: str):
+    """The first save of a conversation. Two instances may both find none and both insert: the one that
+    comes second inserts nothing (rather than failing on the key, which on PostgreSQL would abort the
+    whole unit of work) and is told the conversation changed, like any other lost race."""
+    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert_(Conversation).values(
         telegram_user_id=bindparam("uid"), flow=bindparam("flow"), step=bindparam("step"), data=bindparam("data"),
         version=bindparam("version"), updated_at=bindparam("at"),
-    )
+    ).on_conflict_do_nothing(index_elements=[Conversation.telegram_user_id]).returning(Conversation.telegram_user_id)
 
 
 class ConversationRepository:
@@ -76,7 +82,9 @@ class ConversationRepository:
         }
         connection = await self._session.connection()
         if not record.stored:
-            await connection.execute(_insert_statement(), values)
+            inserted = await connection.execute(_insert_statement(dialect_name(self._session)), values)
+            if inserted.first() is None:
+                raise ConversationChanged(str(record.telegram_user_id))
         else:
             result = await connection.execute(_update_statement(), {**values, "seen": record.version})
             if result.rowcount != 1:

@@ -1,9 +1,9 @@
 """Getting a case to the staff on time: the card enqueued once, the alerts at 10 and 30 minutes
-(urgent), 4 hours (high), 24 hours (otherwise), rendered at send time and dropped once taken."""
+(urgent), 4 hours (high), 24 hours (otherwise), rendered at send time and dropped once taken.
+When the timers fall due, on SQLite and PostgreSQL: tests/storage/test_case_timers.py."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 
@@ -85,62 +85,6 @@ async def test_without_a_staff_chat_each_psychologist_on_duty_gets_the_card_but_
         await uow.commit()
     await open_case(core, centre, other, "urgent")
     assert (await rows(core))[-1][3] == clock.now()  # urgent: now, whatever the hour
-
-
-async def test_urgent_alerts_at_10_and_30_minutes_then_stop(core, centre, clock):
-    youth, _psy = await setup(core, centre)
-    case = await open_case(core, centre, youth)
-    before = len(await rows(core))
-    clock.advance(minutes=9, seconds=59)
-    assert await check_cases(core.store) == 0
-    clock.advance(seconds=1)
-    assert await check_cases(core.store) == 1
-    stage1 = (await rows(core))[before:]
-    assert [chat for chat, *_ in stage1] == [GROUP, 601]  # the topic, and the psychologist on duty privately
-    assert {payload["stage"] for _c, _k, payload, _d in stage1} == {1}
-    clock.advance(minutes=20)
-    assert await check_cases(core.store) == 1
-    stage2 = (await rows(core))[before + 2:]
-    assert [chat for chat, *_ in stage2] == [GROUP, 601, 603]  # and the coordinator
-    clock.advance(days=2)
-    assert await check_cases(core.store) == 0
-    async with core.store.unit_of_work() as uow:
-        assert (await uow.cases.get(case.id)).next_alert_at is None
-
-
-async def test_high_repeats_every_4_hours_in_the_topic_and_a_centre_can_shorten_it(core, centre, clock):
-    youth, _psy = await setup(core, centre, timers={"high": 60})
-    await open_case(core, centre, youth, "high")
-    before = len(await rows(core))
-    for _ in range(3):
-        clock.advance(minutes=60)
-        assert await check_cases(core.store) == 1
-    alerts = (await rows(core))[before:]
-    assert [chat for chat, *_ in alerts] == [GROUP] * 3 and [p["stage"] for _c, _k, p, _d in alerts] == [1, 2, 3]
-
-
-async def test_two_checkers_at_once_enqueue_each_alert_once(core, centre, clock):
-    youth, _psy = await setup(core, centre)
-    await open_case(core, centre, youth)
-    clock.advance(minutes=10)
-    await asyncio.gather(check_cases(core.store), check_cases(core.store))
-    assert len([k for _c, k, *_ in await rows(core) if ":alert:" in k]) == 2  # the topic and Inès, once each
-
-
-async def test_a_taken_case_is_not_alerted_and_a_pending_alert_is_dropped_when_sent(core, centre, clock):
-    youth, psy = await setup(core, centre)
-    case = await open_case(core, centre, youth)
-    clock.advance(minutes=10)
-    await check_cases(core.store)
-    async with core.store.unit_of_work() as uow:
-        assert await uow.cases.take(case.id, psy) == "taken"
-        await uow.commit()
-    async with core.store.engine.connect() as conn:
-        alert = (await conn.execute(select(OutboxMessage).where(OutboxMessage.key.like("%:alert:%")))).first()
-    async with core.store.unit_of_work() as uow:
-        assert await render_case_row(uow, to_record(alert), "en") is None
-    clock.advance(hours=1)
-    assert await check_cases(core.store) == 0
 
 
 async def test_an_alert_in_the_topic_mentions_who_is_on_duty(core, centre, clock):

@@ -65,7 +65,7 @@ async def people_to_tell(uow, centre_id: int, roles: tuple[str, ...]):
 
 async def alert(uow, case_id: int) -> int:
     """Enqueue one case's due alert and schedule the next; 1 if it was alerted."""
-    case = await uow.cases.get(case_id)
+    case = await uow.cases.get(case_id, lock=True)  # another instance alerting it at once waits, then skips
     now = uow.clock.now()
     if case is None or not case.is_open or case.taken_by is not None or case.next_alert_at is None \
             or case.next_alert_at > now:

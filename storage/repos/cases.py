@@ -94,8 +94,10 @@ class CaseRepository:
         self._session = session
         self._clock = clock
 
-    async def get(self, case_id: int) -> CaseRecord | None:
-        row = await self._session.get(Escalation, case_id, populate_existing=True)
+    async def get(self, case_id: int, lock: bool = False) -> CaseRecord | None:
+        """`lock`: the case's row is held until the unit of work ends (PostgreSQL; SQLite has one writer
+        anyway), so two instances firing its alert timer take turns and the second sees the first's."""
+        row = await self._session.get(Escalation, case_id, populate_existing=True, with_for_update=lock or None)
         return None if row is None else case_record(row)
 
     async def open_for(self, person_id: int) -> CaseRecord | None:

@@ -22,23 +22,24 @@ paused, booking cancelled, session moved).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Container, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.reminders.quiet import after_quiet_hours
 from dialogs.reminders.schedule import last_prompt_at
 from storage.records import CentreRecord, PersonRecord
-from storage.repos.people import SeatHolder
+from storage.repos.people import PromptTarget, SeatHolder
 
 log = logging.getLogger(__name__)
 
 NUDGE_AFTER = timedelta(hours=24)
-BATCH = 100  # rows enqueued per unit of work: SQLite's one writer is never held for long
+BATCH = 100  # people (or seats) planned per unit of work: each batch holds the loop and SQLite's writer ~10-20 ms
 
 # Keys this process has already seen in the outbox, with the instant after which no run plans
 # them again: a later run skips them without a write. Only an optimisation (another process, or
@@ -72,9 +73,10 @@ def _quiet(instant: datetime, centre: CentreRecord) -> datetime:
     return after_quiet_hours(instant, centre.timezone, centre.quiet_from, centre.quiet_until)
 
 
-def prompts(people: Iterable[PersonRecord], centres: dict[int, CentreRecord], now: datetime,
-            horizon: timedelta) -> list[Planned]:
-    """The prompts and nudges that are due for these people (already filtered by the query)."""
+def prompts(people: Iterable[PersonRecord | PromptTarget], centres: dict[int, CentreRecord], now: datetime,
+            horizon: timedelta, known: Container[str] = ()) -> list[Planned]:
+    """The prompts and nudges that are due for these people (already filtered by the query), but for
+    those whose keys are all in `known`."""
     planned = []
     instant = lru_cache(maxsize=None)(last_prompt_at)  # 7 days x 14 hours x a few zones, not 10,000
     for person in people:
@@ -85,6 +87,8 @@ def prompts(people: Iterable[PersonRecord], centres: dict[int, CentreRecord], no
         if now - at >= horizon or at < person.consented_at:
             continue
         day = at.astimezone(ZoneInfo(centre.timezone)).date().isoformat()
+        if f"prompt:{person.id}:{day}" in known and f"nudge:{person.id}:{day}" in known:
+            continue  # planned by an earlier run of this process
         for kind, due in (("prompt", _quiet(max(at, now), centre)),
                           ("nudge", _quiet(max(at + NUDGE_AFTER, now), centre))):
             planned.append(Planned(
@@ -122,35 +126,83 @@ def reminders(seats: Iterable[SeatHolder], centres: dict[int, CentreRecord], off
     return planned
 
 
-async def plan(store, reminders_before: tuple[timedelta, ...], horizon: timedelta = timedelta(hours=12)) -> int:
-    """Enqueue what is due now; the number of rows added (0 when everything was already planned)."""
+def due_slots(centres: dict[int, CentreRecord], now: datetime, horizon: timedelta) -> list[tuple[list[int], list[int]]]:
+    """For each time zone, its centres and the weekly slots (weekday * 24 + hour) whose last instant
+    came less than `horizon` ago: only people in those slots can have a prompt to plan now."""
+    zones: dict[str, list[int]] = {}
+    for centre in centres.values():
+        zones.setdefault(centre.timezone, []).append(centre.id)
+    found = []
+    for zone, ids in zones.items():
+        slots = [day * 24 + hour for day in range(7) for hour in range(24)
+                 if now - last_prompt_at(day, hour, zone, now) < horizon]
+        found.append((sorted(ids), slots))
+    return found
+
+
+async def plan(store, reminders_before: tuple[timedelta, ...], horizon: timedelta = timedelta(hours=12),
+               batch: int = BATCH, notify: Callable[[], None] | None = None) -> int:
+    """Enqueue what is due now; the number of rows added (0 when everything was already planned).
+
+    Cooperative: `batch` people (then `batch` seats) at a time, each batch read, planned and written
+    in its own short unit of work, the event loop given back between batches, so that sending and
+    answering go on while 10,000 families are planned (bench/bench_planner.py). Every batch plans
+    for the same instant, read once at the start, and the pages follow the ids, so each person and
+    each seat is looked at exactly once in a run. `notify` is called after each batch that added
+    rows (the dispatcher can start on the first prompts while the planner goes on)."""
     if horizon <= timedelta(0):
         raise ValueError("the horizon must be positive")
+    if batch < 1:
+        raise ValueError("a batch holds at least one person")
     now = store.clock.now()
     async with store.unit_of_work() as uow:
         centres = {c.id: c for c in await uow.centres.all() if _valid(c)}
-        people = await uow.people.to_prompt()
-        seats = []
-        if reminders_before:
-            seats = await uow.people.seat_holders(now, now + max(reminders_before) + horizon)
     known = _known.setdefault(store, {})
     for key in [key for key, until in known.items() if until <= now]:
         del known[key]
-    planned = [item for item in prompts(people, centres, now, horizon)
-               + reminders(seats, centres, reminders_before, now) if item.key not in known]
-    added = 0
-    for start in range(0, len(planned), BATCH):
-        batch = planned[start : start + BATCH]
+    slots = due_slots(centres, now, horizon)
+    added = tried = people = seats = 0
+
+    async def write(uow, items: list[Planned]) -> int:
+        fresh = [item for item in items if item.key not in known]
+        if not fresh:
+            return 0
+        return await uow.outbox.enqueue_many(
+            dict(chat_id=item.chat_id, payload=item.payload, due_at=item.due_at, key=item.key, kind=item.kind,
+                 not_after=item.not_after, person_id=item.person_id) for item in fresh)
+
+    after = 0
+    while True:
         async with store.unit_of_work() as uow:
-            for item in batch:
-                found = await uow.outbox.enqueue(
-                    item.chat_id, item.payload, item.due_at, key=item.key, kind=item.kind,
-                    not_after=item.not_after, person_id=item.person_id,
-                )
-                added += found is not None
+            page = await uow.people.prompt_page(after, batch, slots)
+            items = prompts(page, centres, now, horizon, known)
+            found = await write(uow, items)
             await uow.commit()
-        known.update((item.key, item.until) for item in batch)
+        known.update((item.key, item.until) for item in items)
+        people, tried, added = people + len(page), tried + len(items), added + found
+        if found and notify is not None:
+            notify()
+        if len(page) < batch:
+            break
+        after = page[-1].id
+        await asyncio.sleep(0)  # the loop's turn: updates and sends between two batches
+
+    if reminders_before:
+        after = 0
+        while True:
+            await asyncio.sleep(0)
+            async with store.unit_of_work() as uow:
+                page = await uow.people.seat_page(now, now + max(reminders_before) + horizon, after, batch)
+                items = reminders(page, centres, reminders_before, now)
+                found = await write(uow, items)
+                await uow.commit()
+            known.update((item.key, item.until) for item in items)
+            seats, tried, added = seats + len(page), tried + len(items), added + found
+            if found and notify is not None:
+                notify()
+            if len(page) < batch:
+                break
+            after = page[-1].booking_id
     if added:
-        log.info("planned %d outbox rows (%d tried, %d people, %d seats)", added, len(planned), len(people),
-                 len(seats))
+        log.info("planned %d outbox rows (%d due, %d people, %d seats)", added, tried, people, seats)
     return added

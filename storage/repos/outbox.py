@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.models import OUTBOX_STATES, OutboxMessage
+from storage.repos.outbox_many import enqueue_many
 
 ERROR_CODE_LENGTH = 32
 _KEEP: Any = object()
@@ -123,6 +124,12 @@ class OutboxRepository:
         found = (await self._session.execute(statement)).scalar_one_or_none()
         self.enqueued += found is not None
         return found
+
+    async def enqueue_many(self, items: Iterable[dict[str, Any]]) -> int:
+        """`enqueue` for many rows at once (storage.repos.outbox_many); the number of rows added."""
+        added = await enqueue_many(self._session, self._clock.now(), items, _dialect_name(self._session))
+        self.enqueued += added
+        return added
 
     async def cancel(
         self, key_prefix: str | None = None, ids: Iterable[int] | None = None, person_id: int | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
@@ -56,6 +56,21 @@ class SeatHolder:
     session_id: int
     centre_id: int
     starts_at: datetime
+
+
+@dataclass(frozen=True)
+class PromptTarget:
+    """Someone the weekly check-in prompt may go to, with only what the planner reads (no name to
+    decrypt): dialogs.reminders.plan."""
+
+    id: int
+    telegram_user_id: int
+    centre_id: int
+    consented_at: datetime
+    checkin_weekday: int
+    checkin_hour: int
+    checkins_paused: bool = False  # the query keeps only people with check-ins on...
+    unreachable_at: datetime | None = None  # ...who can be written to
 
 
 def to_record(row: Person) -> PersonRecord:
@@ -219,6 +234,39 @@ class PersonRepository:
             .where(Booking.status == "booked", GroupSession.cancelled_at.is_(None),
                    GroupSession.starts_at > after, GroupSession.starts_at <= until, Person.unreachable_at.is_(None))
             .order_by(GroupSession.starts_at, Booking.id)
+        )
+        return [SeatHolder(*row) for row in rows.all()]
+
+    async def prompt_page(self, after_id: int, limit: int,
+                          slots: list[tuple[list[int], list[int]]] | None = None) -> list[PromptTarget]:
+        """`to_prompt` a page at a time, by id: the next `limit` people after `after_id`. `slots`, when
+        given, is a list of (centre ids, slots): only people of those centres whose weekday * 24 + hour
+        is among the slots of their centre (the planner's: the prompts that may be due now)."""
+        query = select(Person.id, Person.telegram_user_id, Person.centre_id, Person.consented_at,
+                       Person.checkin_weekday, Person.checkin_hour).where(
+            Person.id > after_id, Person.role.in_(("parent", "youth")), Person.consented_at.is_not(None),
+            Person.checkins_paused.is_(False), Person.unreachable_at.is_(None),
+        )
+        if slots is not None:
+            slot = Person.checkin_weekday * 24 + Person.checkin_hour
+            chosen = [and_(Person.centre_id.in_(centres), slot.in_(hours)) for centres, hours in slots
+                      if centres and hours]
+            if not chosen:
+                return []
+            query = query.where(or_(*chosen))
+        rows = await self._session.execute(query.order_by(Person.id).limit(limit))
+        return [PromptTarget(*row) for row in rows.all()]
+
+    async def seat_page(self, after: datetime, until: datetime, after_booking: int, limit: int) -> list[SeatHolder]:
+        """`seat_holders` a page at a time, by booking id: the next `limit` seats after `after_booking`."""
+        rows = await self._session.execute(
+            select(Booking.id, Booking.person_id, Person.telegram_user_id, Booking.updated_at, GroupSession.id,
+                   GroupSession.centre_id, GroupSession.starts_at)
+            .join(GroupSession, GroupSession.id == Booking.session_id)
+            .join(Person, Person.id == Booking.person_id)
+            .where(Booking.id > after_booking, Booking.status == "booked", GroupSession.cancelled_at.is_(None),
+                   GroupSession.starts_at > after, GroupSession.starts_at <= until, Person.unreachable_at.is_(None))
+            .order_by(Booking.id).limit(limit)
         )
         return [SeatHolder(*row) for row in rows.all()]
 

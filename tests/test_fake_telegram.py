@@ -288,6 +288,11 @@ async def test_webhook_delivery_and_conflict(tg, api):
         await tg.send_text(tg.user(), "hello")
         await asyncio.wait_for(arrived.wait(), 2)
         assert received[0][0] == "s3cret" and received[0][1]["message"]["text"] == "hello"
+        arrived.clear()  # a raw update goes out as it is, only its update_id is the fake's
+        raw = tg.push_raw_update({"update_id": 1, "message": {"text": "no chat, no date"}})
+        await asyncio.wait_for(arrived.wait(), 2)
+        assert received[1][1] == raw == {"update_id": received[0][1]["update_id"] + 1,
+                                         "message": {"text": "no chat, no date"}}
         assert (await api("getWebhookInfo"))[1]["result"]["url"] == url
         assert (await api("deleteWebhook"))[0] == 200
         assert (await api("getUpdates"))[1]["result"] == []

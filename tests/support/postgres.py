@@ -2,8 +2,9 @@
 stopped and removed at the end of the run. Each test gets a database of its own, copied from a
 template (an empty one, or one already migrated to head), which takes a few tens of milliseconds.
 
-Where the binaries are: RELIER_TEST_PG_BIN (a directory holding initdb and pg_ctl), else the
-directory of `initdb` on the PATH, else the usual places of Debian, Red Hat and Homebrew. Without
+Where the binaries are: RELIER_TEST_PG_BIN (a directory holding initdb and pg_ctl; when set, the
+only place looked at), else the directory of `initdb` on the PATH, else the usual places of
+Debian, Red Hat and Homebrew. Without
 them the PostgreSQL tests are skipped with the reason; with CI=true that is a failure instead
 (`require_or_skip`), so a CI machine without PostgreSQL cannot pass by testing SQLite alone.
 
@@ -53,13 +54,13 @@ def require_or_skip(reason: str) -> None:
 
 
 def find_binaries() -> Path:
-    named = os.environ.get("RELIER_TEST_PG_BIN")
+    named = os.environ.get("RELIER_TEST_PG_BIN")  # when set, the only place looked at
     candidates = [Path(named)] if named else []
     found = shutil.which("initdb")
-    if found:
+    if found and not named:
         candidates.append(Path(found).resolve().parent)
-    for pattern in ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin",
-                    "/opt/homebrew/opt/postgresql@*/bin", "/usr/local/opt/postgresql@*/bin"):
+    for pattern in () if named else ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/usr/local/pgsql/bin",
+                                     "/opt/homebrew/opt/postgresql@*/bin", "/usr/local/opt/postgresql@*/bin"):
         candidates += sorted((Path(p) for p in glob.glob(pattern)), reverse=True)
     for directory in candidates:
         if (directory / "initdb").is_file() and (directory / "pg_ctl").is_file():

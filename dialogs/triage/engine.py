@@ -64,7 +64,8 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     """The most severe reading of already-normalised words under one language's rules."""
     words = [token.word for token in tokens]
     lemmas = [token.lemmas for token in tokens]
-    for hit in list(rules.everyday.find(words, lemmas)):
+    meant = next(rules.serious.find(words, lemmas), None) is not None  # "and i mean it", "je rigole pas"
+    for hit in [] if meant else list(rules.everyday.find(words, lemmas)):
         for at in range(hit.start, hit.end):
             words[at] = ""  # an everyday expression ("mort de rire") is out of play
     hits = list(rules.groups.find(words, lemmas))

@@ -7,6 +7,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
+# Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
+# a danger phrase never lists it, so "jveux mourir 😂" stays urgent (decision 4 of the rules files).
+_SPECIAL.update({"😂": " mdr ", "🤣": " mdr ", "😹": " mdr "})
 _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")

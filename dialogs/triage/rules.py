@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
 _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "clause_breaks", "words", "spelling",
-        "everyday", "long_ago", "still_going", "unsure", "group"}
+        "everyday", "serious", "long_ago", "still_going", "unsure", "group"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases"}
 _UNSURE = {"id", "name", "about", "phrases"}
 
@@ -47,6 +47,7 @@ class RuleSet:
     unsure: PhraseIndex  # risk words: no rule is sure, the bot asks (level watch, clarify)
     unsure_group: Group
     names: dict[str, str]  # group id -> the family in words, in this file's language
+    serious: PhraseIndex = field(default_factory=PhraseIndex)  # "i mean it": the everyday list is not applied
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -120,6 +121,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         raise RulesError(f"{origin}: no [[group]] at all")
 
     everyday = index("everyday", data.get("everyday", {}).get("phrases", []))
+    serious = index("serious", data.get("serious", {}).get("phrases", []))
     long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
     still_going = index("still_going", data.get("still_going", {}).get("phrases", []))
     raw_unsure = data.get("unsure", {})
@@ -132,7 +134,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    for built in (groups, everyday, long_ago, still_going, unsure):
+    for built in (groups, everyday, serious, long_ago, still_going, unsure):
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
@@ -143,7 +145,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         still_going=still_going,
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
-        unsure=unsure, unsure_group=unsure_group, names=names,
+        unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
     )
 
 

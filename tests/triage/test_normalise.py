@@ -36,7 +36,7 @@ def test_french_words(text, expected):
         ("i wanna die", ["i", "want", "to", "die"]),
         ("want to kms", ["want", "to", "kill", "myself"]),
         ("I DON'T want to live anymore", ["i", "do", "not", "want", "to", "live", "any", "more"]),
-        ("i'm dead 😂", ["i", "am", "dead"]),
+        ("i'm dead 😂", ["i", "am", "dead", "mdr"]),  # a laughing emoji reads as "mdr"
         ("dieeeee", ["die"]),
         ("nobody would misssss me", ["nobody", "would", "miss", "me"]),
         ("killll myself", ["kill", "myself"]),
@@ -75,4 +75,4 @@ def test_clause_break_words():
 
 def test_empty_and_noise_only_text():
     assert words("") == []
-    assert words("😂😂😂 !!! ...") == []
+    assert words("💔🙏 !!! ...") == []

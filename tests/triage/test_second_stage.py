@@ -25,7 +25,8 @@ def test_as_shipped_it_is_off_and_triage_is_the_rules_alone():
 
 def test_it_trains_from_the_projects_own_labelled_files_only():
     assert CONFIG.raise_to == "high" and all(path.exists() for path in CONFIG.train_on)
-    assert not any("batch_05" in path.name or "batch_06" in path.name for path in CONFIG.train_on)
+    # batch 08 (held out for the rules tuned on 07) and 09 (ordinary messages) measure it out of sample
+    assert not any(path.name in ("batch_08.tsv", "batch_09.tsv") for path in CONFIG.train_on)
 
 
 def test_when_on_it_never_lowers_what_the_rules_say(stage):
@@ -37,7 +38,7 @@ def test_when_on_it_never_lowers_what_the_rules_say(stage):
 
 
 def test_when_on_a_message_the_rules_miss_is_raised_to_high_and_says_it_was_the_second_stage(stage):
-    text = "j'ai plus rien qui me retient ici"
+    text = "plus rien me retient ici"
     rules = assess_rules(text, "fr")
     assert rules.level == "none"
     raised = raise_with(stage, CONFIG, rules, text)

@@ -39,7 +39,7 @@ from storage.repos.people import PromptTarget, SeatHolder
 log = logging.getLogger(__name__)
 
 NUDGE_AFTER = timedelta(hours=24)
-BATCH = 100  # people (or seats) planned per unit of work: each batch holds the loop and SQLite's writer ~10-20 ms
+BATCH = 50  # people (or seats) planned per unit of work: each batch holds the loop and SQLite's writer ~5-10 ms
 
 # Keys this process has already seen in the outbox, with the instant after which no run plans
 # them again: a later run skips them without a write. Only an optimisation (another process, or

@@ -244,7 +244,7 @@ def outbox_counts(db_path: Path) -> dict:
 
 def relier_wired() -> bool:
     """Does `relier run` start the outbox's dispatcher? (Read from the source, not imported.)"""
-    for name in ("bot/cli.py", "bot/runtime.py", "bot/aiogram_app.py"):
+    for name in ("bot/cli.py", "bot/runtime.py", "bot/telegram/app.py"):
         path = ROOT / name
         if path.exists() and "Dispatcher(" in path.read_text(encoding="utf-8") and "delivery" in path.read_text(
                 encoding="utf-8"):

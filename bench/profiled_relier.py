@@ -64,7 +64,8 @@ def main() -> int:
     out = sys.argv[1]
     # Import what `relier run` imports before profiling starts: import time is not per update.
     import aiogram  # noqa: F401
-    import bot.aiogram_app  # noqa: F401
+    import bot.aiogram.client  # noqa: F401
+    import bot.telegram.app  # noqa: F401
     import bot.bootstrap  # noqa: F401
     from bot.cli import main as relier_main
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import logging
 import os
@@ -220,32 +221,33 @@ async def admin(settings: Settings, args: argparse.Namespace, keyring: Keyring) 
 async def bot_username(settings: Settings) -> str | None:
     if settings.bot_token is None:
         return None
-    from bot.aiogram_app import make_bot
+    from bot.bootstrap import make_client
 
-    bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    client = make_client(settings.framework, settings.bot_token.get_secret_value(), settings.telegram_api_url)
     try:
-        return (await bot.get_me()).username
+        return (await client.get_me()).username
     except Exception:  # noqa: BLE001 - the code is still printed
         return None
     finally:
-        await bot.session.close()
+        await client.close()
 
 
 def run(settings: Settings, webhook: str | None, keyring: Keyring) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    if settings.framework != "aiogram":
-        print("RELIER_FRAMEWORK=ptb is not available in this version yet; unset it to use aiogram.", file=sys.stderr)
+    if settings.framework == "ptb" and importlib.util.find_spec("telegram") is None:
+        print('RELIER_FRAMEWORK=ptb needs python-telegram-bot: pip install -e ".[ptb]" (or unset it for aiogram).',
+              file=sys.stderr)
         return 2
     if not keyring.encrypts and not settings.allow_plaintext:
         print(NO_KEY, file=sys.stderr)
         return 2
-    from aiogram.exceptions import TelegramUnauthorizedError
+    from bot.telegram.errors import Unauthorized
 
     try:
         asyncio.run(serve(settings, webhook, keyring))
-    except TelegramUnauthorizedError:
+    except Unauthorized:
         print("Telegram refused the token: check RELIER_BOT_TOKEN (from @BotFather, like 123456:ABC...).",
               file=sys.stderr)
         return 2
@@ -253,10 +255,8 @@ def run(settings: Settings, webhook: str | None, keyring: Keyring) -> int:
 
 
 async def serve(settings: Settings, webhook: str | None, keyring: Keyring) -> None:
-    from bot.aiogram_app import TelegramApp, make_bot
-    from bot.bootstrap import build_core
-    from bot.runtime import DeliveryOptions, Runtime
-    from storage.clock import SystemClock
+    from bot.bootstrap import build_bot, build_core
+    from bot.runtime import DeliveryOptions
 
     log = logging.getLogger("relier")
     core = await build_core(settings.database_url, default_locale=settings.default_locale,
@@ -273,18 +273,18 @@ async def serve(settings: Settings, webhook: str | None, keyring: Keyring) -> No
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    bot = make_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
-    app = TelegramApp(core, bot, SystemClock(), settings.default_locale)
-    runtime = Runtime(app, DeliveryOptions.from_settings(settings))
+    bot = await build_bot(core, token=settings.bot_token.get_secret_value(), api_url=settings.telegram_api_url,
+                          framework=settings.framework, options=DeliveryOptions.from_settings(settings),
+                          updates_at_once=settings.updates_at_once)
+    log.info("Telegram through %s", settings.framework)
     try:
         if webhook:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            await runtime.run_webhook(stop, webhook, settings.webhook_listen, settings.webhook_port, secret)
+            await bot.runtime.run_webhook(stop, webhook, settings.webhook_listen, settings.webhook_port, secret)
         else:
-            await runtime.run_polling(stop)
+            await bot.runtime.run_polling(stop)
     finally:
-        await bot.session.close()
-        await core.close()
+        await bot.close()
         log.info("stopped")
 
 

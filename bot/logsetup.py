@@ -19,6 +19,9 @@ KEPT_ABOVE = {
     "aiosqlite": logging.INFO,  # at DEBUG: every SQL statement with its parameters (names, messages)
     "sqlalchemy": logging.WARNING,  # at INFO: statements; at DEBUG: the rows read (names, messages)
     "aiogram.scene": logging.INFO,  # at DEBUG: a conversation's stored data (unused by the bot, kept shut)
+    "telegram": logging.INFO,  # python-telegram-bot at DEBUG: every call's parameters and answer (texts, names)
+    "httpx": logging.WARNING,  # at INFO: every request's URL, and the URL carries the bot's token
+    "httpcore": logging.WARNING,  # at DEBUG: every connection's trace
 }
 
 

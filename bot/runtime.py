@@ -1,17 +1,20 @@
 """`relier run` in one piece: updates in, the outbox out, and the planner every minute.
 
-- The dispatcher (bot.delivery) sends the outbox through `AiogramSender`; the dialogs tell it
-  when they left something (`Dialogs.on_queued = dispatcher.notify`).
+- The dispatcher (bot.delivery) sends the outbox through `OutboxSender` (bot.delivery.sender, on
+  the app's Telegram client, whichever framework); it listens to the core's doorbell, which the
+  dialogs ring when they left something (dialogs.doorbell).
 - An APScheduler `AsyncIOScheduler` runs `plan` (check-in prompts, nudges, session reminders, and
   the alerts of the cases nobody took: dialogs.cases.timers)
-  once at start and every `plan_every` seconds, then wakes the dispatcher; and a daily purge of
+  once at start and then at second 0 of every minute (a prompt due at 18:00 is queued at 18:00:00),
+  then wakes the dispatcher; and a daily purge of
   the sent and dropped rows older than `keep_days`; and, daily, each centre's retention (what is kept, for
   how long, and the families silent for too long: dialogs.reminders.retention). The database is the source of truth: the
   scheduler's job store is in memory and holds nothing that matters, a missed run is only late.
   Planning is idempotent by key, so any number of processes may plan at once.
 - When Telegram says a chat is unreachable, the person is marked so and, if their case is open,
   the staff are alerted (dialogs.reminders.unreachable).
-- Shutdown (`stop` set: SIGTERM, Ctrl-C): polling stops and the updates under way are answered;
+- Shutdown (`stop` set: SIGTERM, Ctrl-C): no update is taken any more (polling stops, the webhook
+  server closes) and the updates under way are answered;
   the scheduler stops (a plan under way is cancelled: it is idempotent); the dispatcher releases
   the rows waiting for a slot and gives the sends under way `grace` seconds to be recorded.
 Time is the injected clock's (SystemClock in production, FakeClock in tests); only the
@@ -28,10 +31,12 @@ from typing import Any, Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.aiogram_app import TelegramApp
 from bot.delivery import Dispatcher, Limits
-from bot.delivery.aiogram_sender import AiogramSender
+from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
+from bot.telegram.app import TelegramApp
+from bot.telegram.polling import poll
+from bot.telegram.webhook import serve_webhook
 from dialogs.cases.timers import check_cases
 from dialogs.reminders.plan import plan
 from dialogs.reminders.retention import apply_retention
@@ -45,7 +50,7 @@ class DeliveryOptions:
     reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=2))
     limits: Limits = field(default_factory=Limits)
     lease: float = 120.0  # seconds a claimed row is held
-    plan_every: float = 60.0  # seconds
+    plan_every: float = 60.0  # seconds; 60: at second 0 of every minute
     keep_days: int = 30  # sent and dropped rows are purged after this
     scheduler: bool = True  # tests that plan by hand turn it off
 
@@ -61,13 +66,13 @@ class Runtime:
         self.app = app
         self.store = app.core.store
         self.options = options or DeliveryOptions()
-        self.sender = AiogramSender(app.bot, self.store, app.default_locale)
+        self.sender = OutboxSender(app.client, self.store, app.default_locale)
         dispatcher_options.setdefault("send_timeout", min(30.0, self.options.lease / 3))
         self.dispatcher = Dispatcher(
             self.store, self.sender.send, self.options.limits, app.clock, self.on_unreachable, worker_id,
             lease=self.options.lease, prepare=self.sender.prepare, **dispatcher_options,
         )
-        app.core.dialogs.on_queued = self.dispatcher.notify
+        app.core.doorbell.listen(self.dispatcher.notify)
         self.scheduler: AsyncIOScheduler | None = None
         self._jobs: set[asyncio.Task] = set()
 
@@ -141,7 +146,10 @@ class Runtime:
             timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
         )
         scheduler.add_job(self._at_start, id="at-start")  # a date trigger: now
-        scheduler.add_job(self.plan, "interval", seconds=self.options.plan_every, id="plan")
+        if self.options.plan_every == 60:  # aligned to the clock: at second 0 of each minute
+            scheduler.add_job(self.plan, "cron", second=0, id="plan")
+        else:
+            scheduler.add_job(self.plan, "interval", seconds=self.options.plan_every, id="plan")
         scheduler.add_job(self.purge, "interval", hours=24, id="purge")
         scheduler.add_job(self.retention, "interval", hours=24, id="retention")
         scheduler.start()
@@ -178,7 +186,20 @@ class Runtime:
         log.info("outbox stopped: %s", dict(self.dispatcher.stats))
 
     async def run_polling(self, stop: asyncio.Event) -> None:
-        await self.run(stop, lambda: self.app.run_polling(stop, prepared=True))
+        """Long polling (one process per bot token: Telegram allows one getUpdates consumer)."""
+        async def serve() -> None:
+            await self.app.client.delete_webhook()  # a stale webhook would refuse every getUpdates
+            try:
+                await poll(self.app, stop)
+            finally:
+                await self.app.finish_updates()
+        await self.run(stop, serve)
 
     async def run_webhook(self, stop: asyncio.Event, url: str, listen: str, port: int, secret: str | None) -> None:
-        await self.run(stop, lambda: self.app.run_webhook(url, listen, port, secret, stop, prepared=True))
+        """Telegram calls us at `url` (served on listen:port), with `secret` in a header."""
+        async def serve() -> None:
+            try:
+                await serve_webhook(self.app, url, listen, port, secret, stop)
+            finally:
+                await self.app.finish_updates()
+        await self.run(stop, serve)

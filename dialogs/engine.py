@@ -7,17 +7,16 @@ restart or a second instance continues where the person stopped.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
-import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dialogs import logids
 from dialogs import texts
 from dialogs.cases import staff_chat
 from dialogs.commands import CommandTable
+from dialogs.doorbell import Doorbell
 from dialogs.context import Ctx, DialogConfig
 from dialogs.events import Event, Kind, Reply, Response
 from dialogs.flow import BACK_TO_CURRENT, END, MENU, STAY, Flow, Next, Screen, Step, decode, qualify, to_buttons
@@ -61,13 +60,13 @@ class Dialogs:
         flows: Iterable[Flow],
         config: DialogConfig,
         commands: CommandTable,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self.store = store
         self.flows = {f.name: f for f in flows}
         self.config = config
         self.commands = commands
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self.on_queued: Callable[[], None] | None = None  # told when messages were left in the outbox
+        self.doorbell = doorbell or Doorbell()  # rung when messages were left in the outbox
 
     def step(self, place: str) -> Step | None:
         flow, _, name = place.partition(".")
@@ -75,30 +74,28 @@ class Dialogs:
         return None if found is None else found.steps.get(name)
 
     async def handle(self, event: Event) -> Response:
-        """Handle one update; two updates of one person never run at the same time here."""
+        """Handle one update. Each runtime hands a person's updates over one at a time, in order
+        (bot.telegram.app holds the one lock per person); another instance may still move the same
+        conversation on, which the conversation's version catches (ConversationChanged: read again)."""
         if event.kind is Kind.MEMBERSHIP:
             if event.private:  # a group's membership (the staff chat) is left alone
                 await self._membership(event)
             return Response()
-        lock = self._locks.get(event.user_id)
-        if lock is None:
-            lock = self._locks[event.user_id] = asyncio.Lock()
-        async with lock:
-            for _attempt in range(5):
-                try:
-                    async with self.store.unit_of_work() as uow:
-                        if staff_chat.concerns(event):  # the staff chat, or a case button: dialogs.cases
-                            response, queued = await staff_chat.handle(self, uow, event), uow.outbox.enqueued
-                        else:
-                            response, queued = await self._handle(uow, event)
-                        await uow.commit()
-                    if queued and self.on_queued is not None:
-                        self.on_queued()
-                    return response
-                except ConversationChanged:
-                    # Another instance moved this conversation on: read it again.
-                    log.info("conversation changed under us user=%s, retrying", logids.user(event.user_id))
-            raise RuntimeError("conversation kept changing")
+        for _attempt in range(5):
+            try:
+                async with self.store.unit_of_work() as uow:
+                    if staff_chat.concerns(event):  # the staff chat, or a case button: dialogs.cases
+                        response, queued = await staff_chat.handle(self, uow, event), uow.outbox.enqueued
+                    else:
+                        response, queued = await self._handle(uow, event)
+                    await uow.commit()
+                if queued:
+                    self.doorbell.ring()
+                return response
+            except ConversationChanged:
+                # Another instance moved this conversation on: read it again.
+                log.info("conversation changed under us user=%s, retrying", logids.user(event.user_id))
+        raise RuntimeError("conversation kept changing")
 
     async def _membership(self, event: Event) -> None:
         """The person blocked the bot ("kicked": unreachable, the staff told if their case is open)
@@ -110,8 +107,8 @@ class Dialogs:
             elif event.text == "member":
                 await uow.people.mark_reachable(event.user_id)
             await uow.commit()
-        if queued and self.on_queued is not None:
-            self.on_queued()
+        if queued:
+            self.doorbell.ring()
 
     async def _handle(self, uow, event: Event) -> tuple[Response, int]:
         person, conversation = await uow.conversations.load_with_person(event.user_id)

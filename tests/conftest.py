@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bootstrap import build_core
+from bot.bootstrap import FRAMEWORKS, build_core
 from storage.clock import FakeClock
 from tests.support.chat import Chat
 from tests.support.keys import TEST_DATA_KEY
@@ -16,6 +16,13 @@ def data_key(monkeypatch) -> str:
     monkeypatch.delenv("RELIER_DATA_KEYS_OLD", raising=False)
     monkeypatch.delenv("RELIER_ALLOW_PLAINTEXT", raising=False)
     return TEST_DATA_KEY
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request) -> str:
+    """The Telegram framework under the bot (bot.aiogram or bot.ptb): a test that uses it, or the
+    end-to-end `running_bot`, runs on both."""
+    return request.param
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ In the staff chat, for a case:
   (`relier outbox status`).
 - A card row for a case whose card is posted edits it (and renames the topic): its level rose.
 Privately (a psychologist without a staff chat, a family), the message is simply sent; photos and
-voice notes are copies (copyMessage). Other Telegram errors are raised, for AiogramSender to map
-to a SendResult. Logs carry ids only, never a text.
+voice notes are copies (copyMessage). Other Telegram errors are raised, for OutboxSender to map
+to a SendResult. Written once against bot.telegram.TelegramClient, for both frameworks. Logs carry ids only, never a text.
 
 Length and refusals: a text longer than Telegram's 4096 is sent in parts cut on text boundaries,
 never through a tag or an entity (dialogs.cases.fit), its buttons on the last part; the card is
@@ -31,11 +31,8 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
-from aiogram.types import ReplyParameters
-
-from bot.aiogram_events import keyboard
+from bot.telegram.client import TelegramClient
+from bot.telegram.errors import BadRequest, Forbidden, Migrated, TelegramError
 from dialogs.cases.fit import TEXT_MAX, plain_text, shorten_html, shorten_plain, split_html
 from dialogs import logids
 from dialogs.cases.render import CASE_TYPES, CaseMessage, card_and_topic, render_case_row
@@ -66,7 +63,7 @@ class CasePrepared:
 
     @property
     def reply(self) -> Reply:
-        """What AiogramSender reads of a prepared message (its chat), whatever its kind."""
+        """What OutboxSender reads of a prepared message (its chat), whatever its kind."""
         return self.message.reply or Reply(self.message.chat_id, "")
 
 
@@ -80,19 +77,18 @@ class Place:
     card_now: bool = False  # the card was posted by this send
 
 
-def _code(error: TelegramAPIError) -> str:
+def _code(error: TelegramError) -> str:
     """Telegram's reason in a few words, for a log line (never any of the message's text)."""
     return "_".join(error.message.lower().replace("bad request:", "").split()[:5])[:40]
 
 
-def matches(error: TelegramAPIError, markers: tuple[str, ...]) -> bool:
-    text = error.message.lower()
-    return any(marker in text for marker in markers)
+def matches(error: TelegramError, markers: tuple[str, ...]) -> bool:
+    return error.says(*markers)
 
 
 class CaseSender:
-    def __init__(self, bot: Bot, store: Store, default_locale: str = "fr") -> None:
-        self._bot = bot
+    def __init__(self, client: TelegramClient, store: Store, default_locale: str = "fr") -> None:
+        self._client = client
         self._store = store
         self._default_locale = default_locale
         self._forums: dict[int, bool] = {}  # chat id -> is_forum, asked once per chat
@@ -106,7 +102,7 @@ class CaseSender:
         if row.chat_id < 0 and row.payload.get("type") != "copy":
             try:
                 forum = await self.is_forum(row.chat_id)
-            except TelegramAPIError:  # asked again when sending, where the error counts
+            except TelegramError:  # asked again when sending, where the error counts
                 forum = None
         async with self._store.unit_of_work() as uow:
             message = await render_case_row(uow, row, self._default_locale, bool(forum))
@@ -114,8 +110,8 @@ class CaseSender:
 
     async def is_forum(self, chat_id: int) -> bool:
         if chat_id not in self._forums:
-            chat = await self._bot.get_chat(chat_id)
-            self._forums[chat_id] = bool(chat.is_forum)
+            chat = await self._client.get_chat(chat_id)
+            self._forums[chat_id] = chat.is_forum
         return self._forums[chat_id]
 
     async def send(self, prepared: CasePrepared) -> None:
@@ -125,12 +121,12 @@ class CaseSender:
             return
         try:
             await self._send_to_group(prepared)
-        except (TelegramForbiddenError, TelegramBadRequest) as error:
-            if not (isinstance(error, TelegramForbiddenError) or matches(error, GROUP_GONE)):
+        except (Forbidden, BadRequest) as error:
+            if not (isinstance(error, Forbidden) or matches(error, GROUP_GONE)):
                 raise
             await self._fall_back(prepared.row, message.case)
             # Failed and visible, but not "unreachable": the group's next rows fall back one by one.
-            raise TelegramBadRequest(error.method, "Bad Request: staff group gone, sent privately") from error
+            raise BadRequest("Bad Request: staff group gone, sent privately", error.method) from error
 
     async def _send_to_group(self, prepared: CasePrepared) -> None:
         message = prepared.message
@@ -149,10 +145,10 @@ class CaseSender:
                 else:
                     await self._post(message, place)
                 return
-            except TelegramMigrateToChat as error:
-                await self._migrated(place.chat_id, error.migrate_to_chat_id)
-                place, forum = Place(error.migrate_to_chat_id, None, None), None
-            except TelegramBadRequest as error:
+            except Migrated as error:
+                await self._migrated(place.chat_id, error.new_chat_id)
+                place, forum = Place(error.new_chat_id, None, None), None
+            except BadRequest as error:
                 if matches(error, THREAD_LOST) and place.thread is not None:
                     log.warning("case topic lost case=%s chat=%s topic=%s", case.id, logids.chat(place.chat_id),
                                 place.thread)
@@ -164,7 +160,7 @@ class CaseSender:
                     place = Place(place.chat_id, place.thread, None)
                 else:
                     raise
-        raise TelegramBadRequest(None, "case: the topic kept being lost")  # type: ignore[arg-type]
+        raise BadRequest("Bad Request: case topic kept being lost")
 
     # -- the case's topic and card ---------------------------------------------------------
 
@@ -175,14 +171,14 @@ class CaseSender:
             message = await self._placement(message, place.chat_id, forum)  # not rendered: it was not needed
         if forum and place.thread is None:
             try:
-                topic = await self._bot.create_forum_topic(place.chat_id, message.topic)
-            except TelegramBadRequest as error:  # no right to manage topics, or no topics any more
+                thread = await self._client.create_forum_topic(place.chat_id, message.topic)
+            except BadRequest as error:  # no right to manage topics, or no topics any more
                 log.warning("case topic refused case=%s chat=%s code=%s: posting in the chat", case.id,
                             logids.chat(place.chat_id), error.message.split(":")[-1].strip()[:40])
                 self._forums[place.chat_id] = forum = False
                 message = await self._placement(message, place.chat_id, forum)  # the card's wording changes
             else:
-                place.thread, place.card = topic.message_thread_id, None
+                place.thread, place.card = thread, None
                 self._names[(place.chat_id, place.thread)] = message.topic
                 await self._store_place(case.id, place.chat_id, None, place.thread, "topic")
         if place.card is None:
@@ -204,24 +200,22 @@ class CaseSender:
         if not (refresh and self._shown.get((place.chat_id, place.card)) == (text, card.buttons)):
             try:
                 try:
-                    await self._bot.edit_message_text(text=text, chat_id=place.chat_id, message_id=place.card,
-                                                      reply_markup=keyboard(card.buttons))
-                except TelegramBadRequest as error:
+                    await self._client.edit_message_text(place.chat_id, place.card, text, buttons=card.buttons)
+                except BadRequest as error:
                     if matches(error, NOT_CONTENT):
                         raise
                     self._refused(message.case.id, place.chat_id, "card_edit", error)
-                    await self._bot.edit_message_text(text=shorten_plain(plain_text(text)), chat_id=place.chat_id,
-                                                      message_id=place.card, reply_markup=keyboard(card.buttons),
-                                                      parse_mode=None)
-            except TelegramBadRequest as error:
+                    await self._client.edit_message_text(place.chat_id, place.card, shorten_plain(plain_text(text)),
+                                                      buttons=card.buttons, html=False)
+            except BadRequest as error:
                 if not matches(error, NOT_MODIFIED):
                     raise
             self._shown[(place.chat_id, place.card)] = (text, card.buttons)
         if place.thread is not None and message.topic and not (
                 refresh and self._names.get((place.chat_id, place.thread)) == message.topic):
             try:
-                await self._bot.edit_forum_topic(place.chat_id, place.thread, name=message.topic)
-            except TelegramBadRequest as error:  # the name is a nicety: the card is what matters
+                await self._client.edit_forum_topic(place.chat_id, place.thread, message.topic)
+            except BadRequest as error:  # the name is a nicety: the card is what matters
                 if not matches(error, NOT_MODIFIED):
                     log.info("case topic not renamed case=%s chat=%s", message.case.id, logids.chat(place.chat_id))
             self._names[(place.chat_id, place.thread)] = message.topic
@@ -230,12 +224,11 @@ class CaseSender:
         """The message itself: in the case's topic, or in reply to its card, or simply to the chat."""
         answer = None
         if place.thread is None and place.card is not None:
-            answer = ReplyParameters(message_id=place.card)
+            answer = place.card
         if message.kind == "copy":
             assert message.from_chat is not None and message.message_id is not None
-            await self._bot.copy_message(place.chat_id, message.from_chat, message.message_id,
-                                         message_thread_id=place.thread, caption=message.caption,
-                                         reply_parameters=answer)
+            await self._client.copy_message(place.chat_id, message.from_chat, message.message_id,
+                                         thread_id=place.thread, caption=message.caption, reply_to=answer)
             return
         reply = message.reply
         assert reply is not None
@@ -247,26 +240,25 @@ class CaseSender:
                                   message.kind)
 
     async def _send_text(self, case_id: int | None, chat_id: int, text: str, buttons, thread: int | None,
-                         answer: ReplyParameters | None, what: str):
+                         answer: int | None, what: str):
         """One message in HTML; refused for its content, the same as plain text, with its buttons."""
         try:
-            return await self._bot.send_message(chat_id, text, reply_markup=keyboard(buttons),
-                                                message_thread_id=thread, reply_parameters=answer)
-        except TelegramBadRequest as error:
+            return await self._client.send_message(chat_id, text, buttons=buttons, thread_id=thread, reply_to=answer)
+        except BadRequest as error:
             if matches(error, NOT_CONTENT):
                 raise
             self._refused(case_id, chat_id, what, error)
         try:
-            return await self._bot.send_message(chat_id, shorten_plain(plain_text(text)), reply_markup=keyboard(buttons),
-                                                message_thread_id=thread, reply_parameters=answer, parse_mode=None)
-        except TelegramBadRequest as error:
+            return await self._client.send_message(chat_id, shorten_plain(plain_text(text)), buttons=buttons,
+                                                thread_id=thread, reply_to=answer, html=False)
+        except BadRequest as error:
             if not matches(error, NOT_CONTENT):
                 log.error("case %s refused even as plain text case=%s chat=%s code=%s", what, case_id,
                           logids.chat(chat_id), _code(error))
             raise
 
     @staticmethod
-    def _refused(case_id: int | None, chat_id: int, what: str, error: TelegramBadRequest) -> None:
+    def _refused(case_id: int | None, chat_id: int, what: str, error: BadRequest) -> None:
         log.warning("case %s refused as HTML case=%s chat=%s code=%s: sent again as plain text", what, case_id,
                     logids.chat(chat_id), _code(error))
 

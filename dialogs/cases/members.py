@@ -1,7 +1,7 @@
 """Who is in the staff chat: everyone there reads every case card, so the centre is told about members
 who are not its registered staff — in the staff chat itself and privately to the centre's administrators.
 
-The Telegram adapter finds them (bot.staff_watch: on linking, and when someone joins); this module only
+The Telegram adapter finds them (bot.telegram.staff_watch: on linking, and when someone joins); this module only
 knows the centre and its staff, and words the notice. Telegram lets a bot list a group's administrators
 and count its members, not list every member: on linking, members the bot cannot name are counted.
 """

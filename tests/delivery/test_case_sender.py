@@ -1,19 +1,18 @@
-"""The Telegram side of case rows, with a stub bot: what is asked of Telegram, in which order."""
+"""The Telegram side of case rows, with a stub client (bot.telegram.TelegramClient): what is asked
+of Telegram, in which order."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from aiogram.exceptions import TelegramBadRequest, TelegramMigrateToChat
-
 from bot.delivery.case_sender import CasePrepared, CaseSender
+from bot.telegram.client import ChatInfo, Sent
+from bot.telegram.errors import BadRequest, Migrated
 from dialogs.cases.announce import open_or_raise
 
 OLD, NEW = -4_900_001, -1_001_900_000_777
 
 
 class StubBot:
-    """Answers like Telegram; `fail` maps (method, chat) to the error raised once."""
+    """A TelegramClient that answers like Telegram; `fail` maps (method, chat) to the error raised once."""
 
     def __init__(self, forums: set[int], fail: dict | None = None) -> None:
         self.forums, self.fail, self.calls, self._ids = forums, dict(fail or {}), [], 100
@@ -29,21 +28,19 @@ class StubBot:
 
     async def get_chat(self, chat_id):
         self.calls.append(("getChat", chat_id, {}))
-        return SimpleNamespace(is_forum=chat_id in self.forums)
+        return ChatInfo(chat_id, "supergroup", chat_id in self.forums)
 
     async def create_forum_topic(self, chat_id, name):
-        return SimpleNamespace(message_thread_id=self._call("createForumTopic", chat_id, name=name))
+        return self._call("createForumTopic", chat_id, name=name)
 
-    async def send_message(self, chat_id, text, reply_markup=None, message_thread_id=None, reply_parameters=None):
-        replying = reply_parameters.message_id if reply_parameters else None
-        return SimpleNamespace(message_id=self._call("sendMessage", chat_id, thread=message_thread_id,
-                                                     reply_to=replying))
+    async def send_message(self, chat_id, text, *, buttons=(), thread_id=None, reply_to=None, html=True):
+        return Sent(self._call("sendMessage", chat_id, thread=thread_id, reply_to=reply_to))
 
-    async def edit_message_text(self, text, chat_id, message_id, reply_markup=None):
+    async def edit_message_text(self, chat_id, message_id, text, *, buttons=(), html=True):
         self._call("editMessageText", chat_id, message_id=message_id)
 
-    async def edit_forum_topic(self, chat_id, message_thread_id, name=None):
-        self._call("editForumTopic", chat_id, thread=message_thread_id)
+    async def edit_forum_topic(self, chat_id, thread_id, name):
+        self._call("editForumTopic", chat_id, thread=thread_id)
 
 
 async def a_case(store, staff_chat: int):
@@ -87,8 +84,7 @@ async def test_the_card_opens_a_topic_first_and_getchat_is_asked_once_per_chat(s
 
 async def test_a_group_that_became_a_supergroup_is_followed(store):
     """Turning topics on makes a group a supergroup with a new id: Telegram says so once."""
-    moved = TelegramMigrateToChat(None, "Bad Request: group chat was upgraded to a supergroup chat",  # type: ignore
-                                  migrate_to_chat_id=NEW)
+    moved = Migrated(NEW, "Bad Request: group chat was upgraded to a supergroup chat")
     bot = StubBot({NEW}, {("sendMessage", OLD): moved})
     sender = CaseSender(bot, store, "fr")
     centre, case = await a_case(store, OLD)
@@ -102,7 +98,7 @@ async def test_a_group_that_became_a_supergroup_is_followed(store):
 
 
 async def test_a_card_deleted_by_hand_is_posted_again_in_its_topic(store):
-    gone = TelegramBadRequest(None, "Bad Request: message to edit not found")  # type: ignore[arg-type]
+    gone = BadRequest("Bad Request: message to edit not found")
     bot = StubBot({NEW})
     sender = CaseSender(bot, store, "fr")
     _centre, case = await a_case(store, NEW)

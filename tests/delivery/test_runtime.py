@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.aiogram_app import TelegramApp, make_bot
+from bot.bootstrap import build_bot
 from bot.cli import main
 from bot.delivery import Limits
 from bot.runtime import DeliveryOptions, Runtime
@@ -17,10 +17,10 @@ from tests.delivery.conftest import enqueue, status
 
 @pytest.fixture
 async def runtime(core, clock):
-    bot = make_bot("123456:TEST-TOKEN", "http://127.0.0.1:9")  # never called in these tests
-    app = TelegramApp(core, bot, clock)
-    yield Runtime(app, DeliveryOptions(reminders=(timedelta(hours=2),)), worker_id="test-runtime")
-    await bot.session.close()
+    bot = await build_bot(core, token="123456:TEST-TOKEN", api_url="http://127.0.0.1:9",  # never called here
+                          options=DeliveryOptions(reminders=(timedelta(hours=2),)), worker_id="test-runtime")
+    yield bot.runtime
+    await bot.client.close()
 
 
 def test_durations_are_read_longest_first():
@@ -56,13 +56,12 @@ def test_a_bad_delivery_setting_stops_relier_at_once(monkeypatch, tmp_path, caps
 
 
 async def test_a_short_lease_gets_a_shorter_send_timeout(core, clock):
-    app = TelegramApp(core, make_bot("123456:TEST-TOKEN", "http://127.0.0.1:9"), clock)
+    bot = await build_bot(core, token="123456:TEST-TOKEN", api_url="http://127.0.0.1:9",
+                          options=DeliveryOptions(lease=6))
     try:
-        runtime = Runtime(app, DeliveryOptions(lease=6))
-        assert runtime.dispatcher._send_timeout == 2  # a send must fit well within the lease
-        assert core.dialogs.on_queued == runtime.dispatcher.notify
+        assert bot.runtime.dispatcher._send_timeout == 2  # a send must fit well within the lease
     finally:
-        await app.bot.session.close()
+        await bot.client.close()
 
 
 async def test_purge_deletes_sent_and_dropped_rows_after_30_days(core, clock, runtime):

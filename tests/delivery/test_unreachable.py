@@ -92,7 +92,7 @@ async def test_nobody_is_alerted_without_an_open_case(core):
 async def test_blocking_and_unblocking_the_bot_mark_the_person_without_a_reply(core, clock):
     await family(core)
     told = []
-    core.dialogs.on_queued = lambda: told.append(True)
+    core.doorbell.listen(lambda: told.append(True))
 
     def membership(status: str) -> Event:
         return Event(PARENT, PARENT, Kind.MEMBERSHIP, clock.now(), text=status)

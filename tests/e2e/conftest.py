@@ -1,4 +1,8 @@
-"""The real aiogram runtime, in this process, against the fake Bot API server over HTTP."""
+"""The real runtime, in this process, against the fake Bot API server over HTTP, once per framework.
+
+Every test that uses `running_bot` (or `framework`) runs twice: on aiogram and on python-telegram-bot.
+The bot is built by the composition root (bot.bootstrap.build_bot), as `relier run` builds it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.aiogram_app import TelegramApp, make_bot
-from bot.bootstrap import build_core
+from dataclasses import dataclass, field
+
+from bot.bootstrap import TelegramBot, build_bot, build_core
 from bot.runtime import DeliveryOptions, Runtime
 from storage.clock import FakeClock
 from storage.models import OutboxMessage
@@ -21,6 +26,70 @@ from tests.fakebot import FakeTelegram
 async def telegram():
     async with FakeTelegram(bot_username="relier_test_bot") as fake:
         yield fake
+
+
+# What a person sees, per chat: the parity check below compares these between the two frameworks.
+USER_VISIBLE = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "copyMessage", "createForumTopic",
+                "editForumTopic", "answerCallbackQuery")
+_seen_by_test: dict[str, tuple[str, dict]] = {}  # test id without its framework -> (framework, what people saw)
+
+
+def what_people_saw(telegram) -> dict[str, list[str]]:
+    """The bot's successful calls that a person sees, chat by chat, in order: method, thread, text or
+    caption, buttons (texts and data), file name. Normalised on purpose, because Telegram would not
+    show a user the difference: calls Telegram refused (a 429 retried, say), the order of messages
+    across different chats (each chat's own order is kept), parse_mode and link preview options
+    (both frameworks send HTML with previews off), and a file's bytes (a chart is drawn the same)."""
+    seen: dict[str, list[str]] = {}
+    for call in telegram.calls:
+        if not call.ok or call.method not in USER_VISIBLE or call.injected:
+            continue
+        params = call.params
+        chat = str(params.get("chat_id", "callback"))
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        buttons = [[(b.get("text"), b.get("callback_data") or b.get("url")) for b in row]
+                   for row in (markup or {}).get("inline_keyboard", [])]
+        upload = params.get("photo") or params.get("document")
+        line = [call.method, params.get("message_thread_id"), params.get("text") or params.get("caption")
+                or params.get("name"), buttons, getattr(upload, "filename", None)]
+        if call.method == "answerCallbackQuery":
+            line = [call.method, params.get("text"), params.get("show_alert")]
+        seen.setdefault(chat, []).append(json.dumps(line, ensure_ascii=False, default=str))
+    return seen
+
+
+def check_parity(request, framework: str, telegram) -> None:
+    """The same test on the other framework made people see exactly the same: else fail."""
+    key = request.node.nodeid.replace(f"[{framework}]", "").replace(f"-{framework}]", "]").replace(f"[{framework}-", "[")
+    seen = what_people_saw(telegram)
+    other = _seen_by_test.pop(key, None)
+    if other is None:
+        _seen_by_test[key] = (framework, seen)
+        return
+    other_framework, other_seen = other
+    differences = [f"chat {chat}:\n  {other_framework}: {other_seen.get(chat)}\n  {framework}: {seen.get(chat)}"
+                   for chat in sorted(set(seen) | set(other_seen)) if seen.get(chat) != other_seen.get(chat)]
+    assert differences == [], "the two frameworks showed people different things:\n" + "\n".join(differences)
+
+
+@dataclass
+class RunningBot:
+    bot: TelegramBot
+    expected_rejections: set[int] = field(default_factory=set)  # statuses a test provokes on purpose
+
+    @property
+    def core(self):
+        return self.bot.core
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.bot.runtime
+
+    @property
+    def app(self):
+        return self.bot.app
 
 
 @pytest.fixture
@@ -51,31 +120,33 @@ async def undelivered_cards(core) -> list[str]:
 
 
 @pytest.fixture
-async def running_bot(telegram, db_url, clock: FakeClock, delivery_options):
+async def running_bot(telegram, db_url, clock: FakeClock, delivery_options, framework, request):
     """Start the bot (polling the fake server, its outbox dispatcher and planner running) on a
     store with one centre; stop it after. `running_bot.runtime` is the bot's `bot.runtime.Runtime`.
     Every call Telegram would refuse fails the test, unless its status is in
-    `running_bot.expected_rejections` (a 403 to a person who blocked the bot, say)."""
+    `running_bot.expected_rejections` (a 403 to a person who blocked the bot, say). What people saw
+    must be the same on both frameworks (check_parity), unless the test is marked `no_parity` (its
+    outcome depends on timing, not on the framework; the mark says why)."""
     core = await build_core(db_url, clock=clock)
     async with core.store.unit_of_work() as uow:
         await uow.centres.add("Centre Relier Test", "Europe/Paris")
         await uow.commit()
-    bot = make_bot(telegram.token, telegram.base_url)
-    app = TelegramApp(core, bot, clock)
-    app.runtime = Runtime(app, delivery_options, worker_id="e2e-bot")
-    app.expected_rejections = set()
+    bot = await build_bot(core, token=telegram.token, api_url=telegram.base_url, framework=framework,
+                          options=delivery_options, worker_id="e2e-bot")
+    running = RunningBot(bot)
     stop = asyncio.Event()
-    task = asyncio.create_task(app.runtime.run_polling(stop))
+    task = asyncio.create_task(bot.runtime.run_polling(stop))
     try:
-        yield app
+        yield running
         assert await undelivered_cards(core) == [], "a case card was never delivered"
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
-        await bot.session.close()
-        await core.close()
-    if not app.expected_rejections:
+        await bot.close()
+    if not running.expected_rejections:
         telegram.assert_no_rejections()
     unexpected = [f"{c.method} -> {c.status} {c.description}" for c in telegram.rejected
-                  if c.status not in app.expected_rejections]
+                  if c.status not in running.expected_rejections]
     assert unexpected == [], "fake Telegram rejected calls"
+    if request.node.get_closest_marker("no_parity") is None:
+        check_parity(request, framework, telegram)

@@ -12,10 +12,10 @@ import logging
 
 import pytest
 
-from bot.aiogram_app import TelegramApp, make_bot
-from bot.bootstrap import build_core
+from bot.bootstrap import build_bot, build_core
 from bot.delivery import Limits
-from bot.runtime import DeliveryOptions, Runtime
+from bot.runtime import DeliveryOptions
+from tests.e2e.conftest import RunningBot
 from dialogs.cases.fit import size
 from tests.e2e.test_onboarding_over_http import onboard
 from tests.support.cases import case_topic, current, staff_chat, takes, topic_messages, until
@@ -34,26 +34,24 @@ def lang(request) -> str:
 
 
 @pytest.fixture
-async def running_bot(telegram, db_url, clock, lang):
+async def running_bot(telegram, db_url, clock, lang, framework):
     """The in-process bot as in tests/e2e/conftest.py, its centre (and so its staff chat) in `lang`,
     the group pacing lifted so a topic's messages do not take a minute of real time."""
     core = await build_core(db_url, clock=clock, default_locale=lang)
     async with core.store.unit_of_work() as uow:
         await uow.centres.add("Centre Relier Test", "Europe/Paris")
         await uow.commit()
-    bot = make_bot(telegram.token, telegram.base_url)
-    app = TelegramApp(core, bot, clock, default_locale=lang)
     fast = Limits(overall_per_second=1000, private_per_second=100, group_per_minute=60_000)
-    app.runtime = Runtime(app, DeliveryOptions(limits=fast, scheduler=False), worker_id="e2e-card")
+    bot = await build_bot(core, token=telegram.token, api_url=telegram.base_url, framework=framework,
+                          options=DeliveryOptions(limits=fast, scheduler=False), worker_id="e2e-card")
     stop = asyncio.Event()
-    task = asyncio.create_task(app.runtime.run_polling(stop))
+    task = asyncio.create_task(bot.runtime.run_polling(stop))
     try:
-        yield app
+        yield RunningBot(bot)
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
-        await bot.session.close()
-        await core.close()
+        await bot.close()
     telegram.assert_no_rejections()
 
 

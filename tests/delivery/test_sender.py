@@ -1,4 +1,4 @@
-"""AiogramSender against the fake Bot API over HTTP: rows become messages, errors SendResults."""
+"""OutboxSender against the fake Bot API over HTTP, on both frameworks: rows become messages, errors SendResults."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.aiogram_app import make_bot
-from bot.delivery.aiogram_sender import AiogramSender, Prepared, error_code
+from bot.bootstrap import make_client
+from bot.delivery.sender import OutboxSender, Prepared, error_code
 from dialogs.events import Attachment, Button, Reply
 from dialogs.reminders.payload import reply_payload
 from tests.fakebot import FakeTelegram
@@ -21,10 +21,10 @@ async def telegram():
 
 
 @pytest.fixture
-async def sender(telegram, store):
-    bot = make_bot(telegram.token, telegram.base_url)
-    yield AiogramSender(bot, store, "fr")
-    await bot.session.close()
+async def sender(telegram, store, framework):
+    client = make_client(framework, telegram.token, telegram.base_url)
+    yield OutboxSender(client, store, "fr")
+    await client.close()
 
 
 async def outbox_row(store, chat_id: int, payload: dict, thread_id: int | None = None, kind: str = "notice"):
@@ -119,9 +119,9 @@ async def test_429s_for_three_chats_within_a_second_mean_the_whole_bot_waits(tel
 
 
 async def test_a_429_for_one_chat_after_a_second_is_that_chat_s_own(telegram, store, sender, monkeypatch):
-    from bot.delivery import aiogram_sender
+    from bot.delivery import sender as outbox_sender
 
-    monkeypatch.setattr(aiogram_sender, "GLOBAL_WINDOW", 0.05)
+    monkeypatch.setattr(outbox_sender, "GLOBAL_WINDOW", 0.05)
     users = [telegram.user() for _ in range(3)]
     for user in users:
         telegram.fail_next("sendMessage", 429, retry_after=2, chat_id=user.id)
@@ -130,13 +130,13 @@ async def test_a_429_for_one_chat_after_a_second_is_that_chat_s_own(telegram, st
         await asyncio.sleep(0.06)
 
 
-async def test_a_server_that_cannot_be_reached_is_a_transient_failure(store):
-    bot = make_bot("123456:TEST-TOKEN", "http://127.0.0.1:9")  # nothing listens on the discard port
+async def test_a_server_that_cannot_be_reached_is_a_transient_failure(store, framework):
+    client = make_client(framework, "123456:TEST-TOKEN", "http://127.0.0.1:9")  # nothing listens on the discard port
     try:
         row = await outbox_row(store, 1, reply_payload(Reply(1, "Bonjour")))
-        result = await AiogramSender(bot, store)(row)
+        result = await OutboxSender(client, store)(row)
     finally:
-        await bot.session.close()
+        await client.close()
     assert (result.outcome, result.reason) == ("transient", "network")
 
 

@@ -1,4 +1,4 @@
-"""The dispatcher's sender on aiogram: an outbox row in, a Telegram message out, a SendResult back.
+"""The dispatcher's sender: an outbox row in, a Telegram message out, a SendResult back (both frameworks).
 
 Two halves, so the pacing holds at the instant a request leaves (see bot.delivery.dispatcher):
 `prepare(row)` does everything slow before the slot is taken (the message of a reminder is
@@ -7,12 +7,12 @@ written now, in the person's language now, in a unit of work; a file is loaded o
 Case rows (cards, alerts, a family's messages to the staff chat: dialogs.cases.render) go through
 bot.delivery.case_sender, which also opens the case's forum topic and posts its card first.
 
-Telegram's answers become SendResults:
-- 429 TelegramRetryAfter: retry_after(seconds). Its scope is "chat", unless the description says
+Telegram's answers (bot.telegram.errors, whichever framework made the call) become SendResults:
+- 429 RetryAfter: retry_after(seconds). Its scope is "chat", unless the description says
   "global", or 429s came for GLOBAL_CHATS different chats within GLOBAL_WINDOW seconds: then the
   bot as a whole is over the limit (its immediate replies are not paced by the dispatcher, and
   neither is a second process), and every chat waits.
-- 403 TelegramForbiddenError (blocked, deactivated, kicked from a group), 400 "chat not found":
+- 403 Forbidden (blocked, deactivated, kicked from a group), 400 "chat not found":
   permanent and unreachable. Other 400s, and 413: permanent, but the chat is fine (a bug in the
   message: it is failed, kept, and can be retried by the staff once fixed).
 - 5xx, network errors, timeouts, 401/404/409 (a bad deployment, not a bad message): transient.
@@ -27,16 +27,10 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError, TelegramBadRequest, TelegramEntityTooLarge, TelegramForbiddenError, TelegramMigrateToChat,
-    TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
-)
-from aiogram.types import BufferedInputFile
-
-from bot.aiogram_events import keyboard
 from bot.delivery.case_sender import CASE_TYPES, CasePrepared, CaseSender
 from bot.delivery.result import SendResult
+from bot.telegram import errors
+from bot.telegram.client import TelegramClient
 from dialogs import logids
 from dialogs.events import Reply
 from dialogs.reminders.payload import reply_from_payload
@@ -66,13 +60,13 @@ def error_code(status: int | str, description: str) -> str:
     return "_".join([str(status), *words])[:32]
 
 
-class AiogramSender:
-    def __init__(self, bot: Bot, store: Store, default_locale: str = "fr") -> None:
-        self._bot = bot
+class OutboxSender:
+    def __init__(self, client: TelegramClient, store: Store, default_locale: str = "fr") -> None:
+        self._client = client
         self._store = store
         self._default_locale = default_locale
         self._floods: deque[tuple[float, int]] = deque()  # (loop time, chat) of recent 429s
-        self.cases = CaseSender(bot, store, default_locale)  # case cards, alerts and relays: topics first
+        self.cases = CaseSender(client, store, default_locale)  # case cards, alerts and relays: topics first
 
     async def __call__(self, row: OutboxRow) -> SendResult:
         prepared = await self.prepare(row)
@@ -105,42 +99,38 @@ class AiogramSender:
                 await self.cases.send(prepared)
             else:
                 await self._request(reply, prepared.file)
-        except TelegramRetryAfter as error:
-            return SendResult.retry_after(error.retry_after, self._flood_scope(reply.chat_id, error.message))
-        except TelegramMigrateToChat as error:  # a group became a supergroup: its id changed
+        except errors.RetryAfter as error:
+            return SendResult.retry_after(error.seconds, self._flood_scope(reply.chat_id, error.description))
+        except errors.Migrated as error:  # a group became a supergroup: its id changed
             log.warning("outbox.chat_migrated id=%s chat=%s new_chat=%s", prepared.row.id,
-                        logids.chat(reply.chat_id), logids.chat(error.migrate_to_chat_id))
+                        logids.chat(reply.chat_id), logids.chat(error.new_chat_id))
             return SendResult.permanent("chat_migrated", unreachable=False)
-        except TelegramForbiddenError as error:
-            text = error.message.lower()
+        except errors.Forbidden as error:
+            text = error.description.lower()
             reason = "deactivated" if "deactivated" in text else "kicked" if "kicked" in text else "blocked"
             return SendResult.permanent(reason)
-        except TelegramBadRequest as error:
-            if any(marker in error.message.lower() for marker in UNREACHABLE_400):
+        except errors.BadRequest as error:
+            if error.says(*UNREACHABLE_400):
                 return SendResult.permanent("chat_not_found")
-            return SendResult.permanent(error_code(400, error.message), unreachable=False)
-        except TelegramEntityTooLarge:
+            return SendResult.permanent(error_code(400, error.description), unreachable=False)
+        except errors.TooLarge:
             return SendResult.permanent("413_too_large", unreachable=False)
-        except TelegramServerError as error:
-            return SendResult.transient(error_code("5xx", error.message))
-        except TelegramNetworkError:
+        except errors.ServerError as error:
+            return SendResult.transient(error_code("5xx", error.description))
+        except errors.NetworkError:
             return SendResult.transient("network")
-        except TelegramAPIError as error:  # 401, 404, 409...: the deployment, not the message
+        except errors.TelegramError as error:  # 401, 404, 409...: the deployment, not the message
             return SendResult.transient(f"api_{type(error).__name__}"[:32])
         except (TimeoutError, asyncio.TimeoutError):
             return SendResult.transient("timeout")
         return SendResult.ok()
 
     async def _request(self, reply: Reply, file: bytes | None) -> None:
-        markup = keyboard(reply.buttons)
         if reply.attachment is not None and file is not None:
-            upload = BufferedInputFile(file, filename=reply.attachment.filename)
-            method = self._bot.send_photo if reply.attachment.kind == "photo" else self._bot.send_document
-            await method(reply.chat_id, upload, caption=reply.text or None, reply_markup=markup,
-                         message_thread_id=reply.thread_id)
+            await self._client.send_file(reply.chat_id, reply.attachment.kind, file, reply.attachment.filename,
+                                         caption=reply.text or None, buttons=reply.buttons, thread_id=reply.thread_id)
             return
-        await self._bot.send_message(reply.chat_id, reply.text, reply_markup=markup,
-                                     message_thread_id=reply.thread_id)
+        await self._client.send_message(reply.chat_id, reply.text, buttons=reply.buttons, thread_id=reply.thread_id)
 
     def _flood_scope(self, chat_id: int, description: str) -> str:
         """ "global" when the description says so or several chats hit 429 together; else "chat"."""

@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from dialogs.booking import series
 from bot.settings import keyring_from_environment
 from storage.crypto import Keyring
-from storage.database import make_engine, upgrade
-from storage.clock import Clock, SystemClock
-from storage.store import Store
+from storage.clock import Clock
 from storage.models import SESSION_KINDS, STAFF_ROLES
 from storage.records import RosterLine, SessionRecord
 
@@ -141,13 +139,16 @@ def check_retention(months: dict[str, int | None]) -> dict[str, int]:
 
 class Admin:
     def __init__(self, database_url: str, clock: Clock | None = None, keyring: Keyring | None = None) -> None:
-        """`keyring` as for bot.bootstrap.build_core: the CLI passes its settings' keys."""
+        """`keyring` as for bot.bootstrap.open_store: the CLI passes its settings' keys. The store is
+        opened (and migrated) by the composition root on entering."""
         self.keyring = keyring if keyring is not None else keyring_from_environment(os.environ)
-        self.engine = make_engine(database_url, keyring=self.keyring)
-        self.store = Store(self.engine, clock or SystemClock())
+        self._url, self._clock = database_url, clock
 
     async def __aenter__(self) -> "Admin":
-        await upgrade(self.engine)
+        from bot.bootstrap import open_store
+
+        self.store = await open_store(self._url, clock=self._clock, keyring=self.keyring)
+        self.engine = self.store.engine
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -32,6 +32,17 @@ def test_the_core_imports_no_telegram_framework(package):
     assert offenders == []
 
 
+def test_each_framework_is_imported_by_its_adapter_only():
+    """aiogram only under bot/aiogram/, python-telegram-bot only under bot/ptb/: the rest of the
+    Telegram layer (replies, the outbox and case senders, polling) is written once for both."""
+    where = {"aiogram": "bot/aiogram/", "telegram": "bot/ptb/"}
+    offenders = [(f, m) for f, m in imports("bot") if m.split(".")[0] in where
+                 and not f.startswith(where[m.split(".")[0]])]
+    assert offenders == []
+    assert {m.split(".")[0] for f, m in imports("bot") if f.startswith("bot/ptb/")} & {"telegram"}
+    assert {m.split(".")[0] for f, m in imports("bot") if f.startswith("bot/aiogram/")} & {"aiogram"}
+
+
 def test_dialogs_use_no_sql_directly_and_storage_knows_no_dialogs():
     assert [(f, m) for f, m in imports("dialogs") if m.split(".")[0] in ("sqlalchemy", "bot")] == []
     assert [(f, m) for f, m in imports("storage") if m.split(".")[0] in ("dialogs", "bot")] == []

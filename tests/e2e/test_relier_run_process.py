@@ -1,4 +1,5 @@
-"""The real `relier run` process, polling or behind a webhook, against the fake Bot API."""
+"""The real `relier run` process, polling or behind a webhook, against the fake Bot API, on aiogram
+and on python-telegram-bot (RELIER_FRAMEWORK)."""
 
 from __future__ import annotations
 
@@ -64,8 +65,8 @@ async def stop(process) -> int:
     return await asyncio.wait_for(process.wait(), timeout=20)
 
 
-async def test_relier_run_onboards_a_parent_and_stops_cleanly(telegram, database, tmp_path):
-    process, log = await start(telegram, database, tmp_path)
+async def test_relier_run_onboards_a_parent_and_stops_cleanly(telegram, database, tmp_path, framework):
+    process, log = await start(telegram, database, tmp_path, RELIER_FRAMEWORK=framework)
     try:
         parent = telegram.user(first_name="Camille", language_code="fr")
         menu = await onboard(telegram, parent, FR, child=("Zéphyrine", "12"))
@@ -77,6 +78,8 @@ async def test_relier_run_onboards_a_parent_and_stops_cleanly(telegram, database
     assert "Zéphyrine" not in text and "Camille" not in text  # logs carry ids, never names
     assert str(parent.id) not in text  # a Telegram id only as its pseudonym (dialogs.logids)
     assert re.search(r"update user=u[0-9a-f]{10} kind=command", text), text[-2000:]
+    assert f"Telegram through {framework}" in text
+    assert telegram.token.split(":")[1] not in text  # nor the token (httpx logs URLs at INFO)
     telegram.assert_no_rejections()
 
 
@@ -104,11 +107,12 @@ async def test_relier_run_continues_a_conversation_after_a_restart(telegram, dat
         assert await stop(process) == 0
 
 
-async def test_relier_run_with_a_webhook(telegram, database, tmp_path):
+async def test_relier_run_with_a_webhook(telegram, database, tmp_path, framework):
     port = free_port()
     process, _log = await start(
         telegram, database, tmp_path, "--webhook", f"http://127.0.0.1:{port}/telegram",
         RELIER_WEBHOOK_LISTEN="127.0.0.1", RELIER_WEBHOOK_PORT=str(port), RELIER_WEBHOOK_SECRET="s3cret-token",
+        RELIER_FRAMEWORK=framework,
     )
     try:
         for _ in range(200):
@@ -125,10 +129,11 @@ async def test_relier_run_with_a_webhook(telegram, database, tmp_path):
         assert await stop(process) == 0
 
 
-async def test_relier_run_with_a_refused_token_says_so(telegram, database, tmp_path):
+async def test_relier_run_with_a_refused_token_says_so(telegram, database, tmp_path, framework):
     process = await asyncio.create_subprocess_exec(
-        RELIER, "run", env=environment(telegram, database, RELIER_BOT_TOKEN="999:WRONG"), cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        RELIER, "run", env=environment(telegram, database, RELIER_BOT_TOKEN="999:WRONG", RELIER_FRAMEWORK=framework), cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     _out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
     assert "Telegram refused the token" in err.decode()
+    assert "WRONG" not in err.decode()

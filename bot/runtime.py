@@ -90,6 +90,8 @@ class Runtime:
         """Plan what fell due, alert again the cases nobody took, then wake the dispatcher; the number
         of reminder rows added."""
         added = await self._job("plan", plan(self.store, self.options.reminders))
+        if self.store.checkpoint_pending:  # an erasure's text may still be in SQLite's log: try again
+            self.store.checkpoint()
         await self.check_cases()
         self.dispatcher.notify()
         return added or 0

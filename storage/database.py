@@ -32,6 +32,9 @@ def make_engine(url: str, *, keyring: Keyring | None = None, echo: bool = False)
     return engine
 
 
+INLINE_BUSY_TIMEOUT_MS = 10_000  # the event loop waits at most this long for another process's write lock
+
+
 def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
     """A plain sqlite3 engine on the same file, for queries run on the event loop itself.
 
@@ -41,9 +44,10 @@ def inline_sqlite_engine(engine: AsyncEngine) -> Engine:
     process holds the write lock, for at most the busy timeout.
     """
     engine_ = create_engine(
-        engine.url.set(drivername="sqlite+pysqlite"), hide_parameters=True, connect_args={"timeout": 10}
+        engine.url.set(drivername="sqlite+pysqlite"), hide_parameters=True,
+        connect_args={"timeout": INLINE_BUSY_TIMEOUT_MS / 1000},
     )
-    _tune_sqlite(engine_, busy_timeout_ms=10_000)
+    _tune_sqlite(engine_, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS)
     attach_keyring(engine_.dialect, keyring_of(engine.sync_engine.dialect))
     return engine_
 

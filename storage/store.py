@@ -10,7 +10,7 @@ from typing import AsyncIterator, Callable
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import sessionmaker
 
-from storage.database import inline_sqlite_engine
+from storage.database import INLINE_BUSY_TIMEOUT_MS, inline_sqlite_engine
 from storage.inline import InlineSessionMaker
 
 from storage.clock import Clock
@@ -77,6 +77,7 @@ class Store:
         # busy handler (which sleeps for milliseconds and churns connections), keeps each update
         # to one connection and a few hundred microseconds of locking.
         self._one_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self.checkpoint_pending = False  # erased data may still be in SQLite's write-ahead log (checkpoint)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -102,18 +103,27 @@ class Store:
 
     def checkpoint(self) -> bool:
         """SQLite: copy the write-ahead log into the database file and empty it, so that erased text is
-        left in neither (with `secure_delete`, storage.database); False if a reader kept it from finishing."""
+        left in neither (with `secure_delete`, storage.database); False if a reader kept it from finishing.
+        It never waits: it runs on the event loop, and waiting for a reader (up to the busy timeout)
+        would stop the whole bot. An incomplete checkpoint is left pending and `checkpoint_pending`
+        says so: the runtime tries again each minute (bot.runtime)."""
         if self._inline is None:
             return True
         raw = self._inline.raw_connection()
         try:
             cursor = raw.cursor()
-            busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout=0")
+            try:
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except Exception:  # noqa: BLE001 - "database is locked": a writer holds it; tried again later
+                busy = 1
+            cursor.execute(f"PRAGMA busy_timeout={INLINE_BUSY_TIMEOUT_MS}")
             cursor.close()
         finally:
             raw.close()
-        if busy:
-            log.warning("wal checkpoint incomplete: a reader holds the log; the next erasure tries again")
+        if busy and not self.checkpoint_pending:
+            log.warning("wal checkpoint incomplete: a reader holds the log; tried again within a minute")
+        self.checkpoint_pending = bool(busy)
         return not busy
 
     async def close(self) -> None:

@@ -110,10 +110,12 @@ def no_error_logged(caplog):
 
 
 async def undelivered_cards(core) -> list[str]:
-    """Case cards the outbox gave up on: an urgent card must never fail silently."""
-    async with core.store.engine.connect() as conn:
-        rows = (await conn.execute(select(OutboxMessage.payload, OutboxMessage.last_error)
-                                   .where(OutboxMessage.state == "failed"))).all()
+    """Case cards the outbox gave up on: an urgent card must never fail silently. Read in a unit of
+    work, as the bot reads: on SQLite a connection of the async engine takes the write lock in its
+    own thread while the bot's queries wait for it on the event loop, both stuck for the busy timeout."""
+    async with core.store.unit_of_work() as uow:
+        rows = (await uow.outbox._session.execute(select(OutboxMessage.payload, OutboxMessage.last_error)
+                                                  .where(OutboxMessage.state == "failed"))).all()
     # A code ending in "_sent" says the card went another way (privately, the staff group being gone).
     return [f"case {json.loads(p).get('case')}: {e}" for p, e in rows
             if json.loads(p).get("type") == "case_card" and not (e or "").endswith("_sent")]

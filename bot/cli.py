@@ -282,7 +282,8 @@ async def serve(settings: Settings, webhook: str | None, keyring: Keyring) -> No
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await bot.runtime.run_webhook(stop, webhook, settings.webhook_listen, settings.webhook_port, secret)
         else:
-            await bot.runtime.run_polling(stop)
+            health = (settings.webhook_listen, settings.health_port) if settings.health_port else None
+            await bot.runtime.run_polling(stop, health)
     finally:
         await bot.close()
         log.info("stopped")

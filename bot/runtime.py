@@ -32,6 +32,7 @@ from typing import Any, Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import Dispatcher, Limits
+from bot.health import add_routes, serve_health
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
 from bot.telegram.app import TelegramApp
@@ -53,11 +54,13 @@ class DeliveryOptions:
     plan_every: float = 60.0  # seconds; 60: at second 0 of every minute
     keep_days: int = 30  # sent and dropped rows are purged after this
     scheduler: bool = True  # tests that plan by hand turn it off
+    grace: float = 10.0  # seconds, at shutdown, for the updates and the sends under way to finish
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DeliveryOptions":
         limits = Limits(settings.send_per_second, settings.send_per_chat_per_second, settings.send_per_group_per_minute)
-        return cls(settings.reminder_offsets(), limits, settings.outbox_lease_seconds)
+        return cls(settings.reminder_offsets(), limits, settings.outbox_lease_seconds,
+                   grace=settings.shutdown_grace_seconds)
 
 
 class Runtime:
@@ -68,6 +71,7 @@ class Runtime:
         self.options = options or DeliveryOptions()
         self.sender = OutboxSender(app.client, self.store, app.default_locale)
         dispatcher_options.setdefault("send_timeout", min(30.0, self.options.lease / 3))
+        dispatcher_options.setdefault("grace", self.options.grace)
         self.dispatcher = Dispatcher(
             self.store, self.sender.send, self.options.limits, app.clock, self.on_unreachable, worker_id,
             lease=self.options.lease, prepare=self.sender.prepare, **dispatcher_options,
@@ -89,7 +93,7 @@ class Runtime:
     async def plan(self) -> int:
         """Plan what fell due, alert again the cases nobody took, then wake the dispatcher; the number
         of reminder rows added."""
-        added = await self._job("plan", plan(self.store, self.options.reminders))
+        added = await self._job("plan", plan(self.store, self.options.reminders, notify=self.dispatcher.notify))
         if self.store.checkpoint_pending:  # an erasure's text may still be in SQLite's log: try again
             self.store.checkpoint()
         await self.check_cases()
@@ -187,21 +191,25 @@ class Runtime:
         await delivering
         log.info("outbox stopped: %s", dict(self.dispatcher.stats))
 
-    async def run_polling(self, stop: asyncio.Event) -> None:
-        """Long polling (one process per bot token: Telegram allows one getUpdates consumer)."""
+    async def run_polling(self, stop: asyncio.Event, health: tuple[str, int] | None = None) -> None:
+        """Long polling (one process per bot token: Telegram allows one getUpdates consumer);
+        `health`: (address, port) where /healthz and /metrics are served, if anywhere."""
         async def serve() -> None:
             await self.app.client.delete_webhook()  # a stale webhook would refuse every getUpdates
+            status = asyncio.create_task(serve_health(self, *health, stop)) if health else None
             try:
                 await poll(self.app, stop)
             finally:
-                await self.app.finish_updates()
+                await self.app.finish_updates(self.options.grace)
+                if status is not None:
+                    await status
         await self.run(stop, serve)
 
     async def run_webhook(self, stop: asyncio.Event, url: str, listen: str, port: int, secret: str | None) -> None:
-        """Telegram calls us at `url` (served on listen:port), with `secret` in a header."""
+        """Telegram calls us at `url` (served on listen:port, with /healthz and /metrics), with `secret` in a header."""
         async def serve() -> None:
             try:
-                await serve_webhook(self.app, url, listen, port, secret, stop)
+                await serve_webhook(self.app, url, listen, port, secret, stop, routes=lambda web: add_routes(web, self))
             finally:
-                await self.app.finish_updates()
+                await self.app.finish_updates(self.options.grace)
         await self.run(stop, serve)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     send_per_chat_per_second: float = Field(default=1, gt=0, le=100)
     send_per_group_per_minute: float = Field(default=20, gt=0, le=6000)
     outbox_lease_seconds: float = Field(default=120, ge=3, le=3600, description="a claimed row's lease")
+    shutdown_grace_seconds: float = Field(default=10, ge=0, le=600,
+                                          description="at SIGTERM, time for the updates and sends under way")
+    health_port: int | None = Field(default=None, description="polling mode: serve /healthz and /metrics here")
     # Encryption at rest (storage.crypto; README "Encryption at rest and keys").
     data_key: SecretStr | None = Field(default=None, description="from `relier keys new`")
     data_keys_old: SecretStr | None = Field(default=None, description="keys before a rotation, comma separated")
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
         """The keys as storage uses them; KeyProblem (naming the setting, never the value) if one is malformed."""
         return Keyring.from_text(_secret(self.data_key), _secret(self.data_keys_old))
 
-    @field_validator("bot_token", "data_key", "data_keys_old", mode="before")
+    @field_validator("bot_token", "data_key", "data_keys_old", "health_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value

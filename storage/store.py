@@ -21,6 +21,7 @@ from storage.repos.checkins import CheckinRepository, EscalationRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.families import FamilyRepository
 from storage.repos.invites import InviteRepository
+from storage.repos.metrics import MetricsRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.people import PersonRepository
 from storage.repos.privacy import PrivacyRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session, clock)
         self.privacy = PrivacyRepository(session, clock)
         self.retention = RetentionRepository(session, clock)
+        self.metrics = MetricsRepository(session, clock)
         self.committed = False
 
     async def commit(self) -> None:

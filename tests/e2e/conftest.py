@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
@@ -31,13 +32,15 @@ async def telegram():
 # What a person sees, per chat: the parity check below compares these between the two frameworks.
 USER_VISIBLE = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "copyMessage", "createForumTopic",
                 "editForumTopic", "answerCallbackQuery")
-_seen_by_test: dict[str, tuple[str, dict]] = {}  # test id without its framework -> (framework, what people saw)
+_seen_by_test: dict[str, tuple[str, dict]] = {}
+INVITE_CODE = re.compile(r"start=[A-Za-z0-9_-]{8,}")  # an invitation's code is random: the same link to a person  # test id without its framework -> (framework, what people saw)
 
 
 def what_people_saw(telegram) -> dict[str, list[str]]:
     """The bot's successful calls that a person sees, chat by chat, in order: method, thread, text or
     caption, buttons (texts and data), file name. Normalised on purpose, because Telegram would not
-    show a user the difference: calls Telegram refused (a 429 retried, say), the order of messages
+    show a user the difference (or the difference is chance, not the framework): an invitation link's
+    random code, calls Telegram refused (a 429 retried, say), the order of messages
     across different chats (each chat's own order is kept), parse_mode and link preview options
     (both frameworks send HTML with previews off), and a file's bytes (a chart is drawn the same)."""
     seen: dict[str, list[str]] = {}
@@ -56,7 +59,7 @@ def what_people_saw(telegram) -> dict[str, list[str]]:
                 or params.get("name"), buttons, getattr(upload, "filename", None)]
         if call.method == "answerCallbackQuery":
             line = [call.method, params.get("text"), params.get("show_alert")]
-        seen.setdefault(chat, []).append(json.dumps(line, ensure_ascii=False, default=str))
+        seen.setdefault(chat, []).append(INVITE_CODE.sub("start=<code>", json.dumps(line, ensure_ascii=False, default=str)))
     return seen
 
 
@@ -69,8 +72,14 @@ def check_parity(request, framework: str, telegram) -> None:
         _seen_by_test[key] = (framework, seen)
         return
     other_framework, other_seen = other
-    differences = [f"chat {chat}:\n  {other_framework}: {other_seen.get(chat)}\n  {framework}: {seen.get(chat)}"
-                   for chat in sorted(set(seen) | set(other_seen)) if seen.get(chat) != other_seen.get(chat)]
+    differences = []
+    for chat in sorted(set(seen) | set(other_seen)):
+        mine, theirs = seen.get(chat, []), other_seen.get(chat, [])
+        if mine != theirs:
+            at = next((i for i, (a, b) in enumerate(zip(theirs, mine)) if a != b), min(len(mine), len(theirs)))
+            differences.append(f"chat {chat}, message {at + 1} of {len(theirs)} / {len(mine)}:\n"
+                               f"  {other_framework}: {theirs[at] if at < len(theirs) else '(nothing)'}\n"
+                               f"  {framework}: {mine[at] if at < len(mine) else '(nothing)'}")
     assert differences == [], "the two frameworks showed people different things:\n" + "\n".join(differences)
 
 

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import asyncio
+import pathlib
+import shutil
+import sqlite3
+
 import pytest
 
 from bot.bootstrap import FRAMEWORKS, build_core
 from storage.clock import FakeClock
+from storage.crypto import Keyring
+from storage.database import make_engine, upgrade
 from tests.support.chat import Chat
 from tests.support.keys import TEST_DATA_KEY
 
@@ -30,9 +37,33 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> pathlib.Path:
+    """One SQLite file migrated to the newest schema, made once per run: migrating a new file takes most
+    of a second, and hundreds of tests start from an empty store. Each test gets a copy (`db_url`)."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+
+    async def migrate() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{path}", keyring=Keyring.from_text(TEST_DATA_KEY))
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    with sqlite3.connect(path) as db:  # the write-ahead log into the file, so that a copy is whole
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def fresh_sqlite(template: pathlib.Path, folder: pathlib.Path) -> str:
+    """A copy of the migrated template: an empty store, as a new installation has after `relier db upgrade`."""
+    target = folder / "relier.db"
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'relier.db'}"
+def db_url(tmp_path, migrated_sqlite) -> str:
+    return fresh_sqlite(migrated_sqlite, tmp_path)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 `db_url` is parametrised; the fixtures of tests/conftest.py (core, centre, clock...) build on it, so a
 test written once runs on both. On PostgreSQL each test has a database of its own, already migrated
-(a new SQLite file is migrated by the store). Tests of what only PostgreSQL does (several instances
+(a copy of a migrated SQLite file, tests/conftest.py). Tests of what only PostgreSQL does (several instances
 on one database, row locks) ask for `postgres_url` and run once.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import fresh_sqlite
 from tests.support.postgres import postgres_server, postgres_url, server_or_skip  # noqa: F401 (fixtures)
 
 
@@ -19,9 +20,9 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-async def db_url(backend, tmp_path, request):
+async def db_url(backend, tmp_path, request, migrated_sqlite):
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'relier.db'}"
+        yield fresh_sqlite(migrated_sqlite, tmp_path)
         return
     server = server_or_skip(request.getfixturevalue("postgres_server"))
     name = await server.create_database()

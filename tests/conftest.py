@@ -12,6 +12,7 @@ from storage.clock import FakeClock
 from storage.crypto import Keyring
 from storage.database import make_engine, upgrade
 from tests.support.chat import Chat
+from tests.support.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures: one server a run)
 from tests.support.keys import TEST_DATA_KEY
 
 
@@ -25,10 +26,16 @@ def data_key(monkeypatch) -> str:
     return TEST_DATA_KEY
 
 
-@pytest.fixture(params=FRAMEWORKS)
+def pytest_generate_tests(metafunc):
+    """A test that uses `framework` (the end-to-end `running_bot` does) runs on both frameworks; the
+    end-to-end suite also chooses its database (tests/e2e/conftest.py)."""
+    if "framework" in metafunc.fixturenames and "db_backend" not in metafunc.fixturenames:
+        metafunc.parametrize("framework", FRAMEWORKS)
+
+
+@pytest.fixture
 def framework(request) -> str:
-    """The Telegram framework under the bot (bot.aiogram or bot.ptb): a test that uses it, or the
-    end-to-end `running_bot`, runs on both."""
+    """The Telegram framework under the bot (bot.aiogram or bot.ptb), set by pytest_generate_tests."""
     return request.param
 
 

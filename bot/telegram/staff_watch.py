@@ -58,13 +58,13 @@ class StaffChatWatch:
         fresh = [u for u in users if u.user_id != self._bot.bot_id and not self._recently_told(chat_id, u.user_id)]
         if not fresh:
             return 0
+        for user in fresh:  # before any await: the other update of the same arrival, handled meanwhile, finds it
+            self._told[(chat_id, user.user_id)] = time.monotonic()
         async with self._store.unit_of_work() as uow:
             place = await members.staff_chat(uow, chat_id)
         if place is None:
             return 0
         outsiders = [_member(u) for u in fresh if u.user_id not in place.staff_ids]
-        for user in fresh:
-            self._told[(chat_id, user.user_id)] = time.monotonic()
         return await self._tell(chat_id, place, outsiders, 0)
 
     async def _is_member(self, chat_id: int, user_id: int) -> bool:

@@ -91,7 +91,7 @@ async def test_the_scheduler_plans_and_purges_once_at_start(core, clock, runtime
     clock.advance(days=31)
     planned = []
 
-    async def plan(store, reminders):
+    async def plan(store, reminders, notify=None):
         planned.append(reminders)
         return 0
 
@@ -115,7 +115,7 @@ async def test_the_scheduler_plans_and_purges_once_at_start(core, clock, runtime
 async def test_a_planner_failure_is_logged_and_the_next_run_tries_again(runtime, monkeypatch, caplog):
     import bot.runtime
 
-    async def broken(store, reminders):
+    async def broken(store, reminders, notify=None):
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr(bot.runtime, "plan", broken)

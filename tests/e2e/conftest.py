@@ -1,6 +1,8 @@
-"""The real runtime, in this process, against the fake Bot API server over HTTP, once per framework.
+"""The real runtime, in this process, against the fake Bot API server over HTTP, on both frameworks
+and both databases.
 
-Every test that uses `running_bot` (or `framework`) runs twice: on aiogram and on python-telegram-bot.
+Every test that uses `running_bot` (or `framework`) runs three times: on aiogram and on
+python-telegram-bot with SQLite, and on aiogram with a real PostgreSQL server (tests.support.postgres).
 The bot is built by the composition root (bot.bootstrap.build_bot), as `relier run` builds it.
 """
 
@@ -20,7 +22,9 @@ from bot.bootstrap import TelegramBot, build_bot, build_core
 from bot.runtime import DeliveryOptions, Runtime
 from storage.clock import FakeClock
 from storage.models import OutboxMessage
+from tests.conftest import fresh_sqlite
 from tests.fakebot import FakeTelegram
+from tests.support.postgres import server_or_skip
 
 
 @pytest.fixture
@@ -29,11 +33,41 @@ async def telegram():
         yield fake
 
 
+RUNS = [("aiogram", "sqlite"), ("ptb", "sqlite"), ("aiogram", "postgresql")]
+
+
+def pytest_generate_tests(metafunc):
+    names = metafunc.fixturenames
+    if "db_backend" not in names:
+        return
+    if "framework" in names:
+        metafunc.parametrize(("framework", "db_backend"), RUNS, ids=[f"{f}-{b}" for f, b in RUNS], indirect=True)
+    else:
+        metafunc.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def db_backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def db_url(db_backend, tmp_path, migrated_sqlite, request):
+    """The bot's database: a copy of the migrated SQLite file, or a fresh database on the test server."""
+    if db_backend == "sqlite":
+        yield fresh_sqlite(migrated_sqlite, tmp_path)
+        return
+    server = server_or_skip(request.getfixturevalue("postgres_server"))
+    name = await server.create_database()
+    yield server.url(name)
+    await server.drop_database(name)
+
+
 # What a person sees, per chat: the parity check below compares these between the two frameworks.
 USER_VISIBLE = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument", "copyMessage", "createForumTopic",
                 "editForumTopic", "answerCallbackQuery")
-_seen_by_test: dict[str, tuple[str, dict]] = {}
-INVITE_CODE = re.compile(r"start=[A-Za-z0-9_-]{8,}")  # an invitation's code is random: the same link to a person  # test id without its framework -> (framework, what people saw)
+_seen_by_test: dict[str, tuple[str, dict]] = {}  # test id without its framework -> (framework, what people saw)
+INVITE_CODE = re.compile(r"start=[A-Za-z0-9_-]{8,}")  # an invitation's code is random: the same link to a person
 
 
 def what_people_saw(telegram) -> dict[str, list[str]]:
@@ -64,8 +98,10 @@ def what_people_saw(telegram) -> dict[str, list[str]]:
 
 
 def check_parity(request, framework: str, telegram) -> None:
-    """The same test on the other framework made people see exactly the same: else fail."""
-    key = request.node.nodeid.replace(f"[{framework}]", "").replace(f"-{framework}]", "]").replace(f"[{framework}-", "[")
+    """The same test on the other framework (on SQLite both) made people see exactly the same: else fail."""
+    if request.getfixturevalue("db_backend") != "sqlite":
+        return
+    key = request.node.nodeid.replace(f"{framework}-sqlite", "")
     seen = what_people_saw(telegram)
     other = _seen_by_test.pop(key, None)
     if other is None:

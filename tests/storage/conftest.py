@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import fresh_sqlite
-from tests.support.postgres import postgres_server, postgres_url, server_or_skip  # noqa: F401 (fixtures)
+from tests.support.postgres import server_or_skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 import shutil
 import sqlite3
 
@@ -12,7 +15,7 @@ from storage.clock import FakeClock
 from storage.crypto import Keyring
 from storage.database import make_engine, upgrade
 from tests.support.chat import Chat
-from tests.support.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures: one server a run)
+from tests.support.postgres import postgres_server, postgres_url, server_or_skip  # noqa: F401 (fixtures: one server a run)
 from tests.support.keys import TEST_DATA_KEY
 
 
@@ -55,7 +58,8 @@ def migrated_sqlite(tmp_path_factory) -> pathlib.Path:
         await upgrade(engine)
         await engine.dispose()
 
-    asyncio.run(migrate())
+    with ThreadPoolExecutor(1) as thread:  # its own event loop, whether or not one runs here already
+        thread.submit(asyncio.run, migrate()).result()
     with sqlite3.connect(path) as db:  # the write-ahead log into the file, so that a copy is whole
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
@@ -71,6 +75,21 @@ def fresh_sqlite(template: pathlib.Path, folder: pathlib.Path) -> str:
 @pytest.fixture
 def db_url(tmp_path, migrated_sqlite) -> str:
     return fresh_sqlite(migrated_sqlite, tmp_path)
+
+
+@asynccontextmanager
+async def a_database(backend: str, tmp_path: pathlib.Path, request) -> AsyncIterator[str]:
+    """The URL of an empty store, migrated: a copy of the SQLite template, or a database of its own on
+    the PostgreSQL test server (skipped locally without one, a failure with CI=true), dropped after."""
+    if backend == "sqlite":
+        yield fresh_sqlite(request.getfixturevalue("migrated_sqlite"), tmp_path)
+        return
+    server = server_or_skip(request.getfixturevalue("postgres_server"))
+    name = await server.create_database()
+    try:
+        yield server.url(name)
+    finally:
+        await server.drop_database(name)
 
 
 @pytest.fixture

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import aiohttp
 import logging
 import re
 
@@ -22,9 +27,8 @@ from bot.bootstrap import TelegramBot, build_bot, build_core
 from bot.runtime import DeliveryOptions, Runtime
 from storage.clock import FakeClock
 from storage.models import OutboxMessage
-from tests.conftest import fresh_sqlite
+from tests.conftest import a_database
 from tests.fakebot import FakeTelegram
-from tests.support.postgres import server_or_skip
 
 
 @pytest.fixture
@@ -52,15 +56,51 @@ def db_backend(request) -> str:
 
 
 @pytest.fixture
-async def db_url(db_backend, tmp_path, migrated_sqlite, request):
+async def db_url(db_backend, tmp_path, request):
     """The bot's database: a copy of the migrated SQLite file, or a fresh database on the test server."""
-    if db_backend == "sqlite":
-        yield fresh_sqlite(migrated_sqlite, tmp_path)
-        return
-    server = server_or_skip(request.getfixturevalue("postgres_server"))
-    name = await server.create_database()
-    yield server.url(name)
-    await server.drop_database(name)
+    async with a_database(db_backend, tmp_path, request) as url:
+        yield url
+
+
+@dataclass
+class WebhookBot:
+    bot: TelegramBot
+    url: str  # where Telegram calls it
+    base: str  # its web server, for /healthz and /metrics
+    stop: asyncio.Event  # set: what SIGTERM does (bot/cli.py)
+    task: asyncio.Task
+
+    async def get(self, path: str) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as session, session.get(self.base + path) as answer:
+            return answer.status, await answer.text()
+
+
+@asynccontextmanager
+async def webhook_bot(telegram, db_url: str, clock, framework: str = "aiogram", secret: str | None = None,
+                      **options) -> AsyncIterator[WebhookBot]:
+    """The bot behind its webhook (one centre in its store), as `relier run --webhook` runs it."""
+    core = await build_core(db_url, clock=clock)
+    async with core.store.unit_of_work() as uow:
+        await uow.centres.add("Centre Relier Test", "Europe/Paris")
+        await uow.commit()
+    bot = await build_bot(core, token=telegram.token, api_url=telegram.base_url, framework=framework,
+                          options=DeliveryOptions(**options), worker_id="e2e-webhook")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    stop = asyncio.Event()
+    task = asyncio.create_task(bot.runtime.run_webhook(stop, f"{base}/telegram/hook", "127.0.0.1", port, secret))
+    for _ in range(200):
+        if telegram.webhook is not None:
+            break
+        await asyncio.sleep(0.05)
+    try:
+        yield WebhookBot(bot, f"{base}/telegram/hook", base, stop, task)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+        await bot.close()
 
 
 # What a person sees, per chat: the parity check below compares these between the two frameworks.

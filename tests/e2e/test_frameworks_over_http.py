@@ -9,23 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 
 import aiohttp
 import pydantic
 import pytest
 
-from bot.bootstrap import build_bot, build_core
-from bot.runtime import DeliveryOptions
 from bot.telegram.webhook import SECRET_HEADER
+from tests.e2e.conftest import webhook_bot
 
 WELCOME = "Bonjour"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def unreadable(telegram) -> dict:
@@ -78,47 +70,29 @@ async def test_updates_a_framework_cannot_parse_never_stop_the_others(running_bo
 
 
 @pytest.fixture
-async def webhook_bot(telegram, db_url, clock, framework):
-    core = await build_core(db_url, clock=clock)
-    async with core.store.unit_of_work() as uow:
-        await uow.centres.add("Centre Relier Test", "Europe/Paris")
-        await uow.commit()
-    bot = await build_bot(core, token=telegram.token, api_url=telegram.base_url, framework=framework,
-                          options=DeliveryOptions(scheduler=False), worker_id="e2e-webhook")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/hook"
-    stop = asyncio.Event()
-    task = asyncio.create_task(bot.runtime.run_webhook(stop, url, "127.0.0.1", port, "s3cret-token"))
-    for _ in range(200):
-        if telegram.webhook is not None:
-            break
-        await asyncio.sleep(0.05)
-    try:
-        yield url
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await bot.close()
+async def hook(telegram, db_url, clock, framework):
+    async with webhook_bot(telegram, db_url, clock, framework, secret="s3cret-token", scheduler=False) as served:
+        yield served.url
     telegram.assert_no_rejections()
 
 
-async def test_behind_a_webhook_with_its_secret_the_bot_answers(webhook_bot, telegram):
-    assert telegram.webhook is not None and telegram.webhook.url == webhook_bot
+async def test_behind_a_webhook_with_its_secret_the_bot_answers(hook, telegram):
+    assert telegram.webhook is not None and telegram.webhook.url == hook
     assert telegram.webhook.secret_token == "s3cret-token"
     parent = telegram.user(language_code="fr")
     await telegram.send_text(parent, "/start")
     assert WELCOME in (await telegram.next_reply(parent, timeout=10)).text
 
 
-async def test_a_webhook_call_without_the_secret_is_refused_with_401_and_logged(webhook_bot, telegram, caplog):
+async def test_a_webhook_call_without_the_secret_is_refused_with_401_and_logged(hook, telegram, caplog):
     caplog.set_level(logging.WARNING, logger="relier.telegram")
     update = {"update_id": 999, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
                                             "from": {"id": 5, "is_bot": False, "first_name": "X"}, "text": "/start"}}
     async with aiohttp.ClientSession() as session:
         for headers in ({}, {SECRET_HEADER: "wrong"}):
-            async with session.post(webhook_bot, json=update, headers=headers) as answer:
+            async with session.post(hook, json=update, headers=headers) as answer:
                 assert answer.status == 401
-        async with session.post(webhook_bot, data=b"not json", headers={SECRET_HEADER: "s3cret-token"}) as answer:
+        async with session.post(hook, data=b"not json", headers={SECRET_HEADER: "s3cret-token"}) as answer:
             assert answer.status == 400
     refused = [r for r in caplog.records if "webhook call refused" in r.getMessage()]
     assert len(refused) == 2

@@ -8,32 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from datetime import timedelta
 
 import aiohttp
 import pytest
 
-from bot.bootstrap import build_bot, build_core
+from bot.bootstrap import build_bot
 from bot.health import LAG_LIMIT, health
-from bot.runtime import DeliveryOptions
 from dialogs.events import Reply
 from dialogs.reminders.payload import reply_payload
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Served:
-    def __init__(self, bot, base: str, stop: asyncio.Event, task: asyncio.Task) -> None:
-        self.bot, self.base, self.stop, self.task = bot, base, stop, task
-
-    async def get(self, path: str) -> tuple[int, str]:
-        async with aiohttp.ClientSession() as session, session.get(self.base + path) as answer:
-            return answer.status, await answer.text()
+from tests.e2e.conftest import webhook_bot
 
 
 @pytest.fixture
@@ -43,25 +27,8 @@ def grace() -> float:
 
 @pytest.fixture
 async def served(telegram, db_url, clock, grace):
-    core = await build_core(db_url, clock=clock)
-    async with core.store.unit_of_work() as uow:
-        await uow.centres.add("Centre Relier Test", "Europe/Paris")
-        await uow.commit()
-    bot = await build_bot(core, token=telegram.token, api_url=telegram.base_url,
-                          options=DeliveryOptions(grace=grace), worker_id="e2e-health")
-    port = free_port()
-    stop = asyncio.Event()
-    task = asyncio.create_task(bot.runtime.run_webhook(stop, f"http://127.0.0.1:{port}/hook", "127.0.0.1", port, None))
-    for _ in range(200):
-        if telegram.webhook is not None:
-            break
-        await asyncio.sleep(0.05)
-    try:
-        yield Served(bot, f"http://127.0.0.1:{port}", stop, task)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=30)
-        await bot.close()
+    async with webhook_bot(telegram, db_url, clock, grace=grace) as running:
+        yield running
 
 
 async def test_healthz_says_ok_when_the_database_answers_and_the_scheduler_runs(served):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import fresh_sqlite
+from tests.conftest import a_database
 from tests.support.postgres import server_or_skip
 
 
@@ -20,14 +20,9 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-async def db_url(backend, tmp_path, request, migrated_sqlite):
-    if backend == "sqlite":
-        yield fresh_sqlite(migrated_sqlite, tmp_path)
-        return
-    server = server_or_skip(request.getfixturevalue("postgres_server"))
-    name = await server.create_database()
-    yield server.url(name)
-    await server.drop_database(name)
+async def db_url(backend, tmp_path, request):
+    async with a_database(backend, tmp_path, request) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,11 +1,14 @@
-"""How fast and how big is the bot? Updates through the fake Bot API, against the real bot.
+"""How fast and how big is the bot, on each framework? Updates through the fake Bot API.
 
-    python bench/bench_updates.py            # full run, about 2.5 minutes
-    python bench/bench_updates.py --quick    # about 1 minute
+    python bench/bench_updates.py                    # both frameworks, full run: about 10 minutes
+    python bench/bench_updates.py --quick            # about 5 minutes
+    python bench/bench_updates.py --framework ptb    # one framework
 
-Runs the real `relier run` process on SQLite and a bare aiogram echo bot (the floor) against
-the fake Telegram Bot API server of the tests (tests.fakebot), in this process, on 127.0.0.1.
-Prints a table and writes the figures to bench/results/latest.json. See bench/README.md.
+Runs the real `relier run` process on SQLite, on aiogram and on python-telegram-bot, with
+RELIER_UPDATES_AT_ONCE=32 and 1, and the bare echo bots of each framework (the floors: aiogram's,
+and PTB's one update at a time and with concurrent_updates), one after the other and interleaved,
+against the fake Telegram Bot API server of the tests (tests.fakebot), in this process, on
+127.0.0.1. Prints a table and writes the figures to bench/results/latest.json. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import platform
 import random
 import shlex
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,6 +57,52 @@ PROFILES = {
 }
 SATURATED = 0.90  # share of one core above which a process is the bottleneck
 SEED_BASE = 900_000_000  # Telegram ids of the pre-created parents (the fake's own start at 700M)
+FRAMEWORKS = ("aiogram", "ptb")
+FRAMEWORK_NAMES = {"aiogram": "aiogram", "ptb": "python-telegram-bot"}
+PTB_TRUE = 256  # what PTB's concurrent_updates(True) means
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One bot process to measure: our bot or an echo floor, on one framework, with its concurrency.
+
+    at_once: for relier, RELIER_UPDATES_AT_ONCE; for the PTB echo bot, concurrent_updates (1 is
+    PTB's default, one update at a time); None for the aiogram echo bot, whose dispatcher starts a
+    task per update with no bound (aiogram's default).
+    """
+
+    framework: str
+    bot: str  # "relier" or "echo"
+    at_once: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.framework}-{self.bot}" + ("" if self.at_once is None else f"-{self.at_once}")
+
+    @property
+    def echo(self) -> bool:
+        return self.bot == "echo"
+
+    @property
+    def label(self) -> str:
+        return f"{self.bot} x{'∞' if self.at_once is None else self.at_once}"
+
+
+def plan(args: argparse.Namespace) -> list[Variant]:
+    """The bots to measure, interleaved: each group (the floors, then relier at each setting) has
+    both frameworks next to each other, and the framework that goes first alternates."""
+    frameworks = [f for f in FRAMEWORKS if f in args.framework]
+    groups: list[list[Variant]] = []
+    if not args.skip_echo:
+        floors: list[Variant] = []
+        if "aiogram" in frameworks:
+            floors.append(Variant("aiogram", "echo"))
+        if "ptb" in frameworks:
+            floors += [Variant("ptb", "echo", 1), Variant("ptb", "echo", args.ptb_concurrent)]
+        groups.append(floors)
+    for n in args.at_once:
+        groups.append([Variant(f, "relier", n) for f in frameworks])
+    return [v for i, group in enumerate(groups) for v in (group if i % 2 == 0 else group[::-1])]
 
 
 # -- small statistics ------------------------------------------------------------------------
@@ -126,16 +177,16 @@ def stolen_seconds() -> float:
     return getattr(psutil.cpu_times(), "steal", 0.0)
 
 
-async def load_one_bot(kind: str, argv: list[str], env: dict[str, str], workdir: Path,
-                       args: argparse.Namespace, profile: dict) -> dict:
+async def load_one_bot(variant: Variant, argv: list[str], env: dict[str, str], workdir: Path,
+                       args: argparse.Namespace, profile: dict, round_: int) -> dict:
     """Start one bot, measure it idle, under open-loop then closed-loop load, stop it."""
-    echo = kind == "echo"
+    echo = variant.echo
     me = SelfCpu()
-    out: dict = {"kind": kind}
+    out: dict = {"variant": variant.key, "round": round_}
     async with FakeTelegram(token=TOKEN, bot_username="relier_bench_bot") as tg:
-        bot = BotProcess(kind, argv + (["--api", tg.base_url] if echo else []),
+        bot = BotProcess(variant.key, argv + (["--api", tg.base_url] if echo else []),
                          {**env, **({} if echo else {"RELIER_TELEGRAM_API_URL": tg.base_url})},
-                         workdir / f"{kind}.log")
+                         workdir / f"{variant.key}-{round_}.log")
         watcher = ReplyWatcher(tg)
         sampler: asyncio.Task | None = None
         phases: list[PhaseResult] = []
@@ -287,16 +338,17 @@ async def seed_families(url: str, count: int, batch: int = 500) -> dict:
     return {"families": count, "seconds": time.perf_counter() - began}
 
 
-async def families_memory(workdir: Path, args: argparse.Namespace) -> dict:
-    db_path = workdir / "bench_families.db"
+async def families_memory(framework: str, db_path: Path, workdir: Path, args: argparse.Namespace) -> dict:
+    """RSS of `relier run` on `framework` over a store of N onboarded families: idle, then after two /start."""
     url = f"sqlite+aiosqlite:///{db_path}"
-    out: dict = {"seed": await seed_families(url, args.families)}
+    out: dict = {"framework": framework, "updates_at_once": args.at_once[0]}
     gc.collect()
-    env = clean_environment(RELIER_BOT_TOKEN=TOKEN, RELIER_DATABASE_URL=url, RELIER_LOG_LEVEL="WARNING")
+    env = clean_environment(RELIER_BOT_TOKEN=TOKEN, RELIER_DATABASE_URL=url, RELIER_LOG_LEVEL="WARNING",
+                            RELIER_FRAMEWORK=framework, RELIER_UPDATES_AT_ONCE=str(args.at_once[0]))
     async with FakeTelegram(token=TOKEN, bot_username="relier_bench_bot") as tg:
         env["RELIER_TELEGRAM_API_URL"] = tg.base_url
-        bot = BotProcess("relier-families", [relier_executable(), "run"], env,
-                         workdir / "relier-families.log")
+        bot = BotProcess(f"{framework}-relier-families", [relier_executable(), "run"], env,
+                         workdir / f"{framework}-relier-families.log")
         watcher = ReplyWatcher(tg).start()
         try:
             await bot.start(tg)
@@ -325,54 +377,122 @@ async def families_memory(workdir: Path, args: argparse.Namespace) -> dict:
     return out
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file (WAL included), so each framework starts from the same store."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 # -- the whole run ---------------------------------------------------------------------------
+
+def summary(result: dict) -> dict:
+    """The scalar figures of one bot's run that the tables show."""
+    low, opened, closed = result.get("open_low", {}), result.get("open", {}), result.get("closed", {})
+    return {
+        "ready_after_s": result.get("ready_after_s"),
+        "rss_idle_mb": result.get("rss_idle_mb"),
+        "rss_peak_mb": result.get("rss_peak_mb"),
+        "rss_after_load_mb": result.get("rss_after_load_mb"),
+        **{f"low_{k}": low.get(k) for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "no_reply", "bot_cpu_share")},
+        **{f"open_{k}": opened.get(k) for k in ("updates", "p50_ms", "p90_ms", "p99_ms", "max_ms", "no_reply",
+                                                 "bot_cpu_share", "bench_cpu_share", "stolen_share", "lag_max_ms",
+                                                 "rss_peak_sampled_mb")},
+        **{f"closed_{k}": closed.get(k) for k in ("updates_per_s", "p50_ms", "p99_ms", "no_reply",
+                                                   "bot_cpu_ms_per_update", "bot_main_thread_cpu_ms_per_update",
+                                                   "bot_cpu_share", "bench_cpu_share", "stolen_share",
+                                                   "bench_cpu_ms_per_update", "rss_peak_sampled_mb")},
+        "closed_getupdates_per_update": (closed.get("api_calls", {}).get("getUpdates", 0) / closed["updates"]
+                                         if closed.get("updates") else None),
+    }
+
+
+def median_summary(results: list[dict]) -> dict:
+    """Each figure's median over the rounds (a figure missing from a round is left out of its median)."""
+    figures = [summary(r) for r in results]
+    out = {}
+    for key in figures[0]:
+        values = [f[key] for f in figures if f.get(key) is not None]
+        out[key] = statistics.median(values) if values else None
+    out["rounds"] = len(results)
+    return out
+
 
 async def run(args: argparse.Namespace) -> dict:
     profile = PROFILES["quick" if args.quick else "full"]
-    report: dict = {"environment": environment(args), "targets": TARGETS}
+    variants = plan(args)
+    report: dict = {"environment": environment(args), "targets": TARGETS,
+                    "variants": [{"key": v.key, "framework": v.framework, "bot": v.bot, "at_once": v.at_once,
+                                  "label": v.label} for v in variants],
+                    "runs": {v.key: [] for v in variants}}
     with tempfile.TemporaryDirectory(prefix="relier-bench-") as tmp:
         workdir = Path(tmp)
-        db_path = workdir / "bench.db"
-        url = f"sqlite+aiosqlite:///{db_path}"
         from bot.admin import Admin
 
-        async with Admin(url) as admin:
-            await admin.add_centre("Centre Bench", "Europe/Paris", None)
-        relier_env = clean_environment(RELIER_BOT_TOKEN=TOKEN, RELIER_DATABASE_URL=url,
-                                       RELIER_LOG_LEVEL="WARNING")
-        relier = [relier_executable(), "run"]
-        if args.relier_command:
-            relier = shlex.split(args.relier_command)
-        if args.profile is not None:
-            relier = [sys.executable, str(ROOT / "bench" / "profiled_relier.py"), str(args.profile.resolve())]
-        phases = [("relier", relier, relier_env)]
-        if not args.skip_echo:
-            echo_env = clean_environment(BOT_TOKEN=TOKEN, ECHO_LOG_LEVEL="WARNING")
-            phases.append(("echo", [sys.executable, str(ROOT / "bench" / "echo_bot.py")], echo_env))
-        for kind, argv, env in phases:
-            progress(f"{kind}: starting, then {profile['open_seconds']:.0f} s open loop "
-                     f"and {profile['closed_seconds']:.0f} s closed loop")
-            report[kind] = await load_one_bot(kind, argv, env, workdir, args, profile)
-            if kind == "relier":
-                report[kind]["rows"] = count_rows(db_path)
+        for round_ in range(1, args.rounds + 1):
+            order = variants if round_ % 2 else variants[::-1]
+            for variant in order:
+                progress(f"round {round_}/{args.rounds}, {variant.key}: starting, then "
+                         f"{profile['open_seconds']:.0f} s open loop and {profile['closed_seconds']:.0f} s closed loop")
+                if variant.echo:
+                    script = "echo_bot.py" if variant.framework == "aiogram" else "echo_bot_ptb.py"
+                    argv = [sys.executable, str(ROOT / "bench" / script)]
+                    if variant.framework == "ptb":
+                        argv += ["--concurrent", str(variant.at_once)]
+                    env = clean_environment(BOT_TOKEN=TOKEN, ECHO_LOG_LEVEL="WARNING")
+                    db_path = None
+                else:
+                    db_path = workdir / f"{variant.key}-{round_}.db"
+                    url = f"sqlite+aiosqlite:///{db_path}"
+                    async with Admin(url) as admin:
+                        await admin.add_centre("Centre Bench", "Europe/Paris", None)
+                    env = clean_environment(RELIER_BOT_TOKEN=TOKEN, RELIER_DATABASE_URL=url,
+                                            RELIER_LOG_LEVEL="WARNING", RELIER_FRAMEWORK=variant.framework,
+                                            RELIER_UPDATES_AT_ONCE=str(variant.at_once))
+                    argv = [relier_executable(), "run"]
+                    if args.relier_command:
+                        argv = shlex.split(args.relier_command)
+                    if args.profile is not None:
+                        argv = [sys.executable, str(ROOT / "bench" / "profiled_relier.py"),
+                                str(args.profile.resolve())]
+                result = await load_one_bot(variant, argv, env, workdir, args, profile, round_)
+                if db_path is not None:
+                    result["rows"] = count_rows(db_path)
+                report["runs"][variant.key].append(result)
         if args.families:
-            progress(f"relier with {args.families:,} families: seeding, starting, two /start")
-            report["families"] = await families_memory(workdir, args)
+            frameworks = [f for f in FRAMEWORKS if f in args.framework]
+            progress(f"{args.families:,} families: seeding the store once, then relier on "
+                     f"{' and '.join(frameworks)}, idle and two /start")
+            seeded = workdir / "families-seed.db"
+            report["families_seed"] = await seed_families(f"sqlite+aiosqlite:///{seeded}", args.families)
+            report["families"] = {}
+            for framework in frameworks:
+                db_path = workdir / f"families-{framework}.db"
+                copy_database(seeded, db_path)
+                report["families"][framework] = await families_memory(framework, db_path, workdir, args)
+    report["summary"] = {key: median_summary(results) for key, results in report["runs"].items() if results}
     return report
 
 
 def environment(args: argparse.Namespace) -> dict:
-    commit, _dirty = git_state(ROOT)
+    commit, dirty = git_state(ROOT)
     return {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "profile": "quick" if args.quick else "full",
         "commit": commit,
+        "uncommitted_changes": dirty,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "load_average_at_start": list(os.getloadavg()),
         "aiogram": package_version("aiogram"),
         "aiohttp": package_version("aiohttp"),
+        "python-telegram-bot": package_version("python-telegram-bot"),
+        "httpx": package_version("httpx"),
         "sqlalchemy": package_version("sqlalchemy"),
+        "frameworks": [f for f in FRAMEWORKS if f in args.framework],
+        "at_once": args.at_once,
+        "ptb_concurrent": args.ptb_concurrent,
+        "rounds": args.rounds,
         "rate": args.rate,
         "low_rate": args.low_rate,
         "think_s": [args.think_min, args.think_max],
@@ -381,177 +501,233 @@ def environment(args: argparse.Namespace) -> dict:
     }
 
 
-# -- the table -------------------------------------------------------------------------------
+# -- the tables ------------------------------------------------------------------------------
+
+LABEL = 40
+COLUMN = 14
+
 
 def render(report: dict) -> str:
     env = report["environment"]
-    ours, echo = report.get("relier", {}), report.get("echo", {})
+    variants = [v for v in report["variants"] if v["key"] in report.get("summary", {})]
+    figures = {v["key"]: report["summary"][v["key"]] for v in variants}
+    families = report.get("families", {})
     lines: list[str] = []
     w = lines.append
-    w(f"Relier bot: update benchmark ({env['profile']})  {env['when']}  commit {env['commit']}")
-    w(f"python {env['python']}, aiogram {env['aiogram']}, {env['cpus']} CPUs; fake Bot API on 127.0.0.1 "
-      "(validation on, flood limits off); SQLite (WAL)")
-    row = "  {:<40}{:>19}{:>17}{:>9}  {}"
+    w(f"Relier bot: update benchmark ({env['profile']}, {env['rounds']} round(s): medians)  {env['when']}  "
+      f"commit {env['commit']}{' + uncommitted changes' if env.get('uncommitted_changes') else ''}")
+    w(f"python {env['python']}, aiogram {env['aiogram']}, python-telegram-bot {env['python-telegram-bot']}, "
+      f"{env['cpus']} CPUs, load average {env['load_average_at_start'][0]:.1f} at start; fake Bot API on "
+      "127.0.0.1 (validation on, flood limits off); SQLite (WAL)")
 
-    def line(label, a, b, target="", ok=""):
-        w(row.format(label, a, b, target, ok).rstrip())
+    def header() -> None:
+        w(" " * (LABEL + 2) + "".join(f"{v['framework']:>{COLUMN}}" for v in variants))
+        w(" " * (LABEL + 2) + "".join(f"{v['label']:>{COLUMN}}" for v in variants))
 
-    def pair(a: dict, b: dict, key1: str, key2: str) -> tuple[str, str]:
-        return (f"{fmt(a.get(key1))} / {fmt(a.get(key2))}", f"{fmt(b.get(key1))} / {fmt(b.get(key2))}")
+    def row(label: str, cell, target: str = "") -> None:
+        cells = "".join(f"{cell(figures[v['key']], v):>{COLUMN}}" for v in variants)
+        w(f"  {label:<{LABEL}}{cells}{('   ' + target) if target else ''}")
 
-    o1, o2 = ours.get("open", {}), echo.get("open", {})
+    def number(key: str, digits: int = 1):
+        return lambda f, _v: fmt(f.get(key), digits)
+
+    def share(key: str):
+        return lambda f, _v: pct(f.get(key))
+
     w("")
-    w(f"1. Open loop: {fmt(env['rate'], 0)} updates/s for {fmt(o1.get('seconds') or o2.get('seconds'), 0)} s "
-      f"on a fixed schedule, parents walking through onboarding (think time "
-      f"{env['think_s'][0]}-{env['think_s'][1]} s); latency = update injected -> first "
+    w(f"1. Open loop: {fmt(env['rate'], 0)} updates/s on a fixed schedule, parents walking through onboarding "
+      f"(think time {env['think_s'][0]}-{env['think_s'][1]} s); latency = update injected -> first "
       "sendMessage/editMessageText in its chat")
-    line("", "relier", "echo floor", "target")
-    line("updates sent", fmt(o1.get("updates")), fmt(o2.get("updates")))
-    line("distinct parents / walks completed", *pair(o1, o2, "users", "walks_completed"))
-    line("latency p50 (ms)", fmt(o1.get("p50_ms")), fmt(o2.get("p50_ms")))
-    line("latency p90 (ms)", fmt(o1.get("p90_ms")), fmt(o2.get("p90_ms")))
-    p99 = o1.get("p99_ms")
-    line("latency p99 (ms)", fmt(p99), fmt(o2.get("p99_ms")), f"<= {TARGETS['open_p99_ms']:.0f}",
-         verdict(None if p99 is None else p99 <= TARGETS["open_p99_ms"] and not o1.get("no_reply")))
-    line("latency max (ms)", fmt(o1.get("max_ms")), fmt(o2.get("max_ms")))
-    line("no reply within 10 s after the schedule", fmt(o1.get("no_reply")), fmt(o2.get("no_reply")), "0")
-    line("injection lag p99 / max (ms)", *pair(o1, o2, "lag_p99_ms", "lag_max_ms"))
-    line("bot CPU (share of one core)", pct(o1.get("bot_cpu_share")), pct(o2.get("bot_cpu_share")))
-    line("fake server + users CPU (one core)", pct(o1.get("bench_cpu_share")), pct(o2.get("bench_cpu_share")))
-    if o1.get("by_step"):
-        w("   relier p50/p99 by step (ms): " + ", ".join(
-            f"{step} {fmt(v['p50_ms'], 0)}/{fmt(v['p99_ms'], 0)}" for step, v in o1["by_step"].items()
-            if v["n"]))
-    l1, l2 = ours.get("open_low", {}), echo.get("open_low", {})
-    if l1 or l2:
-        w(f"   the same at {fmt(env.get('low_rate'), 0)} updates/s for {fmt(l1.get('seconds') or l2.get('seconds'), 0)} s "
-          "(below our capacity), to see latency without a queue:")
-        line("latency p50 / p90 (ms)", *pair(l1, l2, "p50_ms", "p90_ms"))
-        line("latency p99 / max (ms)", *pair(l1, l2, "p99_ms", "max_ms"))
-        line("no reply / bot CPU", f"{fmt(l1.get('no_reply'))} / {pct(l1.get('bot_cpu_share'))}",
-             f"{fmt(l2.get('no_reply'))} / {pct(l2.get('bot_cpu_share'))}")
+    header()
+    row("updates sent", number("open_updates"))
+    row("latency p50 (ms)", number("open_p50_ms"))
+    row("latency p90 (ms)", number("open_p90_ms"))
+    row("latency p99 (ms)", number("open_p99_ms"), f"target for relier <= {TARGETS['open_p99_ms']:.0f}")
+    row("latency max (ms)", number("open_max_ms"))
+    row("no reply within 10 s after the schedule", number("open_no_reply", 0), "0")
+    row("injection lag max (ms)", number("open_lag_max_ms"))
+    row("bot CPU (share of one core)", share("open_bot_cpu_share"))
+    row("fake server + users CPU (one core)", share("open_bench_cpu_share"))
+    if env.get("low_rate"):
+        w(f"   the same at {fmt(env['low_rate'], 0)} updates/s, to see latency without a queue:")
+        row("latency p50 (ms)", number("low_p50_ms"))
+        row("latency p99 (ms)", number("low_p99_ms"))
+        row("no reply", number("low_no_reply", 0))
 
-    c1, c2 = ours.get("closed", {}), echo.get("closed", {})
     w("")
     w(f"2. Closed loop: {fmt(env['concurrency'])} parents at once, each sending its next step as soon as its "
-      f"reply came, {fmt(c1.get('seconds') or c2.get('seconds'), 0)} s")
-    line("", "relier", "echo floor", "target")
-    rate = c1.get("updates_per_s")
-    line("updates/s", fmt(rate, 0), fmt(c2.get("updates_per_s"), 0), f">= {TARGETS['closed_updates_per_s']:.0f}",
-         verdict(None if rate is None else rate >= TARGETS["closed_updates_per_s"]))
-    line("latency p50 / p99 (ms)", *pair(c1, c2, "p50_ms", "p99_ms"))
-    line("updates with no reply", fmt(c1.get("no_reply")), fmt(c2.get("no_reply")), "0")
-    line("bot CPU ms per update", fmt(c1.get("bot_cpu_ms_per_update"), 2), fmt(c2.get("bot_cpu_ms_per_update"), 2))
-    line("  of which main thread (event loop)", fmt(c1.get("bot_main_thread_cpu_ms_per_update"), 2),
-         fmt(c2.get("bot_main_thread_cpu_ms_per_update"), 2))
-    line("bot CPU (share of one core)", pct(c1.get("bot_cpu_share")), pct(c2.get("bot_cpu_share")))
-    line("fake server + users CPU (one core)", pct(c1.get("bench_cpu_share")), pct(c2.get("bench_cpu_share")))
-    line("fake server + users CPU ms per update", fmt(c1.get("bench_cpu_ms_per_update"), 2),
-         fmt(c2.get("bench_cpu_ms_per_update"), 2))
-    calls1, calls2 = c1.get("api_calls", {}), c2.get("api_calls", {})
-    if calls1 and calls2:
-        line("getUpdates calls per update", fmt(calls1.get("getUpdates", 0) / max(c1["updates"], 1), 2),
-             fmt(calls2.get("getUpdates", 0) / max(c2["updates"], 1), 2))
-    rows, injected = ours.get("rows"), ours.get("injected_by_step", {})
-    if rows:
-        w("   bench.db after all relier phases, rows (expected from the updates sent): "
-          f"conversations {rows['conversations']:,} ({injected.get('start', 0):,} /start), "
-          f"people {rows['people']:,} ({injected.get('parent', 0):,} 'Je suis parent'), "
-          f"children {rows['children']:,} ({injected.get('school', 0):,} 'Collège')")
-        w(f"   sum of conversations.version = {rows['conversation_versions']:,} state writes for "
-          f"{ours.get('injected_total', 0):,} updates sent: one write per update")
+      "reply came")
+    header()
+    row("updates/s", number("closed_updates_per_s", 0), f"target for relier >= {TARGETS['closed_updates_per_s']:.0f}")
+    row("latency p50 (ms)", number("closed_p50_ms"))
+    row("latency p99 (ms)", number("closed_p99_ms"))
+    row("updates with no reply", number("closed_no_reply", 0), "0")
+    row("bot CPU ms per update", number("closed_bot_cpu_ms_per_update", 2))
+    row("  of which main thread (event loop)", number("closed_bot_main_thread_cpu_ms_per_update", 2))
+    row("bot CPU (share of one core)", share("closed_bot_cpu_share"))
+    row("fake server + users CPU (one core)", share("closed_bench_cpu_share"))
+    row("getUpdates calls per update", number("closed_getupdates_per_update", 2))
+    for v in variants:
+        for result in report["runs"][v["key"]]:
+            rows, injected = result.get("rows"), result.get("injected_by_step", {})
+            if rows:
+                check = "ok" if rows["conversation_versions"] == result.get("injected_total") else "MISMATCH"
+                w(f"   {v['key']} round {result['round']}: {rows['conversations']:,} conversations "
+                  f"({injected.get('start', 0):,} /start), {rows['people']:,} people ({injected.get('parent', 0):,}"
+                  f" 'Je suis parent'), {rows['children']:,} children ({injected.get('school', 0):,} 'Collège'); "
+                  f"{rows['conversation_versions']:,} state writes for {result.get('injected_total', 0):,} "
+                  f"updates: {check}")
 
-    fam = report.get("families", {})
-    limit = TARGETS["rss_mb"]
     w("")
     w("3. Resident memory (RSS of the bot process, MB)")
-    line("", "relier", "echo floor", "target")
-    idle = ours.get("rss_idle_mb")
-    line("idle after start", fmt(idle), fmt(echo.get("rss_idle_mb")), f"< {limit:.0f}",
-         verdict(None if idle is None else idle < limit))
-    line("highest sampled, open loop / closed",
-         f"{fmt(o1.get('rss_peak_sampled_mb'))} / {fmt(c1.get('rss_peak_sampled_mb'))}",
-         f"{fmt(o2.get('rss_peak_sampled_mb'))} / {fmt(c2.get('rss_peak_sampled_mb'))}")
-    peak = ours.get("rss_peak_mb")
-    line("peak of the whole run (VmHWM)", fmt(peak), fmt(echo.get("rss_peak_mb")), f"< {limit:.0f}",
-         verdict(None if peak is None else peak < limit))
-    line("after the load runs", fmt(ours.get("rss_after_load_mb")), fmt(echo.get("rss_after_load_mb")))
-    if fam:
-        count = fam["seed"]["families"]
-        after = fam.get("rss_after_start_mb")
-        line(f"{count:,} families in the store, idle", fmt(fam.get("rss_idle_mb")), "")
-        line(f"{count:,} families, after 2 /start", fmt(after), "", f"< {limit:.0f}",
-             verdict(None if after is None else after < limit))
-        starts = fam.get("start", {})
-        w("   " + "; ".join(f"/start from {who}: {v['ms']:.1f} ms ({v['reply']!r})" for who, v in starts.items()))
-        w(f"   ({count:,} families seeded through the store in {fam['seed']['seconds']:.1f} s; rows: "
-          f"{fam['rows']['families']:,} families, {fam['rows']['people']:,} people, "
-          f"{fam['rows']['children']:,} children)")
+    header()
+    row("idle after start", number("rss_idle_mb"), f"< {TARGETS['rss_mb']:.0f}")
+    row("highest sampled, open loop", number("open_rss_peak_sampled_mb"))
+    row("highest sampled, closed loop", number("closed_rss_peak_sampled_mb"))
+    row("peak of the whole run (VmHWM)", number("rss_peak_mb"), f"< {TARGETS['rss_mb']:.0f}")
+    row("after the load runs", number("rss_after_load_mb"))
+    row("start-up (s)", number("ready_after_s"))
+    seed = report.get("families_seed")
+    for framework, fam in families.items():
+        count = seed["families"] if seed else 0
+        starts = "; ".join(f"/start from {who}: {s['ms']:.1f} ms" for who, s in fam.get("start", {}).items())
+        w(f"   relier on {framework}, {fam['updates_at_once']} at once, {count:,} families in the store: idle "
+          f"{fmt(fam.get('rss_idle_mb'))} MB, after two /start {fmt(fam.get('rss_after_start_mb'))} MB "
+          f"(target < {TARGETS['rss_mb']:.0f}); {starts}")
+    if seed:
+        w(f"   ({seed['families']:,} families seeded through the store once, in {seed['seconds']:.1f} s, "
+          "then copied for each framework)")
 
     w("")
-    w("4. Our cost against the floor (closed loop)")
-    if c1 and c2:
-        cpu_ratio = c1["bot_cpu_ms_per_update"] / c2["bot_cpu_ms_per_update"]
-        tput_ratio = c2["updates_per_s"] / c1["updates_per_s"]
-        report["ratios"] = {"cpu_per_update_ours_over_echo": cpu_ratio,
-                            "throughput_echo_over_ours": tput_ratio}
-        w(f"   CPU per update: {c1['bot_cpu_ms_per_update']:.2f} ms / {c2['bot_cpu_ms_per_update']:.2f} ms "
-          f"= {cpu_ratio:.1f}x the floor")
-        w(f"   throughput: {c1['updates_per_s']:.0f} / {c2['updates_per_s']:.0f} updates/s: the floor does "
-          f"{tput_ratio:.1f}x more")
-    else:
-        w("   (needs both bots)")
+    w("4. Our cost against the floor (closed loop; CPU per update moves less with the machine's load than updates/s)")
+    ratios: dict = {}
+    for v in variants:
+        if v["bot"] != "relier":
+            continue
+        ours = figures[v["key"]]
+        for floor in variants:
+            if floor["bot"] != "echo" or floor["framework"] != v["framework"]:
+                continue
+            theirs = figures[floor["key"]]
+            cpu_a, cpu_b = ours.get("closed_bot_cpu_ms_per_update"), theirs.get("closed_bot_cpu_ms_per_update")
+            rate_a, rate_b = ours.get("closed_updates_per_s"), theirs.get("closed_updates_per_s")
+            if not (cpu_a and cpu_b and rate_a and rate_b):
+                continue
+            ratios[f"{v['key']} / {floor['key']}"] = {"cpu_per_update": cpu_a / cpu_b, "throughput": rate_b / rate_a}
+            w(f"   {v['key']} against {floor['key']}: CPU per update {cpu_a:.2f} / {cpu_b:.2f} ms = "
+              f"{cpu_a / cpu_b:.1f}x; the floor answers {rate_b / rate_a:.1f}x more updates/s")
+    report["ratios"] = ratios
+    if not ratios:
+        w("   (needs relier and an echo floor of the same framework)")
 
     notes = []
-    shares = [(f"{name} {phase}", data.get(phase, {}).get("bench_cpu_share"))
-              for name, data in (("relier", ours), ("echo", echo)) for phase in ("open_low", "open", "closed")]
-    shares = [(where, share) for where, share in shares if share is not None]
-    if shares:
-        where, highest = max(shares, key=lambda item: item[1])
-        if highest >= SATURATED:
-            notes.append(f"the fake server (this process) used {pct(highest)} of a core ({where}): it is "
-                         "saturated there, so that figure is bounded by the fake server, not by the bot.")
-        else:
-            notes.append(f"the fake server (this process) used at most {pct(highest)} of a core ({where}): "
-                         "it was not the bottleneck.")
-    stolen = [(f"{name} {phase.replace('_', ' ')}", data.get(phase, {}).get("stolen_share"))
-              for name, data in (("relier", ours), ("echo", echo)) for phase in ("open_low", "open", "closed")]
-    stolen = [(where, share) for where, share in stolen if share]
-    if stolen:
-        where, highest = max(stolen, key=lambda item: item[1])
-        if highest >= 0.03:
-            notes.append(f"the hypervisor took up to {pct(highest)} of this machine's CPU time ({where}, steal "
-                         "time): other machines were busy, the figures are noisier than usual.")
-    for name, data in (("relier", ours), ("echo", echo)):
-        for phase in ("open_low", "open", "closed"):
-            figures = data.get(phase, {})
-            if figures.get("bot_cpu_share", 0) >= SATURATED:
-                notes.append(f"{name} {phase.replace('_', ' ')} loop: the bot used {pct(figures['bot_cpu_share'])} "
-                             "of a core: the bot is the bottleneck.")
-            if figures.get("rejected_calls"):
-                notes.append(f"{name} {phase} loop: the fake rejected {figures['rejected_calls']} call(s), e.g. "
-                             f"{figures['rejected_examples']}")
-            if figures.get("broken_walks"):
-                notes.append(f"{name} {phase} loop: {figures['broken_walks']} walk(s) broke, e.g. "
-                             f"{figures['broken_examples']}")
-        if data.get("exit_code") not in (0, None):
-            notes.append(f"{name} exited with status {data['exit_code']} on SIGTERM")
-    if fam.get("exit_code") not in (0, None):
-        notes.append(f"relier (families) exited with status {fam['exit_code']} on SIGTERM")
-    if notes:
-        w("")
-        w("Notes")
-        lines.extend(f"  - {n}" for n in notes)
+    for v in variants:
+        for result in report["runs"][v["key"]]:
+            where = f"{v['key']} round {result['round']}"
+            for phase in ("open_low", "open", "closed"):
+                data = result.get(phase, {})
+                if data.get("bench_cpu_share", 0) >= SATURATED:
+                    notes.append(f"{where} {phase}: the fake server (this process) used {pct(data['bench_cpu_share'])} "
+                                 "of a core: that figure is bounded by the fake server, not by the bot.")
+                if data.get("stolen_share", 0) >= 0.03:
+                    notes.append(f"{where} {phase}: the hypervisor took {pct(data['stolen_share'])} of the CPU "
+                                 "(steal time): noisier than usual.")
+                if data.get("bot_cpu_share", 0) >= SATURATED:
+                    notes.append(f"{where} {phase}: the bot used {pct(data['bot_cpu_share'])} of a core: the bot "
+                                 "is the bottleneck.")
+                if data.get("rejected_calls"):
+                    notes.append(f"{where} {phase}: the fake rejected {data['rejected_calls']} call(s), e.g. "
+                                 f"{data['rejected_examples']}")
+                if data.get("broken_walks"):
+                    notes.append(f"{where} {phase}: {data['broken_walks']} walk(s) broke, e.g. {data['broken_examples']}")
+            if result.get("exit_code") not in (0, None):
+                notes.append(f"{where}: exited with status {result['exit_code']} on SIGTERM")
+    for framework, fam in families.items():
+        if fam.get("exit_code") not in (0, None):
+            notes.append(f"relier on {framework} (families) exited with status {fam['exit_code']} on SIGTERM")
+        if fam.get("rejected_calls"):
+            notes.append(f"relier on {framework} (families): the fake rejected {fam['rejected_calls']} call(s)")
+    load = os.getloadavg()[0]
+    notes.append(f"load average {env['load_average_at_start'][0]:.1f} at start and {load:.1f} at the end, on "
+                 f"{env['cpus']} CPUs: above {env['cpus']}, other processes took CPU time from the bots and "
+                 "the figures are worse than on a quiet machine (compare bots of the same run only).")
+    w("")
+    w("Notes")
+    lines.extend(f"  - {n}" for n in notes)
     return "\n".join(lines)
+
+
+def markdown(report: dict) -> str:
+    """The README's table: one row a bot, the medians over the rounds."""
+    env = report["environment"]
+    families = report.get("families", {})
+    count = report.get("families_seed", {}).get("families", 0)
+    lines = [
+        f"| framework | bot | updates at once | onboarding, updates/s ({env['concurrency']} parents) | CPU per update "
+        f"| latency at {fmt(env['rate'], 0)} updates/s, p50 / p90 / p99 "
+        + (f"| p50 / p99 at {fmt(env['low_rate'], 0)}/s " if env.get("low_rate") else "")
+        + (f"| idle RSS | RSS, {count:,} families |" if count else "| idle RSS | |"),
+        "|---|---|---|---|---|---|" + ("---|" if env.get("low_rate") else "") + "---|---|",
+    ]
+    for v in report["variants"]:
+        f = report.get("summary", {}).get(v["key"])
+        if f is None:
+            continue
+        fam = families.get(v["framework"]) if v["bot"] == "relier" and v["at_once"] == env["at_once"][0] else None
+        at_once = "unbounded (a task each)" if v["at_once"] is None else str(v["at_once"])
+        if v["bot"] == "echo" and v["framework"] == "ptb":
+            at_once = ("1 (PTB's default)" if v["at_once"] == 1
+                       else f"{v['at_once']} (`concurrent_updates({'True' if v['at_once'] == PTB_TRUE else v['at_once']})`)")
+        elif v["bot"] == "relier":
+            at_once = f"`RELIER_UPDATES_AT_ONCE={v['at_once']}`"
+        latency = " / ".join(ms(f.get(k)) for k in ("open_p50_ms", "open_p90_ms", "open_p99_ms"))
+        if f.get("open_no_reply"):
+            latency += f" ({f['open_no_reply']:.0f} unanswered)"
+        lines.append(
+            f"| {FRAMEWORK_NAMES[v['framework']]} | {'relier' if v['bot'] == 'relier' else 'echo floor'} | {at_once} "
+            f"| {fmt(f.get('closed_updates_per_s'), 0)} | {fmt(f.get('closed_bot_cpu_ms_per_update'), 2)} ms "
+            f"| {latency} "
+            + (f"| {ms(f.get('low_p50_ms'))} / {ms(f.get('low_p99_ms'))} " if env.get("low_rate") else "")
+            + f"| {fmt(f.get('rss_idle_mb'), 0)} MB "
+            f"| {fmt(fam.get('rss_after_start_mb'), 0) + ' MB' if fam else ''} |"
+        )
+    return "\n".join(lines)
+
+
+def ms(value: float | None) -> str:
+    """Milliseconds as the README writes them: seconds past 10,000 ms."""
+    if value is None:
+        return "-"
+    if value >= 10_000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
 
 
 def pct(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
+def at_once_list(text: str) -> list[int]:
+    values = [int(part) for part in text.split(",") if part.strip()]
+    if not values or any(v < 1 or v > 1000 for v in values):
+        raise argparse.ArgumentTypeError("comma-separated numbers from 1 to 1000, e.g. 32,1")
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Relier bot update benchmark (see bench/README.md).")
-    parser.add_argument("--quick", action="store_true", help="shorter runs, about 1 minute in all")
+    parser.add_argument("--quick", action="store_true", help="shorter phases, 2,000 families")
+    parser.add_argument("--framework", choices=("aiogram", "ptb", "both"), default="both",
+                        help="measure one framework only (both)")
+    parser.add_argument("--at-once", type=at_once_list, default=[32, 1], metavar="N[,N...]",
+                        help="RELIER_UPDATES_AT_ONCE values to measure relier with (32,1); the first one is also "
+                             "used for the families' memory")
+    parser.add_argument("--ptb-concurrent", type=int, default=PTB_TRUE, metavar="N",
+                        help=f"the PTB echo floor is measured with concurrent_updates off and with N ({PTB_TRUE}, "
+                             "what True means)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every bot this many times, the order reversed every other round; the tables "
+                             "show medians (1)")
     parser.add_argument("--rate", type=float, default=100.0, help="open-loop updates per second (100)")
     parser.add_argument("--low-rate", type=float, default=50.0,
                         help="also an open loop at this lower rate first, below our capacity (50; 0 skips)")
@@ -560,22 +736,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=64, help="closed-loop parents at once (64)")
     parser.add_argument("--families", type=int, default=None,
                         help="pre-created families (10000, quick 2000; 0 skips)")
-    parser.add_argument("--skip-echo", action="store_true", help="do not measure the echo floor")
+    parser.add_argument("--skip-echo", action="store_true", help="do not measure the echo floors")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json", help="JSON output file")
     parser.add_argument("--time-limit", type=float, default=None,
-                        help="hard stop, s (default 330, quick 150)")
+                        help="hard stop, s (default: 100 s a bot and round, 45 with --quick, plus the families)")
     parser.add_argument("--profile", type=Path, default=None, metavar="FILE.prof",
-                        help="run relier under cProfile and write its profile to FILE.prof")
+                        help="run relier under cProfile and write its profile to FILE.prof (one relier bot only: "
+                             "with --framework and one --at-once value)")
     parser.add_argument("--relier-command", default=None, metavar="CMD",
                         help="for experiments: run CMD (same environment) instead of `relier run`")
     args = parser.parse_args(argv)
+    args.framework = FRAMEWORKS if args.framework == "both" else (args.framework,)
     if args.families is None:
         args.families = 2_000 if args.quick else 10_000
-    limit = args.time_limit or (150.0 if args.quick else 330.0)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    if args.profile is not None and (len(args.framework) > 1 or len(args.at_once) > 1 or args.rounds > 1):
+        parser.error("--profile measures one relier bot: add --framework aiogram|ptb and one --at-once value")
+    if "ptb" in args.framework and package_version("python-telegram-bot") is None:
+        parser.error('python-telegram-bot is not installed: pip install -e ".[ptb]", or --framework aiogram')
+    bots = len(plan(args)) * args.rounds
+    limit = args.time_limit or (bots * (45.0 if args.quick else 100.0)
+                                + (60.0 + 60.0 * len(args.framework) if args.families else 0.0))
 
     async def bounded() -> dict:
         return await asyncio.wait_for(run(args), limit)
 
+    progress(f"{len(plan(args))} bot(s) x {args.rounds} round(s): " + ", ".join(v.key for v in plan(args))
+             + f"; stops after {limit:.0f} s at most")
     began = time.perf_counter()
     try:
         report = asyncio.run(bounded())
@@ -585,6 +773,8 @@ def main(argv: list[str] | None = None) -> int:
     report["environment"]["duration_s"] = round(time.perf_counter() - began, 1)
     table = render(report)
     print(table)
+    print("\nFor the README (medians):\n")
+    print(markdown(report))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\n(figures written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output};"

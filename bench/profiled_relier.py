@@ -20,6 +20,11 @@ from collections import defaultdict
 AREAS = (
     ("aiogram", "/aiogram/"),
     ("aiohttp", "/aiohttp/"),
+    ("python-telegram-bot", "site-packages/telegram/"),
+    ("httpx", "/httpx/"),
+    ("httpcore", "/httpcore/"),
+    ("anyio/h11", "/anyio/"),
+    ("anyio/h11", "/h11/"),
     ("pydantic", "/pydantic"),
     ("sqlalchemy", "/sqlalchemy/"),
     ("aiosqlite", "/aiosqlite/"),
@@ -63,8 +68,12 @@ def main() -> int:
         return 0
     out = sys.argv[1]
     # Import what `relier run` imports before profiling starts: import time is not per update.
-    import aiogram  # noqa: F401
-    import bot.aiogram.client  # noqa: F401
+    import os
+
+    if os.environ.get("RELIER_FRAMEWORK") == "ptb":
+        import bot.ptb.client  # noqa: F401
+    else:
+        import bot.aiogram.client  # noqa: F401
     import bot.telegram.app  # noqa: F401
     import bot.bootstrap  # noqa: F401
     from bot.cli import main as relier_main

@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from storage.crypto import Keyring, attach_keyring, keyring_of
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A PostgreSQL advisory lock key, held while migrating: processes starting together migrate one after the other.
+# "RELIER" in hex, then a number: above 2**53, so never a Telegram chat id (the outbox's keys, storage.repos.outbox).
+MIGRATION_LOCK = 0x52454C494552_0001
 
 
 def make_engine(url: str, *, keyring: Keyring | None = None, echo: bool = False) -> AsyncEngine:
@@ -86,6 +89,8 @@ def alembic_config() -> Config:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply migrations on the engine's database (what `relier db upgrade` does).
 
+    On PostgreSQL, several processes starting at once (two `relier run` after a release) migrate one after the
+    other: each holds an advisory lock for its transaction, and the next finds the schema already at head.
     On SQLite, foreign keys are off while migrations run, as SQLite's own procedure for changing a
     table asks: a batch migration copies a table and drops the old one, and with foreign keys on,
     that drop would first delete every row that cascades from it (a person's bookings and
@@ -107,6 +112,8 @@ def _migrate(connection: Connection, run) -> None:
         _pragma(connection, "PRAGMA foreign_keys=OFF")
     try:
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             run(connection)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

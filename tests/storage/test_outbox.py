@@ -70,7 +70,8 @@ async def test_two_processes_enqueueing_the_same_keys_leave_one_row_each(store, 
 
 
 async def test_two_processes_claiming_never_take_the_same_row(store, db_url, clock):
-    await enqueue(store, 5, count=200)
+    for chat in range(200):  # a chat's rows go to one worker at a time: one row per chat, so both take part
+        await enqueue(store, chat)
     barrier = threading.Barrier(2)
 
     def worker(name):
@@ -232,8 +233,8 @@ async def two_instances(url: str, clock) -> tuple[Store, Store]:
 async def test_on_postgresql_a_claim_skips_the_rows_another_instance_holds_instead_of_waiting(postgres_url, clock):
     one, two = await two_instances(postgres_url, clock)
     try:
-        ids = await enqueue(one, 5, count=3)
-        async with one.unit_of_work() as holding:  # claimed, not committed yet: its row stays locked
+        ids = [(await enqueue(one, chat))[0] for chat in (5, 6, 7)]
+        async with one.unit_of_work() as holding:  # claimed, not committed yet: its row (and chat) stays locked
             (held,) = await holding.outbox.claim(1, 60, "one")
             # The other instance neither waits for that lock nor takes the row: it gets the others at once.
             others = await asyncio.wait_for(claim(two, worker="two"), timeout=10)
@@ -250,7 +251,8 @@ async def test_on_postgresql_two_instances_claiming_in_one_loop_share_the_rows_w
     two instances in batches, each row exactly once, and no claim waited for the other's locks."""
     one, two = await two_instances(postgres_url, clock)
     try:
-        await enqueue(one, 5, count=300)
+        for chat in range(300):  # a chat's rows go to one worker at a time: one row per chat
+            await enqueue(one, chat)
 
         async def drain(store, name):
             taken = []

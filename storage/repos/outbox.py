@@ -8,9 +8,7 @@
   writers in-process (storage.store).
 - A chat is served by one worker at a time: a claim leaves out every chat that has a row under a
   running lease, whoever holds it, so several processes keep a chat's order and its pace, and a
-  case's topic is opened once. On PostgreSQL two claims at once could both find a chat free: each
-  first takes the chats it will serve with a transaction-level advisory lock, tried, never waited
-  for (`_take_chats`), so claims still never wait for each other.
+  case's topic is opened once (storage.repos.outbox_claim).
 - A row whose lease expired (its worker died) is claimed again and counted in `duplicates`:
   Telegram has no idempotency key, so delivery is at least once.
 - Past `not_after` a row is dropped, not sent. Results are recorded only by the worker holding
@@ -26,12 +24,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select, text, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.clock import Clock
 from storage.models import OUTBOX_STATES, OutboxMessage
+from storage.repos.outbox_claim import claim_rows, claimable
 from storage.repos.outbox_many import enqueue_many
 
 ERROR_CODE_LENGTH = 32
@@ -86,14 +85,6 @@ def _dialect_name(session: Any) -> str:
     return bind.dialect.name if bind is not None else "sqlite"
 
 
-# Telegram chat ids are below 2**53: as advisory lock keys they meet no other key of ours (storage.database).
-# The scan of the array goes in its order and stops at the limit: locks are tried only until enough are taken.
-# A chat another claim leased meanwhile (committed since the candidates were read) is passed over, not taken.
-_TRY_CHATS = text(
-    "SELECT chat FROM unnest(CAST(:chats AS bigint[])) AS chat WHERE NOT EXISTS (SELECT 1 FROM outbox AS o "
-    "WHERE o.chat_id = chat AND o.state = 'sending' AND o.lease_until > :now) "
-    "AND pg_try_advisory_xact_lock(chat) LIMIT :limit"
-).bindparams(bindparam("now", type_=OutboxMessage.lease_until.type))  # stored as the column stores it
 _GIVE_BACK = case((OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0)
 
 
@@ -186,25 +177,11 @@ class OutboxRepository:
         self, limit: int, lease_seconds: float, worker: str, exclude_chats: Iterable[int] = ()
     ) -> list[OutboxRow]:
         """Lease up to `limit` due rows, urgent first, then by due time; drop those past `not_after`.
-        A chat with a row leased (to any worker, the lease still running) is left to its holder."""
+        A chat with a row leased (to any worker, the lease still running) is left to its holder
+        (storage.repos.outbox_claim)."""
         await self.drop_expired()
         now = self._clock.now()
-        due = [self._claimable(now), OutboxMessage.due_at <= now]
-        excluded = list(exclude_chats)
-        if excluded:
-            due.append(OutboxMessage.chat_id.not_in(excluded))
-        held = select(OutboxMessage.chat_id).where(OutboxMessage.state == "sending", OutboxMessage.lease_until > now)
-        if _dialect_name(self._session) == "postgresql":
-            chats = await self._take_chats([*due, OutboxMessage.chat_id.not_in(held)], limit, now)
-            if not chats:
-                return []
-            due.append(OutboxMessage.chat_id.in_(chats))
-        # Read after the chats are ours (PostgreSQL): a claim that held one before has committed its leases.
-        rows = (await self._session.scalars(
-            select(OutboxMessage).where(*due, OutboxMessage.chat_id.not_in(held))
-            .order_by(OutboxMessage.urgent.desc(), OutboxMessage.due_at, OutboxMessage.id)
-            .limit(limit).with_for_update(skip_locked=True).execution_options(populate_existing=True)
-        )).all()
+        rows = await claim_rows(self._session, _dialect_name(self._session), now, limit, exclude_chats)
         claimed = []
         lease_until = now + timedelta(seconds=lease_seconds)
         for row in rows:
@@ -215,23 +192,6 @@ class OutboxRepository:
             claimed.append((row, reclaimed))
         await self._session.flush()
         return [to_record(row, reclaimed) for row, reclaimed in claimed]
-
-    async def _take_chats(self, due: list[Any], limit: int, now: datetime) -> list[int]:
-        """PostgreSQL: the chats of the next due rows that no other claim is at work on, each taken for this
-        transaction with an advisory lock keyed by its id, tried and never waited for. A claim thus never waits
-        for another, and two claims at once never share a chat (nor take its later rows while the other holds
-        its first)."""
-        ahead = (select(OutboxMessage.chat_id, OutboxMessage.urgent, OutboxMessage.due_at).where(*due)
-                 .order_by(OutboxMessage.urgent.desc(), OutboxMessage.due_at, OutboxMessage.id)
-                 .limit(limit * 10).subquery())
-        candidates = (await self._session.scalars(
-            select(ahead.c.chat_id).group_by(ahead.c.chat_id)
-            .order_by(func.bool_or(ahead.c.urgent).desc(), func.min(ahead.c.due_at)).limit(limit * 4)
-        )).all()
-        if not candidates:
-            return []
-        # In order, until `limit` are taken: a claim at work on the first ones, the next ones are tried.
-        return list((await self._session.execute(_TRY_CHATS, {"chats": list(candidates), "limit": limit, "now": now})).scalars())
 
     async def mark_sent(self, id: int, worker: str | None = None) -> bool:
         return await self._update(self._leased(id, worker), state="sent", sent_at=self._clock.now(),
@@ -315,12 +275,7 @@ class OutboxRepository:
 
     # -- internals ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _claimable(now: datetime) -> Any:
-        return or_(
-            OutboxMessage.state == "pending",
-            and_(OutboxMessage.state == "sending", OutboxMessage.lease_until <= now),
-        )
+    _claimable = staticmethod(claimable)
 
     @staticmethod
     def _leased(ids: int | list[int], worker: str | None) -> list[Any]:

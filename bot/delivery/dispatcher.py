@@ -244,6 +244,9 @@ class Dispatcher:
                 recorded = await uow.outbox.fail(row.id, "unreachable", worker)
                 for other in also_failed:
                     await uow.outbox.fail(other, "unreachable", worker)
+                # ...and those not claimed yet, or claimed by this worker's next batch (another
+                # process, or a row left a moment after): none is tried on a chat known unreachable.
+                await uow.outbox.fail_pending(row.chat_id, "unreachable")
                 event = "unreachable"
             elif result.outcome == "skip":  # the repository's cancel: the row is dropped
                 recorded = await uow.outbox.cancel(ids=[row.id]) == 1

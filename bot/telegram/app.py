@@ -21,6 +21,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from bot.telegram.client import TelegramClient
+from bot.telegram.errors import NetworkError, ServerError
 from bot.telegram.replies import Replies
 from bot.telegram.staff_watch import StaffChatWatch
 from bot.telegram.updates import UnreadableUpdate, is_link_confirmation, read_update
@@ -65,14 +66,6 @@ class TelegramApp:
     def _done(self, task: asyncio.Task) -> None:
         self._busy.discard(task)
         self._slots.release()
-
-    async def handle(self, update: dict[str, Any]) -> None:
-        """Handle one update to the end (tests and the webhook in one-at-a-time mode)."""
-        await self._slots.acquire()
-        try:
-            await self._handle(update)
-        finally:
-            self._slots.release()
 
     async def _handle(self, update: dict[str, Any]) -> None:
         try:
@@ -139,8 +132,6 @@ class TelegramApp:
     async def prepare(self, stop: asyncio.Event | None = None) -> bool:
         """Reach Telegram (waiting while the network is down), learn the bot's username and
         publish the command list in each language. False if asked to stop meanwhile."""
-        from bot.telegram.errors import NetworkError, ServerError
-
         delay = 1.0
         while True:
             try:

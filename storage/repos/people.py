@@ -212,34 +212,10 @@ class PersonRepository:
     async def pause_checkins(self, person_id: int, paused: bool) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(checkins_paused=paused))
 
-    async def to_prompt(self) -> list[PersonRecord]:
-        """Everyone the weekly check-in prompt may go to: parents and young people who consented,
-        have not paused their check-ins and can be written to. One query; the timing is the caller's."""
-        rows = await self._session.execute(
-            select(*PERSON_COLUMNS).where(
-                Person.role.in_(("parent", "youth")), Person.consented_at.is_not(None),
-                Person.checkins_paused.is_(False), Person.unreachable_at.is_(None),
-            ).order_by(Person.id)
-        )
-        return [person_from_row(row) for row in rows.all()]
-
-    async def seat_holders(self, after: datetime, until: datetime) -> list[SeatHolder]:
-        """Seats (status booked) in sessions not cancelled starting in (after, until], held by people
-        who can be written to: one query, for the session reminders."""
-        rows = await self._session.execute(
-            select(Booking.id, Booking.person_id, Person.telegram_user_id, Booking.updated_at, GroupSession.id,
-                   GroupSession.centre_id, GroupSession.starts_at)
-            .join(GroupSession, GroupSession.id == Booking.session_id)
-            .join(Person, Person.id == Booking.person_id)
-            .where(Booking.status == "booked", GroupSession.cancelled_at.is_(None),
-                   GroupSession.starts_at > after, GroupSession.starts_at <= until, Person.unreachable_at.is_(None))
-            .order_by(GroupSession.starts_at, Booking.id)
-        )
-        return [SeatHolder(*row) for row in rows.all()]
-
     async def prompt_page(self, after_id: int, limit: int,
                           slots: list[tuple[list[int], list[int]]] | None = None) -> list[PromptTarget]:
-        """`to_prompt` a page at a time, by id: the next `limit` people after `after_id`. `slots`, when
+        """Everyone the weekly check-in prompt may go to (parents and young people who consented, have not
+        paused their check-ins and can be written to), a page at a time, by id: the next `limit` after `after_id`. `slots`, when
         given, is a list of (centre ids, slots): only people of those centres whose weekday * 24 + hour
         is among the slots of their centre (the planner's: the prompts that may be due now)."""
         query = select(Person.id, Person.telegram_user_id, Person.centre_id, Person.consented_at,

@@ -1,7 +1,8 @@
 """Prints recall and false alarms per batch of labelled messages, the figures the README records.
 
-Usage, from the repository root: `python -m tests.triage.score [--rules-only | --second-stage] [batch_03 ...]`
-(all batches by default). `--rules-only` leaves the second stage out; `--second-stage` trains it from
+Usage, from the repository root: `python -m tests.triage.score [--rules-only | --second-stage] [--figures-only]
+[batch_03 ...]` (all batches by default). `--figures-only` prints the figures per batch and never a message: the
+way to score a fresh batch before anyone reads it (the protocol in the README, triage). `--rules-only` leaves the second stage out; `--second-stage` trains it from
 dialogs/triage/second_stage.toml and applies it even while it is off there, to measure what it would add.
 Dangerous recall: dangerous messages (expected high or urgent) given high or urgent. Urgent recall:
 messages expected urgent given urgent. False alarms: the other messages given high or urgent.
@@ -85,7 +86,8 @@ def with_second_stage():
 def main(argv: list[str]) -> int:
     assess = (assess_rules if "--rules-only" in argv
               else with_second_stage() if "--second-stage" in argv else assess_text)
-    argv = [a for a in argv if a not in ("--rules-only", "--second-stage")]
+    figures_only = "--figures-only" in argv
+    argv = [a for a in argv if a not in ("--rules-only", "--second-stage", "--figures-only")]
     cases = load_cases()
     batches: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
@@ -94,9 +96,10 @@ def main(argv: list[str]) -> int:
     for name in chosen:
         result, wrong = score(batches[name], assess)
         print(result.line(name))
-        for case, level in wrong:
+        for case, level in [] if figures_only else wrong:
             print(f"    {case.lang} {case.who:<6} expected {case.level:<6} got {level:<6} {case.text}")
-    print(score(cases, assess)[0].line("all"))
+    if not argv:
+        print(score(cases, assess)[0].line("all"))
     return 0
 
 

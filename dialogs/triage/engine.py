@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dialogs.triage import concepts
 from dialogs.triage.assessment import Assessment, rank
 from dialogs.triage.normalise import Token
 from dialogs.triage.patterns import Hit
@@ -69,6 +70,7 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
         for at in range(hit.start, hit.end):
             words[at] = ""  # an everyday expression ("mort de rire") is out of play
     hits = list(rules.groups.find(words, lemmas))
+    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas)  # "intention + mort", any order
     clauses = _clauses(tokens)
     over: set[int] | None = None
     best: Reading | None = None

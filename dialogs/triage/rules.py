@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from dialogs.triage.assessment import LEVELS
+from dialogs.triage.concepts import WINDOW, Combination, compile_concepts, parse_combination
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
 from dialogs.triage.patterns import PhraseIndex, RulesError, parse
@@ -15,8 +16,8 @@ from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
 _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "clause_breaks", "words", "spelling",
-        "everyday", "serious", "long_ago", "still_going", "unsure", "group"}
-_GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases"}
+        "everyday", "serious", "long_ago", "still_going", "unsure", "group", "concepts"}
+_GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases"}
 
 
@@ -48,6 +49,8 @@ class RuleSet:
     unsure_group: Group
     names: dict[str, str]  # group id -> the family in words, in this file's language
     serious: PhraseIndex = field(default_factory=PhraseIndex)  # "i mean it": the everyday list is not applied
+    concepts: PhraseIndex = field(default_factory=PhraseIndex)  # word families ([concepts]), payload: their name
+    combinations: list[Combination] = field(default_factory=list)  # groups' "intention + mort" rules
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -98,6 +101,11 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
             built.add(parse(f"{section}.{number}", source, words, resolve, fold_word, as_written), payload)
         return built
 
+    raw_concepts = data.get("concepts", {})
+    if not isinstance(raw_concepts, dict):
+        raise RulesError(f"{origin}: [concepts] maps a name to a list of words or phrases")
+    concepts = compile_concepts(raw_concepts, origin, words, resolve, fold_word, as_written)
+    combinations: list[Combination] = []
     groups = PhraseIndex()
     seen: set[str] = set()
     names: dict[str, str] = {}
@@ -115,7 +123,13 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
                       _level(raw.get("when_long_ago"), where, optional=True),
                       str(raw.get("name") or raw["id"]), raw.get("clarify", False))
         names[group.id] = group.name
-        for number, source in enumerate(_strings(raw.get("phrases"), where), start=1):
+        window = raw.get("window", WINDOW)
+        if not isinstance(window, int) or window < 0:
+            raise RulesError(f"{where}: window is a number of words (0: the whole message)")
+        for number, source in enumerate(_strings(raw.get("concepts", []), where), start=1):
+            combinations.append(parse_combination(f"{group.id}.c{number}", source, set(raw_concepts), window, group))
+        phrases = raw.get("phrases", [] if "concepts" in raw else None)
+        for number, source in enumerate(_strings(phrases, where), start=1):
             groups.add(parse(f"{group.id}.{number}", source, words, resolve, fold_word, as_written), group)
     if not seen:
         raise RulesError(f"{origin}: no [[group]] at all")
@@ -134,7 +148,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    for built in (groups, everyday, serious, long_ago, still_going, unsure):
+    for built in (groups, everyday, serious, long_ago, still_going, unsure, concepts):
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
@@ -146,6 +160,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
+        concepts=concepts, combinations=combinations,
     )
 
 

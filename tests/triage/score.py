@@ -98,8 +98,7 @@ def main(argv: list[str]) -> int:
         print(result.line(name))
         for case, level in [] if figures_only else wrong:
             print(f"    {case.lang} {case.who:<6} expected {case.level:<6} got {level:<6} {case.text}")
-    if not argv:
-        print(score(cases, assess)[0].line("all"))
+    print(score([c for name in chosen for c in batches[name]], assess)[0].line("all" if not argv else "together"))
     return 0
 
 

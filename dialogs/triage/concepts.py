@@ -1,0 +1,102 @@
+"""Concepts and their combinations, so a rule says "an intent + a death word, close together" once for every phrasing.
+
+A concept (`[concepts]` in a rules file) is a family of words or short phrases written like any phrase
+(lemmas, `a|b`, `pre*`, `..`, `{list}`): `mort = ["mourir", "crever", "suicid*", "me|m|se|s .. tuer"]`.
+A group's `concepts` lists combinations such as `"intention + mort"`: one match of each concept, in any
+order, all within `window` words of each other (default 8, or `@4` after the combination; `@0`: anywhere in
+the message). A `!name` in a
+combination is a guard: the combination does not fire when that concept is in the same window
+(fiction, a game, the news). A combination gives a `Hit` like a phrase does, so negation, "long ago"
+and the words `relier triage` prints work the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import product
+
+from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Word, parse
+
+WINDOW = 8  # words: the default distance within which the concepts of a combination must all be found
+_MAX_TRIES = 200  # combinations of hits tried per rule and message (messages are short; this bounds the worst)
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Concepts that must all be found close together (`needs`), and those that must not be there (`guards`)."""
+
+    id: str
+    source: str
+    needs: tuple[str, ...]
+    guards: tuple[str, ...]
+    window: int
+    payload: object
+
+
+def parse_combination(combo_id: str, source: str, known: set[str], window: int, payload: object) -> Combination:
+    """`"intention + mort + !fiction @4"` -> a Combination (`@N`: its own window); an unknown concept raises RulesError."""
+    text, _, own = source.partition("@")
+    if own:
+        if not own.strip().isdigit():
+            raise RulesError(f"{combo_id}: '@' is followed by a number of words: {source!r}")
+        window = int(own)
+    names = [part.strip() for part in text.split("+")]
+    needs = tuple(n for n in names if not n.startswith("!"))
+    guards = tuple(n[1:].strip() for n in names if n.startswith("!"))
+    for name in needs + guards:
+        if name not in known:
+            raise RulesError(f"{combo_id}: unknown concept {name!r} in {source!r}")
+    if not needs:
+        raise RulesError(f"{combo_id}: a combination needs at least one concept: {source!r}")
+    return Combination(combo_id, source, needs, guards, window, payload)
+
+
+def compile_concepts(raw: dict, origin: str, words: dict[str, str], resolve: Callable[[str], list[str]],
+                     fold: Callable[[str], str], as_written: frozenset[str]) -> PhraseIndex:
+    """Every phrase of every concept in one index, the concept's name as payload (one scan per message)."""
+    index = PhraseIndex()
+    for name, phrases in raw.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise RulesError(f"{origin}: [concepts] {name}: expected a list of non-empty strings")
+        for number, source in enumerate(phrases, start=1):
+            index.add(parse(f"{name}.{number}", source, words, resolve, fold, as_written), name)
+    return index
+
+
+def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
+    start = min(h.start for h in hits)
+    end = max(h.end for h in hits)
+    covered = {i for h in hits for i in range(h.start, h.end) if i not in h.gaps and i not in h.far}
+    elements = tuple(e for h in hits for e in h.phrase.elements if isinstance(e, Word))
+    phrase = Phrase(combo.id, combo.source + " (" + ", ".join(h.phrase.source for h in hits) + ")", elements)
+    gaps = tuple(i for i in range(start, end) if i not in covered)
+    if combo.window == 0:  # anywhere in the message: what lies between is not part of the match
+        return Hit(start, end, (), phrase, combo.payload, gaps)
+    return Hit(start, end, gaps, phrase, combo.payload)
+
+
+def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
+         lemmas: list[tuple[str, ...]]) -> Iterator[Hit]:
+    """Every combination found in the message (at most one hit per combination)."""
+    if not combos:
+        return
+    by_name: dict[str, list[Hit]] = {}
+    for hit in concepts.find(words, lemmas):
+        by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+    for combo in combos:
+        if any(name not in by_name for name in combo.needs):
+            continue
+        for tries, hits in enumerate(product(*(by_name[name] for name in combo.needs))):
+            if tries >= _MAX_TRIES:
+                break
+            if len({h.start for h in hits}) < len(hits):
+                continue  # one word cannot stand for two concepts
+            start, end = min(h.start for h in hits), max(h.end for h in hits)
+            if combo.window and end - start > combo.window:
+                continue
+            lo, hi = (start - combo.window, end + combo.window) if combo.window else (0, len(words))
+            if any(lo <= g.start < hi for name in combo.guards for g in by_name.get(name, ())):
+                continue
+            yield _joined(combo, hits)
+            break

@@ -1,0 +1,81 @@
+"""Concepts and their combinations: one rule for every word order and synonym, guards that keep everyday uses quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.triage import cli_json
+from dialogs.triage.engine import assess_with
+from dialogs.triage.patterns import RulesError
+from dialogs.triage.rules import compile_rules
+
+BASE = {
+    "language": "fr",
+    "negations": ["pas", "ne"],
+    "concepts": {
+        "intention": ["{vouloir}", "pens* a"],
+        "mort": ["mourir", "disparaitre"],
+        "fiction": ["serie|film"],
+    },
+    "words": {"vouloir": "veux|veut|voudrais"},
+    "group": [{"id": "suicide", "about": "x", "level": "urgent", "when_negated": "watch",
+               "concepts": ["intention + mort + !fiction"], "phrases": []}],
+}
+
+
+def rules(**changes):
+    data = {**BASE, **changes}
+    return compile_rules(data, "test")
+
+
+def test_a_combination_finds_its_concepts_in_any_order_and_any_form():
+    r = rules()
+    for text in ("je veux mourir", "mourir, c'est ce que je voudrais", "je pense à disparaître"):
+        assert assess_with(r, text, "fr").level == "urgent", text
+    assert assess_with(r, "je veux une glace", "fr").level == "none"
+
+
+def test_the_concepts_must_be_close_unless_the_window_says_otherwise():
+    far = "je veux " + "bla " * 12 + "mourir"
+    assert assess_with(rules(), far, "fr").level == "none"
+    wide = {**BASE["group"][0], "concepts": ["intention + mort + !fiction @0"]}
+    assert assess_with(rules(group=[wide]), far, "fr").level == "urgent"
+
+
+def test_a_guard_nearby_keeps_it_quiet_and_a_negation_lowers_it():
+    r = rules()
+    assert assess_with(r, "dans la série il veut mourir", "fr").level == "none"
+    negated = assess_with(r, "je veux pas mourir", "fr")
+    assert (negated.level, negated.negated) == ("watch", True)
+
+
+def test_an_unknown_concept_or_a_bad_window_fails_loudly():
+    with pytest.raises(RulesError, match="unknown concept"):
+        rules(group=[{**BASE["group"][0], "concepts": ["intention + mrot"]}])
+    with pytest.raises(RulesError, match="number of words"):
+        rules(group=[{**BASE["group"][0], "concepts": ["intention + mort @x"]}])
+
+
+@pytest.mark.parametrize("text, lang, rule", [
+    ("mourir, c'est ce que je voudrais", "fr", "suicide"),
+    ("des comprimés, j'en ai avalé une vingtaine et ça tourne", "fr", "attempt"),
+    ("ending it is all i want", "en", "suicide"),
+])
+def test_relier_triage_names_the_family_and_the_words_of_a_combination(text, lang, rule):
+    result = cli_json(text, lang)
+    assert (result["level"], result["rule"]) == ("urgent", rule), result
+    assert result["family"] and result["lemmas"], result
+    assert "+" in result["pattern"]  # the combination as written in the rules file
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("je vais disparaître une semaine en colo", "fr"),
+    ("ma mère va me tuer quand elle verra mon bulletin", "fr"),
+    ("My son is dying to try the climbing wall", "en"),
+    ("we went cliff jumping on holiday", "en"),
+    ("the lesson on self harm was awkward", "en"),
+    ("i need to buy a new box of paracetamol", "en"),
+    ("j'ai dit adieu à mon vieux vélo", "fr"),
+])
+def test_everyday_uses_of_concept_words_raise_no_alarm(text, lang):
+    assert cli_json(text, lang)["level"] in ("none", "watch"), text

@@ -20,6 +20,7 @@ from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Word, 
 
 WINDOW = 8  # words: the default distance within which the concepts of a combination must all be found
 _MAX_TRIES = 200  # combinations of hits tried per rule and message (messages are short; this bounds the worst)
+_MAX_HITS = 4  # hits kept per rule and message
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
     elements = tuple(e for h in hits for e in h.phrase.elements if isinstance(e, Word))
     phrase = Phrase(combo.id, combo.source + " (" + ", ".join(h.phrase.source for h in hits) + ")", elements)
     gaps = tuple(i for i in range(start, end) if i not in covered)
+    starts = tuple(sorted(h.start for h in hits))
     if combo.window == 0:  # anywhere in the message: what lies between is not part of the match
-        return Hit(start, end, (), phrase, combo.payload, gaps)
-    return Hit(start, end, gaps, phrase, combo.payload)
+        return Hit(start, end, (), phrase, combo.payload, gaps, starts)
+    return Hit(start, end, gaps, phrase, combo.payload, (), starts)
 
 
 def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
          lemmas: list[tuple[str, ...]]) -> Iterator[Hit]:
-    """Every combination found in the message (at most one hit per combination)."""
+    """Every combination found in the message (at most a few hits per combination)."""
     if not combos:
         return
     by_name: dict[str, list[Hit]] = {}
@@ -87,6 +89,7 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
     for combo in combos:
         if any(name not in by_name for name in combo.needs):
             continue
+        found = 0
         for tries, hits in enumerate(product(*(by_name[name] for name in combo.needs))):
             if tries >= _MAX_TRIES:
                 break
@@ -99,4 +102,6 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
             if any(lo <= g.start < hi for name in combo.guards for g in by_name.get(name, ())):
                 continue
             yield _joined(combo, hits)
-            break
+            found += 1
+            if found == _MAX_HITS:  # a few, so that a negated pair ("i don't want to die") hides no other one
+                break

@@ -34,14 +34,15 @@ def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) ->
     """A negation inside a gap of the phrase, or just before it in the same clause."""
     if any(words[i] in rules.negations for i in hit.gaps):
         return True
-    at, skipped = hit.start, 0
-    while at > 0 and not tokens[at].brk and skipped <= NEGATION_LOOKBACK:
-        at -= 1
-        if words[at] in rules.negations:
-            return True
-        if words[at] not in rules.negation_skip:
-            return False
-        skipped += 1
+    for start in hit.starts or (hit.start,):
+        at, skipped = start, 0
+        while at > 0 and not tokens[at].brk and skipped <= NEGATION_LOOKBACK:
+            at -= 1
+            if words[at] in rules.negations:
+                return True
+            if words[at] not in rules.negation_skip:
+                break
+            skipped += 1
     return False
 
 

@@ -56,6 +56,7 @@ class Hit:
     phrase: Phrase
     payload: object
     far: tuple[int, ...] = ()
+    starts: tuple[int, ...] = ()  # a combination of concepts: where each of its parts starts (a negation may stand before any)
 
 
 def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[[str], list[str]],

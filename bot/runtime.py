@@ -198,9 +198,8 @@ class Runtime:
             await self.app.client.delete_webhook()  # a stale webhook would refuse every getUpdates
             status = asyncio.create_task(serve_health(self, *health, stop)) if health else None
             try:
-                await poll(self.app, stop)
+                await poll(self.app, stop, grace=self.options.grace)  # which lets the updates under way finish
             finally:
-                await self.app.finish_updates(self.options.grace)
                 if status is not None:
                     await status
         await self.run(stop, serve)
@@ -209,7 +208,8 @@ class Runtime:
         """Telegram calls us at `url` (served on listen:port, with /healthz and /metrics), with `secret` in a header."""
         async def serve() -> None:
             try:
-                await serve_webhook(self.app, url, listen, port, secret, stop, routes=lambda web: add_routes(web, self))
+                await serve_webhook(self.app, url, listen, port, secret, stop, routes=lambda web: add_routes(web, self),
+                                    grace=self.options.grace)
             finally:
                 await self.app.finish_updates(self.options.grace)
         await self.run(stop, serve)

@@ -101,9 +101,11 @@ class AiogramClient:
             me = await self.bot.get_me()
         return Me(me.id, me.username or "")
 
-    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str]) -> list[dict[str, Any]]:
+    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str],
+                          limit: int = 100) -> list[dict[str, Any]]:
         async with translated("getUpdates"):
-            return await self.bot(RawGetUpdates(offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)),
+            return await self.bot(RawGetUpdates(offset=offset, limit=limit, timeout=timeout,
+                                                allowed_updates=list(allowed_updates)),
                                   request_timeout=timeout + 10)
 
     async def send_message(self, chat_id: int, text: str, *, buttons: Keyboard = (), thread_id: int | None = None,

@@ -107,8 +107,9 @@ class PtbClient:
             me = await self.bot.get_me()
         return Me(me.id, me.username or "")
 
-    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str]) -> list[dict[str, Any]]:
-        parameters = [RequestParameter.from_input("timeout", timeout),
+    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str],
+                          limit: int = 100) -> list[dict[str, Any]]:
+        parameters = [RequestParameter.from_input("timeout", timeout), RequestParameter.from_input("limit", limit),
                       RequestParameter.from_input("allowed_updates", list(allowed_updates))]
         if offset is not None:
             parameters.append(RequestParameter.from_input("offset", offset))

@@ -56,12 +56,14 @@ class TelegramApp:
 
     # -- updates in -------------------------------------------------------------------------
 
-    async def feed(self, update: dict[str, Any]) -> None:
-        """Take one update: returns once it is being handled (a slot is free), not when it is answered."""
+    async def feed(self, update: dict[str, Any]) -> asyncio.Task:
+        """Take one update: returns once it is being handled (a slot is free), not when it is answered;
+        the task returned ends when it is (handled, answered, or failed and logged: it never raises)."""
         await self._slots.acquire()
         task = asyncio.create_task(self._handle(update))
         self._busy.add(task)
         task.add_done_callback(self._done)
+        return task
 
     def _done(self, task: asyncio.Task) -> None:
         self._busy.discard(task)

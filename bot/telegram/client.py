@@ -58,8 +58,10 @@ class TelegramClient(Protocol):
 
     async def get_me(self) -> Me: ...
 
-    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str]) -> list[dict[str, Any]]:
-        """The updates as Telegram's JSON, unparsed: one a framework cannot read never blocks the others."""
+    async def get_updates(self, offset: int | None, timeout: int, allowed_updates: Sequence[str],
+                          limit: int = 100) -> list[dict[str, Any]]:
+        """The updates as Telegram's JSON, unparsed: one a framework cannot read never blocks the others.
+        Calling it confirms the updates below `offset` (Telegram forgets them)."""
 
     async def send_message(self, chat_id: int, text: str, *, buttons: Keyboard = (), thread_id: int | None = None,
                            reply_to: int | None = None, html: bool = True) -> Sent: ...

@@ -84,7 +84,9 @@ async def test_relier_run_onboards_a_parent_and_stops_cleanly(telegram, database
 
 
 async def test_relier_run_continues_a_conversation_after_a_restart(telegram, database, tmp_path):
-    process, _log = await start(telegram, database, tmp_path)
+    """Stopped with SIGTERM and started again: the conversation goes on where it was, and no update is
+    handled twice (the ones answered were confirmed to Telegram before the process exited)."""
+    process, log = await start(telegram, database, tmp_path)
     parent = telegram.user(first_name="Dominique", language_code="en")
     try:
         await telegram.send_text(parent, "/start")
@@ -105,6 +107,7 @@ async def test_relier_run_continues_a_conversation_after_a_restart(telegram, dat
         assert "How old is Noé?" in reply.text
     finally:
         assert await stop(process) == 0
+    assert log.read_text().count(" INFO relier.telegram: update user=") == 5  # /start, three buttons, the name
 
 
 async def test_relier_run_with_a_webhook(telegram, database, tmp_path, framework):

@@ -180,23 +180,42 @@ class UpdateQueue:
                 pass
 
     async def _deliver_forever(self, session: aiohttp.ClientSession) -> None:
-        failures = 0
-        while self.webhook is not None and not self.closing:
-            hook = self.webhook
-            self._drop_unwanted(hook.allowed_updates)
-            if not self.pending:
-                await self.pulse.wait(None)
-                continue
-            update = self.pending[0]
+        """As Telegram: up to max_connections updates on their way at once, each one until the bot
+        answers 2xx; a failed call (an error status, a dropped connection) is tried again later."""
+        in_flight: dict[int, asyncio.Task] = {}
+        failures: dict[int, int] = {}
+        try:
+            while self.webhook is not None and not self.closing:
+                hook = self.webhook
+                self._drop_unwanted(hook.allowed_updates)
+                waiting = [u for u in self.pending if u["update_id"] not in in_flight]
+                if not waiting or len(in_flight) >= max(hook.max_connections, 1):
+                    await self.pulse.wait(None)
+                    continue
+                update = waiting[0]
+                in_flight[update["update_id"]] = asyncio.create_task(
+                    self._deliver_one(session, hook, update, in_flight, failures))
+        finally:
+            for task in in_flight.values():
+                task.cancel()
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _deliver_one(self, session: aiohttp.ClientSession, hook: Webhook, update: dict,
+                           in_flight: dict[int, asyncio.Task], failures: dict[int, int]) -> None:
+        update_id = update["update_id"]
+        try:
             if await self._post(session, hook, update):
-                failures = 0
-                if self.pending and self.pending[0] is update:
-                    self.pending.pop(0)
+                failures.pop(update_id, None)
+                if update in self.pending:
+                    self.pending.remove(update)
                 self._delivered([update])
-                hook.deliveries.append(update["update_id"])
+                hook.deliveries.append(update_id)
             else:
-                failures += 1
-                await asyncio.sleep(min(0.02 * 2**failures, 1.0))
+                failures[update_id] = failures.get(update_id, 0) + 1
+                await asyncio.sleep(min(0.02 * 2 ** failures[update_id], 1.0))
+        finally:
+            in_flight.pop(update_id, None)
+            self.pulse.fire()
 
     async def _post(self, session: aiohttp.ClientSession, hook: Webhook, update: dict) -> bool:
         headers = {}

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 LOG_KEY_NAME = "log_pseudonyms"
 FRAMEWORKS = ("aiogram", "ptb")
+# Updates handled side by side unless RELIER_UPDATES_AT_ONCE says otherwise: what bench/bench_updates.py
+# found cheapest per update on each framework without making families wait behind one slow reply.
+UPDATES_AT_ONCE = {"aiogram": 32, "ptb": 8}
 
 
 @dataclass
@@ -123,11 +126,11 @@ async def build_bot(
 ) -> TelegramBot:
     """The bot on Telegram around an open core (build_core), ready to `runtime.run_polling` or `run_webhook`."""
     from bot.runtime import Runtime
-    from bot.telegram.app import UPDATES_AT_ONCE, TelegramApp
+    from bot.telegram.app import TelegramApp
 
     client = make_client(framework, token, api_url)
     default_locale = core.dialogs.config.default_locale
     app = TelegramApp(core, client, core.store.clock, default_locale,
-                      updates_at_once=updates_at_once or UPDATES_AT_ONCE)
+                      updates_at_once=updates_at_once or UPDATES_AT_ONCE[framework])
     runtime = Runtime(app, options, worker_id)
     return TelegramBot(core, client, app, runtime)

@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
-    updates_at_once: int = Field(default=32, ge=1, le=1000,
-                                 description="updates handled side by side (a person's stay in order); 1: one at a time")
+    updates_at_once: int | None = Field(default=None, ge=1, le=1000,
+                                        description="updates handled side by side (a person's stay in order); "
+                                                    "1: one at a time; unset: 32 on aiogram, 8 on python-telegram-bot")
     # Durable delivery (the outbox): see bot.runtime.
     session_reminders: str = Field(default="24h,2h", description="before a session: e.g. 1d, 24h, 2h, 90m; empty: none")
     send_per_second: float = Field(default=30, gt=0, le=1000, description="messages per second, all chats together")

@@ -79,13 +79,17 @@ def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
 
 
 def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
-         lemmas: list[tuple[str, ...]]) -> Iterator[Hit]:
-    """Every combination found in the message (at most a few hits per combination)."""
+         lemmas: list[tuple[str, ...]], guards: PhraseIndex | None = None) -> Iterator[Hit]:
+    """Every combination found in the message (at most a few hits per combination).
+
+    `guards` holds the families used only as guards: read only when a combination has found what it needs.
+    """
     if not combos:
         return
     by_name: dict[str, list[Hit]] = {}
     for hit in concepts.find(words, lemmas):
         by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+    guards_read = guards is None
     for combo in combos:
         if any(name not in by_name for name in combo.needs):
             continue
@@ -98,6 +102,10 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
             start, end = min(h.start for h in hits), max(h.end for h in hits)
             if combo.window and end - start > combo.window:
                 continue
+            if combo.guards and not guards_read:
+                for hit in guards.find(words, lemmas):  # type: ignore[union-attr]
+                    by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+                guards_read = True
             lo, hi = (start - combo.window, end + combo.window) if combo.window else (0, len(words))
             if any(lo <= g.start < hi for name in combo.guards for g in by_name.get(name, ())):
                 continue

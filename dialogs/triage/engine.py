@@ -71,7 +71,7 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
         for at in range(hit.start, hit.end):
             words[at] = ""  # an everyday expression ("mort de rire") is out of play
     hits = list(rules.groups.find(words, lemmas))
-    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas)  # "intention + mort", any order
+    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards)  # "intention + mort", any order
     clauses = _clauses(tokens)
     over: set[int] | None = None
     best: Reading | None = None

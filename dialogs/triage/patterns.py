@@ -174,8 +174,8 @@ class PhraseIndex:
                     candidates += [c for c in more if id(c[0]) not in seen]
             if all_prefixes and word.startswith(all_prefixes):
                 candidates += [(p, load) for ps, p, load in prefixed if word.startswith(ps)]
-            for phrase, payload in candidates:
-                found = _match(phrase.elements, words, lemmas, at, 0, ())
+            for phrase, payload in candidates:  # the first word is known to match: start at the second element
+                found = _match(phrase.elements, words, lemmas, at + 1, 1, ())
                 if found:
                     near = tuple(i for i in found[1] if i >= 0)
                     far = tuple(-1 - i for i in found[1] if i < 0)

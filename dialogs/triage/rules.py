@@ -50,6 +50,7 @@ class RuleSet:
     names: dict[str, str]  # group id -> the family in words, in this file's language
     serious: PhraseIndex = field(default_factory=PhraseIndex)  # "i mean it": the everyday list is not applied
     concepts: PhraseIndex = field(default_factory=PhraseIndex)  # word families ([concepts]), payload: their name
+    guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
     combinations: list[Combination] = field(default_factory=list)  # groups' "intention + mort" rules
 
 
@@ -104,7 +105,6 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     raw_concepts = data.get("concepts", {})
     if not isinstance(raw_concepts, dict):
         raise RulesError(f"{origin}: [concepts] maps a name to a list of words or phrases")
-    concepts = compile_concepts(raw_concepts, origin, words, resolve, fold_word, as_written)
     combinations: list[Combination] = []
     groups = PhraseIndex()
     seen: set[str] = set()
@@ -134,6 +134,11 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     if not seen:
         raise RulesError(f"{origin}: no [[group]] at all")
 
+    needed = {name for combo in combinations for name in combo.needs}
+    concepts = compile_concepts({k: v for k, v in raw_concepts.items() if k in needed}, origin, words, resolve,
+                                fold_word, as_written)
+    guards = compile_concepts({k: v for k, v in raw_concepts.items() if k not in needed}, origin, words, resolve,
+                              fold_word, as_written)
     everyday = index("everyday", data.get("everyday", {}).get("phrases", []))
     serious = index("serious", data.get("serious", {}).get("phrases", []))
     long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
@@ -148,7 +153,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    for built in (groups, everyday, serious, long_ago, still_going, unsure, concepts):
+    for built in (groups, everyday, serious, long_ago, still_going, unsure, concepts, guards):
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
@@ -160,7 +165,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
-        concepts=concepts, combinations=combinations,
+        concepts=concepts, combinations=combinations, guards=guards,
     )
 
 

@@ -9,6 +9,7 @@ from dialogs.triage.lemmas import MIN_LETTERS
 
 GAP_MAX = 3  # ".." in a phrase stands for 0 to 3 words
 FAR_MAX = 30  # "..." stands for 0 to 30 words: "later in the same message"
+_CACHE_MAX = 50_000  # words (with their lemmas) whose candidate phrases each index remembers
 
 
 class RulesError(ValueError):
@@ -97,24 +98,37 @@ def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[
 
 def _match(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]], at: int, index: int,
            gaps: tuple[int, ...]) -> tuple[int, tuple[int, ...]] | None:
-    if index == len(elements):
-        return at, gaps
-    element = elements[index]
-    if element is GAP or element is FAR:
-        for skip in range(GAP_MAX + 1 if element is GAP else FAR_MAX + 1):
-            if skip and at + skip > len(words):
-                break  # a gap never runs past the end...
-            if skip and element is GAP and not words[at + skip - 1]:
-                break  # ...and ".." never over a masked everyday expression
-            skipped = tuple(range(at, at + skip))
-            if element is FAR:  # "later in the message": what lies between is not part of the phrase
-                skipped = tuple(-1 - i for i in skipped)
-            found = _match(elements, words, lemmas, at + skip, index + 1, gaps + skipped)
-            if found:
-                return found
+    count, length = len(elements), len(words)
+    while index < count:
+        element = elements[index]
+        if element is GAP or element is FAR:
+            return _match_gap(elements, words, lemmas, at, index, gaps)
+        if at < length and words[at] and element.matches(words[at], lemmas[at]):
+            at, index = at + 1, index + 1  # a plain word: no choice to make, so no recursion
+            continue
         return None
-    if at < len(words) and words[at] and element.matches(words[at], lemmas[at]):
-        return _match(elements, words, lemmas, at + 1, index + 1, gaps)
+    return at, gaps
+
+
+def _match_gap(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]], at: int, index: int,
+               gaps: tuple[int, ...]) -> tuple[int, tuple[int, ...]] | None:
+    """A ".." or "..." at `index`: the shortest skip after which the rest of the phrase matches."""
+    element, after = elements[index], elements[index + 1]  # a gap is always followed by a word (parse checks)
+    length = len(words)
+    for skip in range(GAP_MAX + 1 if element is GAP else FAR_MAX + 1):
+        if skip and at + skip > length:
+            break  # a gap never runs past the end...
+        if skip and element is GAP and not words[at + skip - 1]:
+            break  # ...and ".." never over a masked everyday expression
+        here = at + skip
+        if here >= length or not words[here] or not after.matches(words[here], lemmas[here]):
+            continue  # the word after the gap is not there: try a longer skip without building anything
+        skipped = tuple(range(at, here))
+        if element is FAR:  # "later in the message": what lies between is not part of the phrase
+            skipped = tuple(-1 - i for i in skipped)
+        found = _match(elements, words, lemmas, here + 1, index + 2, gaps + skipped)
+        if found:
+            return found
     return None
 
 
@@ -126,8 +140,10 @@ class PhraseIndex:
         self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
+        self._cache: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _candidates
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
+        self._cache.clear()
         first = phrase.elements[0]
         assert first is not None
         for word in first.exact:
@@ -158,22 +174,35 @@ class PhraseIndex:
         seen.update({id(p): p for _, p, _ in self._prefixed})
         return set().union(*(p.base_words() for p in seen.values()))
 
+    def _candidates(self, word: str, lemmas: tuple[str, ...]) -> list[tuple[Phrase, object]]:
+        """The phrases that may start at `word`, in the order `find` tries them (built once per word and lemmas)."""
+        key = (word, lemmas)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        candidates = list(self._exact.get(word, ()))
+        for lemma in lemmas:
+            more = self._lemma.get(lemma)
+            if more:
+                seen = {id(p) for p, _ in candidates}
+                candidates += [c for c in more if id(c[0]) not in seen]
+        if self._all_prefixes and word.startswith(self._all_prefixes):
+            candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
+        if len(self._cache) < _CACHE_MAX:
+            self._cache[key] = candidates
+        return candidates
+
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None) -> Iterator[Hit]:
         """Every match of every phrase in `words` (the first match of a phrase at each start)."""
-        exact, by_lemma, prefixed, all_prefixes = self._exact, self._lemma, self._prefixed, self._all_prefixes
         if lemmas is None:
             lemmas = [()] * len(words)
+        cache, candidates_of = self._cache, self._candidates
         for at, word in enumerate(words):
             if not word:
                 continue
-            candidates = list(exact.get(word, ()))
-            for lemma in lemmas[at]:
-                more = by_lemma.get(lemma)
-                if more:
-                    seen = {id(p) for p, _ in candidates}
-                    candidates += [c for c in more if id(c[0]) not in seen]
-            if all_prefixes and word.startswith(all_prefixes):
-                candidates += [(p, load) for ps, p, load in prefixed if word.startswith(ps)]
+            candidates = cache.get((word, lemmas[at]))
+            if candidates is None:
+                candidates = candidates_of(word, lemmas[at])
             for phrase, payload in candidates:  # the first word is known to match: start at the second element
                 found = _match(phrase.elements, words, lemmas, at + 1, 1, ())
                 if found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
@@ -15,20 +16,25 @@ _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    low = char.lower()
+    if not low.isascii():
+        low = "".join(
+            _SPECIAL.get(c) or "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+            for c in low
+        )
+    return low
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Lowercase and strip accents, keeping for each folded character its index in `text`."""
-    out: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text):
-        low = char.lower()
-        if not low.isascii():
-            low = "".join(
-                _SPECIAL.get(c) or "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
-                for c in low
-            )
-        out.append(low)
-        where.extend([index] * len(low))
-    return "".join(out), where
+    if text.isascii():  # most messages: one character stays one character
+        return text.lower(), list(range(len(text)))
+    pieces = [_fold_char(char) for char in text]
+    if all(len(piece) == 1 for piece in pieces):
+        return "".join(pieces), list(range(len(text)))
+    return "".join(pieces), [index for index, piece in enumerate(pieces) for _ in piece]
 
 
 def fold_word(word: str) -> str:

@@ -141,9 +141,11 @@ class PhraseIndex:
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
         self._cache: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _candidates
+        self._pairs: dict[tuple, list[tuple[Phrase, object, int]]] = {}  # see _followed
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
         self._cache.clear()
+        self._pairs.clear()
         first = phrase.elements[0]
         assert first is not None
         for word in first.exact:
@@ -192,19 +194,47 @@ class PhraseIndex:
             self._cache[key] = candidates
         return candidates
 
+    def _followed(self, key: tuple[str, tuple[str, ...]],
+                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int]]:
+        """The candidates of `key` whose second word matches `after` (None: the end of the message), each with
+        the element to go on from: 2 when the second word was checked here, 1 when the phrase goes on with a gap."""
+        out: list[tuple[Phrase, object, int]] = []
+        for phrase, payload in self._candidates(*key):
+            elements = phrase.elements
+            if len(elements) > 1 and isinstance(elements[1], Word):
+                if after is None or not after[0] or not elements[1].matches(*after):
+                    continue
+                out.append((phrase, payload, 2))
+            else:
+                out.append((phrase, payload, 1))
+        if len(self._pairs) < _CACHE_MAX:
+            self._pairs[(key, after)] = out
+        return out
+
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None) -> Iterator[Hit]:
         """Every match of every phrase in `words` (the first match of a phrase at each start)."""
         if lemmas is None:
             lemmas = [()] * len(words)
-        cache, candidates_of = self._cache, self._candidates
-        for at, word in enumerate(words):
-            if not word:
-                continue
-            candidates = cache.get((word, lemmas[at]))
+        keys = list(zip(words, lemmas))
+        live = {}  # the words of this message that may start a phrase of this index, and those phrases
+        for key in set(keys):
+            candidates = self._cache.get(key)
             if candidates is None:
-                candidates = candidates_of(word, lemmas[at])
-            for phrase, payload in candidates:  # the first word is known to match: start at the second element
-                found = _match(phrase.elements, words, lemmas, at + 1, 1, ())
+                candidates = self._candidates(*key)
+            if candidates and key[0]:
+                live[key] = candidates
+        if not live:
+            return  # the index and the message have no first word in common
+        pairs, last = self._pairs, len(keys) - 1
+        for at, key in enumerate(keys):
+            if key not in live:
+                continue
+            pair = (key, keys[at + 1] if at < last else None)
+            candidates = pairs.get(pair)
+            if candidates is None:
+                candidates = self._followed(*pair)
+            for phrase, payload, resume in candidates:
+                found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
                 if found:
                     near = tuple(i for i in found[1] if i >= 0)
                     far = tuple(-1 - i for i in found[1] if i < 0)

@@ -141,11 +141,26 @@ class PhraseIndex:
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
         self._cache: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _candidates
-        self._pairs: dict[tuple, list[tuple[Phrase, object, int]]] = {}  # see _followed
+        self._pairs: dict[tuple, list[tuple[Phrase, object, int, frozenset[int]]]] = {}  # see _followed
+        self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
+        self._by_exact: dict[str, set[int]] = {}
+        self._by_lemma: dict[str, set[int]] = {}
+        self._by_prefix: list[tuple[tuple[str, ...], int]] = []
+        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _numbers_of
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
         self._cache.clear()
         self._pairs.clear()
+        self._present.clear()
+        for element in phrase.elements:
+            if isinstance(element, Word) and element not in self._numbers:
+                number = self._numbers[element] = len(self._numbers)
+                for word in element.exact:
+                    self._by_exact.setdefault(word, set()).add(number)
+                for word in element.lemmas:
+                    self._by_lemma.setdefault(word, set()).add(number)
+                if element.prefixes:
+                    self._by_prefix.append((element.prefixes, number))
         first = phrase.elements[0]
         assert first is not None
         for word in first.exact:
@@ -194,19 +209,36 @@ class PhraseIndex:
             self._cache[key] = candidates
         return candidates
 
+    def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
+        """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
+        key = (word, lemmas)
+        cached = self._present.get(key)
+        if cached is not None:
+            return cached
+        found = set(self._by_exact.get(word, ()))
+        for lemma in lemmas:
+            found |= self._by_lemma.get(lemma, set())
+        found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
+        result = frozenset(found)
+        if len(self._present) < _CACHE_MAX:
+            self._present[key] = result
+        return result
+
     def _followed(self, key: tuple[str, tuple[str, ...]],
-                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int]]:
+                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int]]]:
         """The candidates of `key` whose second word matches `after` (None: the end of the message), each with
-        the element to go on from: 2 when the second word was checked here, 1 when the phrase goes on with a gap."""
-        out: list[tuple[Phrase, object, int]] = []
+        the element to go on from (2 when the second word was checked here, 1 when a gap follows the first)
+        and the numbers of its words (all must be in the message)."""
+        out: list[tuple[Phrase, object, int, frozenset[int]]] = []
         for phrase, payload in self._candidates(*key):
             elements = phrase.elements
+            needs = frozenset(self._numbers[e] for e in elements if isinstance(e, Word))
             if len(elements) > 1 and isinstance(elements[1], Word):
                 if after is None or not after[0] or not elements[1].matches(*after):
                     continue
-                out.append((phrase, payload, 2))
+                out.append((phrase, payload, 2, needs))
             else:
-                out.append((phrase, payload, 1))
+                out.append((phrase, payload, 1, needs))
         if len(self._pairs) < _CACHE_MAX:
             self._pairs[(key, after)] = out
         return out
@@ -225,6 +257,7 @@ class PhraseIndex:
                 live[key] = candidates
         if not live:
             return  # the index and the message have no first word in common
+        present = frozenset().union(*(self._present.get(key) or self._numbers_of(*key) for key in set(keys) if key[0]))
         pairs, last = self._pairs, len(keys) - 1
         for at, key in enumerate(keys):
             if key not in live:
@@ -233,7 +266,9 @@ class PhraseIndex:
             candidates = pairs.get(pair)
             if candidates is None:
                 candidates = self._followed(*pair)
-            for phrase, payload, resume in candidates:
+            for phrase, payload, resume, needs in candidates:
+                if not needs <= present:
+                    continue  # a word of this phrase is nowhere in the message
                 found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
                 if found:
                     near = tuple(i for i in found[1] if i >= 0)

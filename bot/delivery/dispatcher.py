@@ -176,7 +176,13 @@ class Dispatcher:
                     work.waiting = False
                 if ready:
                     queue.popleft()
-                    result = prepared if isinstance(prepared, SendResult) else await self._send_one(row, prepared)
+                    if isinstance(prepared, SendResult):
+                        result = prepared
+                    else:
+                        try:
+                            result = await self._send_one(row, prepared)
+                        finally:
+                            self._pacer.sent(chat_id)
                     await self._record(row, result, queue)
         except asyncio.CancelledError:
             if queue:  # cancelled at shutdown while waiting for a slot: nothing of this was sent

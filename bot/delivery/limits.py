@@ -22,8 +22,11 @@ N + 1 as long as t < N * margin / (1 + margin), which `Pacer` makes sure of. Wit
 29.1 sends a second in a steady stream, never 31 in any second.
 
 The guarantee holds at the instant each send starts: a send takes its global and its chat slot in
-the same turn of the event loop, right before it is handed to the sender (see `Pacer.slot`). It
-holds for one process: run one dispatcher per bot, or split `overall_per_second` among them.
+the same turn of the event loop, right before it is handed to the sender (see `Pacer.slot`). In a
+chat it also holds where Telegram counts: the next send to a chat starts a full spacing after the
+previous one was *answered* (`Pacer.sent`), and Telegram counted that one before answering it, so
+a first message slowed on its way (a busy machine, a slow network) never arrives closer to the
+second than the spacing. It holds for one process: run one dispatcher per bot, or split `overall_per_second` among them.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class Pacer:
         self._overall = AsyncLimiter(capacity, capacity * self.limits.overall_spacing)
         self._chats: dict[int, AsyncLimiter] = {}
         self._last: dict[int, float] = {}  # loop time of each chat's last slot
+        self._answered: dict[int, float] = {}  # loop time from which a chat's next send may start (Pacer.sent)
         self._busy: set[int] = set()
         self._taken = 0
 
@@ -94,8 +98,9 @@ class Pacer:
         self._busy.add(chat_id)
         try:
             while True:
-                while not chat.has_capacity():
-                    ready_at = self._last.get(chat_id, 0.0) + self.limits.chat_spacing(chat_id)
+                while not chat.has_capacity() or loop.time() < self._answered.get(chat_id, 0.0):
+                    ready_at = max(self._last.get(chat_id, 0.0) + self.limits.chat_spacing(chat_id),
+                                   self._answered.get(chat_id, 0.0))
                     await asyncio.sleep(max(ready_at - loop.time(), 0.001))
                 if not may_send():
                     return False
@@ -112,6 +117,12 @@ class Pacer:
         finally:
             self._busy.discard(chat_id)
 
+    def sent(self, chat_id: int) -> None:
+        """The send to `chat_id` is over (answered, refused or timed out): its next send waits a full
+        spacing from now."""
+        loop = asyncio.get_running_loop()
+        self._answered[chat_id] = loop.time() + self.limits.chat_spacing(chat_id)
+
     def chats_tracked(self) -> int:
         return len(self._chats)
 
@@ -126,6 +137,9 @@ class Pacer:
         for chat_id in [c for c, limiter in self._chats.items() if c not in self._busy and limiter.has_capacity()]:
             del self._chats[chat_id]
             self._last.pop(chat_id, None)
+        now = asyncio.get_running_loop().time()
+        for chat_id in [c for c, at in self._answered.items() if c not in self._busy and at <= now]:
+            del self._answered[chat_id]
 
 
 class FloodHolds:

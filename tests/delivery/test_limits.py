@@ -77,6 +77,18 @@ async def test_a_private_chat_gets_its_messages_spaced_and_others_are_not_held_u
     assert max(others) < mine[1].start  # the other chats went out while chat 7 waited
 
 
+async def test_a_chat_s_next_message_waits_a_full_spacing_after_telegram_answered_the_last(store, make_dispatcher):
+    """Telegram counts a message when it arrives, somewhere between the send and its answer: a first
+    message slow on its way must not land closer to the second than the chat's limit allows."""
+    limits = Limits(overall_per_second=100, private_per_second=4, group_per_minute=6000)
+    await enqueue(store, 7, count=4)
+    sender = FakeSender(delay=0.2)  # each answer comes 200 ms after the send
+    await make_dispatcher(sender, limits).drain_once()
+    mine = [c for c in sender.calls if c.chat_id == 7]
+    assert len(mine) == 4
+    assert min(b.start - a.end for a, b in zip(mine, mine[1:])) >= limits.chat_spacing(7) - 0.002
+
+
 async def test_a_group_is_paced_by_its_own_per_minute_limit(store, make_dispatcher):
     # 240 a minute, scaled from 20: a group message every quarter second (plus the margin).
     limits = Limits(overall_per_second=100, private_per_second=50, group_per_minute=240)

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from bot.delivery import Limits, SendResult
+from bot.delivery.limits import Pacer
 from tests.delivery.conftest import FakeSender, enqueue, row, status
 
 
@@ -41,7 +42,8 @@ async def test_sends_keep_their_spacing_though_preparing_takes_time(store, make_
     starts = sorted(call.start for call in sender.calls)
     assert len(starts) == 6
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= limits.overall_spacing - 0.01, gaps
+    # The overall bucket holds 1 + tolerance, so a send after a late one may come that much sooner (limits.py).
+    assert min(gaps) >= limits.overall_spacing * (1 - Pacer(limits).tolerance) - 0.002, gaps
 
 
 async def test_a_row_prepared_as_obsolete_is_dropped_without_a_send(store, make_dispatcher):

@@ -146,6 +146,8 @@ class PhraseIndex:
         self._by_exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
+        self._every_prefix: tuple[str, ...] = ()
+        self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
         self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _numbers_of
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
@@ -161,6 +163,8 @@ class PhraseIndex:
                     self._by_lemma.setdefault(word, set()).add(number)
                 if element.prefixes:
                     self._by_prefix.append((element.prefixes, number))
+                    self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
+        self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
         first = phrase.elements[0]
         assert first is not None
         for word in first.exact:
@@ -218,7 +222,8 @@ class PhraseIndex:
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
             found |= self._by_lemma.get(lemma, set())
-        found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
+        if self._every_prefix and word.startswith(self._every_prefix):
+            found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
         result = frozenset(found)
         if len(self._present) < _CACHE_MAX:
             self._present[key] = result
@@ -232,7 +237,7 @@ class PhraseIndex:
         out: list[tuple[Phrase, object, int, frozenset[int]]] = []
         for phrase, payload in self._candidates(*key):
             elements = phrase.elements
-            needs = frozenset(self._numbers[e] for e in elements if isinstance(e, Word))
+            needs = self._needs[id(phrase)]
             if len(elements) > 1 and isinstance(elements[1], Word):
                 if after is None or not after[0] or not elements[1].matches(*after):
                     continue

@@ -13,7 +13,7 @@ and the words `relier triage` prints work the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Word, parse
@@ -33,6 +33,10 @@ class Combination:
     guards: tuple[str, ...]
     window: int
     payload: object
+    needed: frozenset[str] = field(init=False, repr=False, compare=False)  # the needs as a set, for a quick test
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "needed", frozenset(self.needs))
 
 
 def parse_combination(combo_id: str, source: str, known: set[str], window: int, payload: object) -> Combination:
@@ -89,9 +93,11 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
     by_name: dict[str, list[Hit]] = {}
     for hit in concepts.find(words, lemmas):
         by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+    if not by_name:
+        return  # no family of the combinations in the message
     guards_read = guards is None
     for combo in combos:
-        if any(name not in by_name for name in combo.needs):
+        if not combo.needed <= by_name.keys():
             continue
         found = 0
         for tries, hits in enumerate(product(*(by_name[name] for name in combo.needs))):

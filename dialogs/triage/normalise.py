@@ -32,9 +32,10 @@ def fold(text: str) -> tuple[str, list[int]]:
     if text.isascii():  # most messages: one character stays one character
         return text.lower(), list(range(len(text)))
     pieces = [_fold_char(char) for char in text]
-    if all(len(piece) == 1 for piece in pieces):
-        return "".join(pieces), list(range(len(text)))
-    return "".join(pieces), [index for index, piece in enumerate(pieces) for _ in piece]
+    folded = "".join(pieces)
+    if len(folded) == len(text) and "" not in pieces:  # then every character gave exactly one
+        return folded, list(range(len(text)))
+    return folded, [index for index, piece in enumerate(pieces) for _ in piece]
 
 
 def fold_word(word: str) -> str:
@@ -64,6 +65,7 @@ class Normaliser:
     prefixes: tuple[str, ...] = ()
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _words: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = field(default_factory=dict, repr=False)
 
     def learn(self, words: set[str], prefixes: set[str], forms: dict[str, tuple[str, ...]] | None = None) -> None:
         """Let repeated letters collapse towards the words (their forms, word starts) the rules use."""
@@ -72,6 +74,7 @@ class Normaliser:
                                     | set(self.forms))
         self.prefixes = tuple(sorted(prefixes))
         self._cache.clear()
+        self._words.clear()
 
     def _known(self, word: str) -> bool:
         return word in self.vocabulary or (bool(self.prefixes) and word.startswith(self.prefixes))
@@ -113,13 +116,18 @@ class Normaliser:
                 pending_break = True
                 continue
             start, end = where[match.start()], where[match.end() - 1] + 1
-            forms = self.forms
-            for piece in self.pieces(raw):
-                for word in self.resolve(piece):
-                    brk = pending_break or word in self.clause_breaks
-                    out.append(Token(word, start, end, brk, forms.get(word, ())))
-                    pending_break = False
+            for word, is_break, lemmas in self._words.get(raw) or self._words_of(raw):
+                out.append(Token(word, start, end, pending_break or is_break, lemmas))
+                pending_break = False
         return out
+
+    def _words_of(self, raw: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
+        """One typed piece of text -> its words, whether each breaks the clause, and their base words."""
+        found = tuple((word, word in self.clause_breaks, self.forms.get(word, ()))
+                      for piece in self.pieces(raw) for word in self.resolve(piece))
+        if len(self._words) < 50_000:
+            self._words[raw] = found
+        return found
 
     def words(self, text: str) -> list[str]:
         """Just the normalised words (for tests and for reading the rules' own phrases)."""

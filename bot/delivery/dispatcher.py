@@ -176,13 +176,7 @@ class Dispatcher:
                     work.waiting = False
                 if ready:
                     queue.popleft()
-                    if isinstance(prepared, SendResult):
-                        result = prepared
-                    else:
-                        try:
-                            result = await self._send_one(row, prepared)
-                        finally:
-                            self._pacer.sent(chat_id)
+                    result = prepared if isinstance(prepared, SendResult) else await self._send_one(row, prepared)
                     await self._record(row, result, queue)
         except asyncio.CancelledError:
             if queue:  # cancelled at shutdown while waiting for a slot: nothing of this was sent
@@ -223,6 +217,7 @@ class Dispatcher:
         return SendResult.skip("obsolete") if prepared is None else prepared
 
     async def _send_one(self, row: OutboxRow, prepared: Any) -> SendResult:
+        """Send; once answered (or not), the chat's next send waits a full spacing from now (Pacer.sent)."""
         try:
             async with asyncio.timeout(self._send_timeout):
                 result = await self._send(prepared)
@@ -231,6 +226,8 @@ class Dispatcher:
         except Exception as error:  # an adapter's bug or an unmapped error: retried like a network error
             log.warning("outbox.send_raised id=%s chat=%s error=%s", row.id, logids.chat(row.chat_id), type(error).__name__)
             return SendResult.transient("exception")
+        finally:
+            self._pacer.sent(row.chat_id)
         return result if isinstance(result, SendResult) else SendResult.transient("bad_result")
 
     async def _record(self, row: OutboxRow, result: SendResult, queue: deque[OutboxRow]) -> None:

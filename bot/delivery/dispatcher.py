@@ -55,12 +55,9 @@ class Dispatcher:
         batch: int = 60,  # rows held in memory at most
         lease: float = 120.0,  # seconds a claim lasts
         poll: float = 1.0,  # seconds between looks for due rows, unless notified
-        send_timeout: float = 30.0,
-        max_attempts: int = 5,
-        backoff_base: float = 5.0, backoff_max: float = 900.0,
+        send_timeout: float = 30.0, max_attempts: int = 5, backoff_base: float = 5.0, backoff_max: float = 900.0,
         grace: float = 10.0,  # seconds given at shutdown to the sends under way
-        rng: random.Random | None = None,
-        prepare: Preparer | None = None,  # see the module's docstring
+        rng: random.Random | None = None, prepare: Preparer | None = None,  # prepare: see the module's docstring
     ) -> None:
         if lease <= send_timeout:
             raise ValueError("the lease must outlast a send")
@@ -217,7 +214,6 @@ class Dispatcher:
         return SendResult.skip("obsolete") if prepared is None else prepared
 
     async def _send_one(self, row: OutboxRow, prepared: Any) -> SendResult:
-        """Send; once answered (or not), the chat's next send waits a full spacing from now (Pacer.sent)."""
         try:
             async with asyncio.timeout(self._send_timeout):
                 result = await self._send(prepared)

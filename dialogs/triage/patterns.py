@@ -140,7 +140,7 @@ class PhraseIndex:
         self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
-        self._cache: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _candidates
+        self._starting: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _learn
         self._pairs: dict[tuple, list[tuple[Phrase, object, int, frozenset[int]]]] = {}  # see _followed
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
@@ -148,10 +148,10 @@ class PhraseIndex:
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
         self._every_prefix: tuple[str, ...] = ()
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
-        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _numbers_of
+        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
-        self._cache.clear()
+        self._starting.clear()
         self._pairs.clear()
         self._present.clear()
         for element in phrase.elements:
@@ -196,11 +196,7 @@ class PhraseIndex:
         return set().union(*(p.base_words() for p in seen.values()))
 
     def _candidates(self, word: str, lemmas: tuple[str, ...]) -> list[tuple[Phrase, object]]:
-        """The phrases that may start at `word`, in the order `find` tries them (built once per word and lemmas)."""
-        key = (word, lemmas)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        """The phrases that may start at `word`, in the order `find` tries them."""
         candidates = list(self._exact.get(word, ()))
         for lemma in lemmas:
             more = self._lemma.get(lemma)
@@ -209,25 +205,32 @@ class PhraseIndex:
                 candidates += [c for c in more if id(c[0]) not in seen]
         if self._all_prefixes and word.startswith(self._all_prefixes):
             candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
-        if len(self._cache) < _CACHE_MAX:
-            self._cache[key] = candidates
         return candidates
 
     def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
         """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
-        key = (word, lemmas)
-        cached = self._present.get(key)
-        if cached is not None:
-            return cached
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
             found |= self._by_lemma.get(lemma, set())
         if self._every_prefix and word.startswith(self._every_prefix):
             found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
-        result = frozenset(found)
-        if len(self._present) < _CACHE_MAX:
-            self._present[key] = result
-        return result
+        return frozenset(found)
+
+    def _learn(self, keys: set[tuple[str, tuple[str, ...]]]) -> None:
+        """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
+        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing."""
+        if len(self._present) + len(keys) > _CACHE_MAX:
+            self._present.clear()
+            self._starting.clear()
+            self._pairs.clear()
+        for key in keys:
+            if not key[0]:
+                self._present[key] = frozenset()
+                continue
+            self._present[key] = self._numbers_of(*key)
+            candidates = self._candidates(*key)
+            if candidates:
+                self._starting[key] = candidates
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
                   after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int]]]:
@@ -235,7 +238,7 @@ class PhraseIndex:
         the element to go on from (2 when the second word was checked here, 1 when a gap follows the first)
         and the numbers of its words (all must be in the message)."""
         out: list[tuple[Phrase, object, int, frozenset[int]]] = []
-        for phrase, payload in self._candidates(*key):
+        for phrase, payload in self._starting[key]:
             elements = phrase.elements
             needs = self._needs[id(phrase)]
             if len(elements) > 1 and isinstance(elements[1], Word):
@@ -244,8 +247,7 @@ class PhraseIndex:
                 out.append((phrase, payload, 2, needs))
             else:
                 out.append((phrase, payload, 1, needs))
-        if len(self._pairs) < _CACHE_MAX:
-            self._pairs[(key, after)] = out
+        self._pairs[(key, after)] = out
         return out
 
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None) -> Iterator[Hit]:
@@ -253,21 +255,17 @@ class PhraseIndex:
         if lemmas is None:
             lemmas = [()] * len(words)
         keys = list(zip(words, lemmas))
-        live = {}  # the words of this message that may start a phrase of this index, and those phrases
-        for key in set(keys):
-            candidates = self._cache.get(key)
-            if candidates is None:
-                candidates = self._candidates(*key)
-            if candidates and key[0]:
-                live[key] = candidates
+        distinct = set(keys)
+        unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
+        if unknown:
+            self._learn(unknown)
+        live = distinct & self._starting.keys()  # the words of this message that may start a phrase of this index
         if not live:
-            return  # the index and the message have no first word in common
-        present = frozenset().union(*(self._present.get(key) or self._numbers_of(*key) for key in set(keys) if key[0]))
+            return
+        present = frozenset().union(*map(self._present.__getitem__, distinct))  # the phrase words it has
         pairs, last = self._pairs, len(keys) - 1
-        for at, key in enumerate(keys):
-            if key not in live:
-                continue
-            pair = (key, keys[at + 1] if at < last else None)
+        for at in [at for at, key in enumerate(keys) if key in live]:
+            pair = (keys[at], keys[at + 1] if at < last else None)
             candidates = pairs.get(pair)
             if candidates is None:
                 candidates = self._followed(*pair)

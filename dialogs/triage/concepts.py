@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
-from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Word, parse
+from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Seen, Word, parse
 
 WINDOW = 8  # words: the default distance within which the concepts of a combination must all be found
 _MAX_TRIES = 200  # combinations of hits tried per rule and message (messages are short; this bounds the worst)
@@ -83,7 +83,7 @@ def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
 
 
 def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
-         lemmas: list[tuple[str, ...]], guards: PhraseIndex | None = None) -> Iterator[Hit]:
+         lemmas: list[tuple[str, ...]], guards: PhraseIndex | None = None, seen: Seen | None = None) -> Iterator[Hit]:
     """Every combination found in the message (at most a few hits per combination).
 
     `guards` holds the families used only as guards: read only when a combination has found what it needs.
@@ -91,7 +91,7 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
     if not combos:
         return
     by_name: dict[str, list[Hit]] = {}
-    for hit in concepts.find(words, lemmas):
+    for hit in concepts.find(words, lemmas, seen):
         by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
     if not by_name:
         return  # no family of the combinations in the message
@@ -109,7 +109,7 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
             if combo.window and end - start > combo.window:
                 continue
             if combo.guards and not guards_read:
-                for hit in guards.find(words, lemmas):  # type: ignore[union-attr]
+                for hit in guards.find(words, lemmas, seen):  # type: ignore[union-attr]
                     by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
                 guards_read = True
             lo, hi = (start - combo.window, end + combo.window) if combo.window else (0, len(words))

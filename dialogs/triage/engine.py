@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from dialogs.triage import concepts
 from dialogs.triage.assessment import Assessment, rank
 from dialogs.triage.normalise import Token
-from dialogs.triage.patterns import Hit
+from dialogs.triage.patterns import Hit, Seen
 from dialogs.triage.rules import Group, RuleSet
 
 NEGATION_LOOKBACK = 3  # words of negation_skip a negation may stand behind ("not going to ...")
@@ -66,12 +66,15 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     """The most severe reading of already-normalised words under one language's rules."""
     words = [token.word for token in tokens]
     lemmas = [token.lemmas for token in tokens]
-    meant = next(rules.serious.find(words, lemmas), None) is not None  # "and i mean it", "je rigole pas"
-    for hit in [] if meant else list(rules.everyday.find(words, lemmas)):
+    seen = Seen.of(words, lemmas)  # what every index reads, made once (and again when words are masked)
+    meant = next(rules.serious.find(words, lemmas, seen), None) is not None  # "and i mean it", "je rigole pas"
+    for hit in [] if meant else list(rules.everyday.find(words, lemmas, seen)):
         for at in range(hit.start, hit.end):
             words[at] = ""  # an everyday expression ("mort de rire") is out of play
-    hits = list(rules.groups.find(words, lemmas))
-    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards)  # "intention + mort", any order
+        seen = None
+    seen = seen or Seen.of(words, lemmas)
+    hits = list(rules.groups.find(words, lemmas, seen))
+    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen)  # "intention + mort", any order
     clauses = _clauses(tokens)
     over: set[int] | None = None
     best: Reading | None = None
@@ -83,8 +86,8 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
             level, negated = group.when_negated, True
         elif group.when_long_ago:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
-                goes_on = next(rules.still_going.find(words, lemmas), None) is not None
-                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas)}
+                goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
+                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas, seen)}
             if clauses[hit.start] in over:
                 level, long_ago = group.when_long_ago, True
         if best is None or rank(level) > rank(best.assessment.level):
@@ -97,7 +100,7 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
             best_hit = hit
     if best is not None and rank(best.assessment.level) >= rank("high"):
         return best
-    risk = next(rules.unsure.find(words, lemmas), None)
+    risk = next(rules.unsure.find(words, lemmas, seen), None)
     if risk is not None and best is not None and best.assessment.level == "watch":
         assert best_hit is not None
         return _reading(replace(best.assessment, clarify=True), tokens, best_hit, risk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dialogs.triage.lemmas import MIN_LETTERS
 
@@ -132,6 +133,18 @@ def _match_gap(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]],
     return None
 
 
+class Seen(NamedTuple):
+    """The words of a message with their lemmas, position by position and once each, for every index to read."""
+
+    keys: list[tuple[str, tuple[str, ...]]]
+    distinct: set[tuple[str, tuple[str, ...]]]
+
+    @classmethod
+    def of(cls, words: list[str], lemmas: list[tuple[str, ...]]) -> Seen:
+        keys = list(zip(words, lemmas))
+        return cls(keys, set(keys))
+
+
 class PhraseIndex:
     """Phrases indexed by their first word, so a message is scanned once whatever the number of rules."""
 
@@ -250,12 +263,15 @@ class PhraseIndex:
         self._pairs[(key, after)] = out
         return out
 
-    def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None) -> Iterator[Hit]:
-        """Every match of every phrase in `words` (the first match of a phrase at each start)."""
+    def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,
+             seen: Seen | None = None) -> Iterator[Hit]:
+        """Every match of every phrase in `words` (the first match of a phrase at each start).
+
+        `seen`: `Seen.of(words, lemmas)` made once for the indexes that read the same words (it must be remade when
+        a word changes)."""
         if lemmas is None:
             lemmas = [()] * len(words)
-        keys = list(zip(words, lemmas))
-        distinct = set(keys)
+        keys, distinct = seen or Seen.of(words, lemmas)
         unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
         if unknown:
             self._learn(unknown)

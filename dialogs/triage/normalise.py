@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
 # a danger phrase never lists it, so "jveux mourir 😂" stays urgent (decision 4 of the rules files).
 _SPECIAL.update({"😂": " mdr ", "🤣": " mdr ", "😹": " mdr "})
 _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
+_BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     low = char.lower()
     if not low.isascii():
@@ -27,15 +26,31 @@ def _fold_char(char: str) -> str:
     return low
 
 
+class _Folded(dict):
+    """Character code -> its folded text, filled as characters are met, for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char)
+        if len(folded) != 1:
+            _NOT_ONE.add(char)
+        if len(self) < 10_000:
+            self[code] = folded
+        return folded
+
+
+_FOLDED = _Folded()
+_NOT_ONE: set[str] = set()  # the characters met so far that fold to more or fewer than one character
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """Lowercase and strip accents, keeping for each folded character its index in `text`."""
     if text.isascii():  # most messages: one character stays one character
         return text.lower(), list(range(len(text)))
-    pieces = [_fold_char(char) for char in text]
-    folded = "".join(pieces)
-    if len(folded) == len(text) and "" not in pieces:  # then every character gave exactly one
+    folded = text.translate(_FOLDED)
+    if _NOT_ONE.isdisjoint(text):  # every character gave exactly one
         return folded, list(range(len(text)))
-    return folded, [index for index, piece in enumerate(pieces) for _ in piece]
+    return folded, [index for index, char in enumerate(text) for _ in _fold_char(char)]
 
 
 def fold_word(word: str) -> str:
@@ -121,15 +136,17 @@ class Normaliser:
         """The normalised words of `text`, each with its span in `text`."""
         folded, where = fold(text)
         out: list[Token] = []
+        append, known = out.append, self._words
         pending_break = False
         for match in _PIECE.finditer(folded):
             raw = match.group()
-            if raw[0] in ".!?;,:\n":
+            if raw[0] in _BREAKS:
                 pending_break = True
                 continue
-            start, end = where[match.start()], where[match.end() - 1] + 1
-            for word, is_break, lemmas in self._words.get(raw) or self._words_of(raw):
-                out.append(_token(word, start, end, pending_break or is_break, lemmas))
+            first, last = match.span()
+            start, end = where[first], where[last - 1] + 1
+            for word, is_break, lemmas in known.get(raw) or self._words_of(raw):
+                append(_token(word, start, end, pending_break or is_break, lemmas))
                 pending_break = False
         return out
 

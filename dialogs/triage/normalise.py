@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
@@ -51,6 +52,12 @@ def fold(text: str) -> tuple[str, list[int]]:
     if _NOT_ONE.isdisjoint(text):  # every character gave exactly one
         return folded, list(range(len(text)))
     return folded, [index for index, char in enumerate(text) for _ in _fold_char(char)]
+
+
+@lru_cache(maxsize=2)
+def _fold_once(text: str) -> tuple[str, list[int]]:
+    """fold(text), remembered for the next call: a message is read under both languages' rules (not to be changed)."""
+    return fold(text)
 
 
 def fold_word(word: str) -> str:
@@ -134,7 +141,7 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[Token]:
         """The normalised words of `text`, each with its span in `text`."""
-        folded, where = fold(text)
+        folded, where = _fold_once(text)
         out: list[Token] = []
         append, known = out.append, self._words
         pending_break = False

@@ -1,0 +1,121 @@
+"""What the second stage would have done on each fresh batch, with only what existed before that batch.
+
+For every batch, the rules are taken as they were when the batch was committed (a `git worktree` of that
+commit: they had never seen it), and the classifier is trained on the labelled set and the batches written
+before it. Pooled over the fresh batches, it prints dangerous recall and false alarms of the rules alone and
+of the rules plus the classifier at several thresholds, so the choice to turn the stage on rests on every
+fresh batch, not on the last one. Usage, from the repository root (a minute; needs git history and the
+`dev` extra): `python -m tests.triage.prospective [--c 16]`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.triage.cases import BATCHES, HERE, LABELLED, Case, load_cases
+
+ROOT_DIR = HERE.parent.parent
+
+# Batches 10 to 12 were scored first with the concept layer, written without reading them (README, triage).
+RULES_AT = {"batch_10": "6f2899e", "batch_11": "6f2899e", "batch_12": "6f2899e"}
+# Batches 01 to 04 were written by the rules' author and 09 after reading the rules: not fresh.
+FRESH = ("batch_05", "batch_06", "batch_07", "batch_08", "batch_10", "batch_11", "batch_12")
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+_LEVELS = """
+import json, sys
+from dialogs.triage import assess_text
+cases = json.load(sys.stdin)
+print(json.dumps([assess_text(text, lang).level for lang, text in cases]))
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One message of a fresh batch: its label, whether the rules of the time flagged it, the probability."""
+
+    batch: str
+    dangerous: bool
+    ordinary: bool
+    rules_flagged: bool
+    probability: float
+    urgent: bool = False
+    rules_urgent: bool = False
+
+    def flagged(self, threshold: float | None) -> bool:
+        return self.rules_flagged or (threshold is not None and self.probability >= threshold)
+
+
+def commit_of(batch: str) -> str:
+    """The commit that added the batch (the rules in it had not seen the batch), unless RULES_AT says."""
+    if batch in RULES_AT:
+        return RULES_AT[batch]
+    out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", f"tests/triage/batches/{batch}.tsv"],
+                         cwd=ROOT_DIR, capture_output=True, text=True, check=True).stdout.split()
+    return out[-1]
+
+
+def levels_at(commit: str, cases: list[Case]) -> list[str]:
+    """The rules' levels for the cases, computed in a worktree of `commit` (the second stage was off there)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(tree), commit], cwd=ROOT_DIR, check=True)
+        try:
+            done = subprocess.run([sys.executable, "-c", _LEVELS], cwd=tree, capture_output=True, text=True,
+                                  check=True, input=json.dumps([[c.lang, c.text] for c in cases]))
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT_DIR, check=True)
+    return json.loads(done.stdout)
+
+
+def rows(c: float) -> list[Row]:
+    from dialogs.triage.second_stage import fit, read_labelled
+
+    cases = load_cases()
+    out: list[Row] = []
+    for batch in FRESH:
+        mine = [case for case in cases if case.batch == batch]
+        before = [LABELLED] + sorted(p for p in BATCHES.glob("batch_*.tsv") if p.stem < batch)
+        model = fit(read_labelled(before), c)
+        probabilities = model.predict_proba([case.text for case in mine])[:, 1]
+        ordinary = not any(case.dangerous for case in mine)
+        for case, level, p in zip(mine, levels_at(commit_of(batch), mine), probabilities):
+            out.append(Row(batch, case.dangerous, ordinary, level in ("high", "urgent"), float(p),
+                           case.level == "urgent", level == "urgent"))
+    return out
+
+
+def table(found: list[Row]) -> list[str]:
+    """Markdown lines: per threshold (none = rules alone), pooled recall and false alarms on the fresh batches."""
+    dangerous = [r for r in found if r.dangerous]
+    harmless = [r for r in found if not r.dangerous and not r.ordinary]
+    ordinary = [r for r in found if r.ordinary]
+
+    def share(group: list[Row], threshold: float | None) -> str:
+        return f"{100 * sum(r.flagged(threshold) for r in group) / len(group):.1f}%"
+
+    lines = [f"| second stage | dangerous recall ({len(dangerous)}) | false alarms, mixed batches ({len(harmless)})"
+             f" | false alarms, ordinary check-ins ({len(ordinary)}) |", "|---|---|---|---|"]
+    for threshold in (None, *THRESHOLDS):
+        name = "off (rules alone)" if threshold is None else f"threshold {threshold}"
+        lines.append(f"| {name} | {share(dangerous, threshold)} | {share(harmless, threshold)}"
+                     f" | {share(ordinary, threshold)} |")
+    urgent = [r for r in found if r.urgent]
+    lines.append(f"\nUrgent recall ({len(urgent)} messages, the stage never raises to urgent): "
+                 f"{100 * sum(r.rules_urgent for r in urgent) / len(urgent):.1f}%")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    c = float(argv[argv.index("--c") + 1]) if "--c" in argv else 16.0
+    print("\n".join(table(rows(c))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

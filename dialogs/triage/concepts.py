@@ -12,7 +12,7 @@ and the words `relier triage` prints work the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -82,23 +82,25 @@ def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
     return Hit(start, end, gaps, phrase, combo.payload, (), starts)
 
 
-_BY_FIRST: dict[int, tuple[list[Combination], dict[str, list[int]]]] = {}  # id(combos) -> positions by first need
+class Combinations:
+    """The combinations of a rules file, in their order, indexed once (at load) by their first concept."""
+
+    def __init__(self, combos: Iterable[Combination] = ()) -> None:
+        self.all = tuple(combos)
+        self._by_first: dict[str, list[int]] = {}
+        for position, combo in enumerate(self.all):
+            self._by_first.setdefault(combo.needs[0], []).append(position)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def candidates(self, present: Iterable[str]) -> list[Combination]:
+        """Those whose first concept is present, in their order in the rules (the others cannot fire)."""
+        positions = sorted(p for name in present for p in self._by_first.get(name, ()))
+        return [self.all[p] for p in positions]
 
 
-def _candidates(combos: list[Combination], by_name: dict[str, list[Hit]]) -> list[Combination]:
-    """The combinations whose first concept is in the message, in their order in the rules (the others cannot fire)."""
-    entry = _BY_FIRST.get(id(combos))
-    if entry is None or entry[0] is not combos:
-        index: dict[str, list[int]] = {}
-        for position, combo in enumerate(combos):
-            index.setdefault(combo.needs[0], []).append(position)
-        entry = _BY_FIRST[id(combos)] = (combos, index)
-    index = entry[1]
-    positions = sorted(p for name in by_name if name in index for p in index[name])
-    return [combos[p] for p in positions]
-
-
-def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
+def find(combos: Combinations, concepts: PhraseIndex, words: list[str],
          lemmas: list[tuple[str, ...]], guards: PhraseIndex | None = None, seen: Seen | None = None) -> Iterator[Hit]:
     """Every combination found in the message (at most a few hits per combination).
 
@@ -112,7 +114,7 @@ def find(combos: list[Combination], concepts: PhraseIndex, words: list[str],
     if not by_name:
         return  # no family of the combinations in the message
     guards_read = guards is None
-    for combo in _candidates(combos, by_name):
+    for combo in combos.candidates(by_name):
         if not combo.needed <= by_name.keys():
             continue
         found = 0

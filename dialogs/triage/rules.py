@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from dialogs.triage.assessment import LEVELS
-from dialogs.triage.concepts import WINDOW, Combination, compile_concepts, parse_combination
+from dialogs.triage.concepts import WINDOW, Combination, Combinations, compile_concepts, parse_combination
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
 from dialogs.triage.patterns import PhraseIndex, RulesError, parse
@@ -51,7 +51,7 @@ class RuleSet:
     serious: PhraseIndex = field(default_factory=PhraseIndex)  # "i mean it": the everyday list is not applied
     concepts: PhraseIndex = field(default_factory=PhraseIndex)  # word families ([concepts]), payload: their name
     guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
-    combinations: list[Combination] = field(default_factory=list)  # groups' "intention + mort" rules
+    combinations: Combinations = field(default_factory=Combinations)  # groups' "intention + mort" rules
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -165,7 +165,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
-        concepts=concepts, combinations=combinations, guards=guards,
+        concepts=concepts, combinations=Combinations(combinations), guards=guards,
     )
 
 

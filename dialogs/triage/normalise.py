@@ -15,6 +15,12 @@ _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
+# French SMS writes the elided word glued to the next one: "jexiste", "dadieu", "sarreter", "quil", and "jsaute"
+# for "je saute". The first letters split off when the rest is a word the rules use (see Normaliser.resolve).
+_ELIDED = ("qu", "j", "l", "d", "m", "t", "s", "n", "c")
+_VOWELS = frozenset("aeiouhy")
+_CONTRACTIONS = (("'ll", "will"), ("'re", "are"), ("'ve", "have"))  # English, read before the apostrophe is dropped
+_SHORT_AFTER_ELISION = frozenset({"il", "ils", "en", "un", "une", "elle", "est"})
 
 
 def _fold_char(char: str) -> str:
@@ -126,16 +132,36 @@ class Normaliser:
             if self._known(candidate):
                 result = (candidate,)
                 break
+        if result is None and self.split_apostrophes:
+            result = self._unglue(word)
         if result is None:
             result = (_RUN_TO_TWO.sub(r"\1\1", word),)
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result
 
+    def _unglue(self, word: str) -> tuple[str, ...] | None:
+        """An elision typed without its apostrophe ("jexistais" -> j existais, "jsaute" -> je saute), or None."""
+        for head in _ELIDED:
+            if not word.startswith(head):
+                continue
+            rest = word[len(head):]
+            if len(rest) < 3 and rest not in _SHORT_AFTER_ELISION:
+                continue
+            if rest[0] not in _VOWELS and head != "j":
+                continue  # only "je" loses its vowel before a consonant in SMS ("jsaute", not "msaute")
+            for candidate in (rest, _RUN_TO_ONE.sub(r"\1", rest)):
+                if candidate in self.vocabulary or candidate in _SHORT_AFTER_ELISION:
+                    return (head if rest[0] in _VOWELS else "je", *self.spelling.get(candidate, (candidate,)))
+        return None
+
     def pieces(self, raw: str) -> list[str]:
         """Split or join apostrophes the way the language needs ("j'en" -> j en; "don't" -> dont)."""
         if self.split_apostrophes:
             return [p for p in raw.split("'") if p]
+        for ending, word in _CONTRACTIONS:  # "he'll", "we're": not "hell", "were"
+            if raw.endswith(ending) and len(raw) > len(ending):
+                return [raw[: -len(ending)].replace("'", ""), word]
         joined = raw.replace("'", "")
         return [joined] if joined else []
 

@@ -76,3 +76,33 @@ def test_clause_break_words():
 def test_empty_and_noise_only_text():
     assert words("") == []
     assert words("💔🙏 !!! ...") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an elision typed without its apostrophe splits when the rest is a word the rules use
+        ("si jexistais pas", ["si", "j", "existais", "pas"]),
+        ("mon message dadieu", ["mon", "message", "d", "adieu"]),
+        ("jsaute du toit", ["je", "saute", "du", "toit"]),
+        ("il menvoie des messages", ["il", "m", "envoie", "des", "messages"]),
+        ("il dit quil va venir", ["il", "dit", "qu", "il", "va", "venir"]),
+        # ordinary words that start like an elision stay whole
+        ("mon ton son sa ma la dans", ["mon", "ton", "son", "sa", "ma", "la", "dans"]),
+    ],
+)
+def test_french_sms_elisions_are_unglued(text, expected):
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("he'll break my legs", ["he", "will", "break", "my", "legs"]),
+        ("we're done", ["we", "are", "done"]),
+        ("they've gone", ["they", "have", "gone"]),
+        ("what the hell", ["what", "the", "hell"]),  # no apostrophe: the word itself
+    ],
+)
+def test_english_contractions_are_read_before_the_apostrophe_goes(text, expected):
+    assert words(text, "en") == expected

@@ -30,16 +30,21 @@ def _clauses(tokens: list[Token]) -> list[int]:
     return out
 
 
+def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
+    """The negation at `at` is of a stop ("ça n'arrête pas de saigner"): it says the danger goes on."""
+    return (at > 0 and words[at - 1] in rules.negation_keeps) or (at + 1 < len(words) and words[at + 1] in rules.negation_keeps)
+
+
 def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) -> bool:
     """A negation inside a gap of the phrase, or just before it in the same clause."""
-    if any(words[i] in rules.negations for i in hit.gaps):
+    if any(words[i] in rules.negations and not _of_a_stop(rules, words, i) for i in hit.gaps):
         return True
     for start in hit.starts or (hit.start,):
         at, skipped = start, 0
         while at > 0 and not tokens[at].brk and skipped <= NEGATION_LOOKBACK:
             at -= 1
             if words[at] in rules.negations:
-                return True
+                return not _of_a_stop(rules, words, at)
             if words[at] not in rules.negation_skip:
                 break
             skipped += 1

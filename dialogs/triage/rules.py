@@ -15,7 +15,7 @@ from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "clause_breaks", "words", "spelling",
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "clause_breaks", "words", "spelling",
         "everyday", "serious", "long_ago", "still_going", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases"}
@@ -52,6 +52,7 @@ class RuleSet:
     concepts: PhraseIndex = field(default_factory=PhraseIndex)  # word families ([concepts]), payload: their name
     guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
     combinations: Combinations = field(default_factory=Combinations)  # groups' "intention + mort" rules
+    negation_keeps: frozenset[str] = frozenset()  # "ça n'arrête pas de saigner": a negated stop means it goes on
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -164,6 +165,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         still_going=still_going,
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
+        negation_keeps=_fold_words(_strings(data.get("negation_keeps", []), f"{origin}: negation_keeps")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards,
     )

@@ -113,3 +113,64 @@ def test_both_rules_files_name_the_same_families():
     fr, en = rules_for("fr").names, rules_for("en").names
     assert set(fr) == set(en)
     assert all(fr[key] and en[key] and (fr[key] != key) for key in fr)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "level"),
+    [
+        # a negated stop says it goes on: not a negation of the danger
+        ("je me suis coupée, ça n'arrête pas de saigner", "fr", "urgent"),
+        ("je me suis coupé le bras, ça arrête pas de saigner", "fr", "urgent"),
+        # the negation of the danger itself still moves it to watch, with the question
+        ("je veux pas me couper jusqu'à saigner", "fr", "watch"),
+        # someone who steals ("m'ont piqué") is not someone who hurts themself
+        ("ils m'ont piqué mon sac à la récré", "fr", "none"),
+    ],
+)
+def test_a_negated_stop_keeps_the_danger(text, lang, level):
+    assert assess_text(text, lang).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 13 was read, each in words the batch did not use
+        ("le rapide de 7h passe sans s'arrêter à notre gare, demain ce sera le mien", "fr", ),
+        ("the freight train doesn't stop here, been timing it for days", "en"),
+        ("he'll drive the car into the river with him in it, he said so", "en"),
+        ("tout est prêt pour jeudi, personne comprendra et c'est pas grave", "fr"),
+        ("she sent a photo of a whole box of pills and now she's not answering", "en"),
+        ("mon voisin me demande de venir seule chez lui, il dit que c'est notre secret", "fr"),
+        ("my tutor wants me to go to his house alone and says i'm special, it's our secret", "en"),
+        ("i'm going to swim out into the sea and not come back", "en"),
+    ],
+)
+def test_batch_13_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("jvois plus aucun avenir pour moi", "fr"),
+        ("j'espère qu'un bus va me renverser demain", "fr"),
+        ("idk if i'll even be around next year, don't think i'll still be here", "en"),
+        ("they said they'll smash my face in after school", "en"),
+        ("il m'a dit qu'il allait me casser les dents", "fr"),
+    ],
+)
+def test_batch_13_families_are_read_soon(text, lang):
+    assert assess_text(text, lang).level in ("high", "urgent")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("je vais pas faire de connerie, je suis juste fatigué de tout", "fr"),
+        ("not gonna do anything stupid, just tired of everything", "en"),
+        ("the train doesn't stop at our station so we drive to the next town", "en"),
+        ("going to throw myself on the sofa after this shift", "en"),
+    ],
+)
+def test_what_batch_13_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

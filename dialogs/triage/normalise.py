@@ -104,6 +104,7 @@ class Normaliser:
     vocabulary: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    m_a_before: frozenset[str] = frozenset()  # "ma frappée" typed for "m'a frappée" (French, see tokens)
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _words: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = field(default_factory=dict, repr=False)
 
@@ -134,6 +135,8 @@ class Normaliser:
                 break
         if result is None and self.split_apostrophes:
             result = self._unglue(word)
+        if result is None and not self.split_apostrophes and word.endswith("in") and word + "g" in self.vocabulary:
+            result = (word + "g",)  # "sittin", "tryin": the g dropped in speech and in text
         if result is None:
             result = (_RUN_TO_TWO.sub(r"\1\1", word),)
         if len(self._cache) < 50_000:
@@ -181,6 +184,27 @@ class Normaliser:
             for word, is_break, lemmas in known.get(raw) or self._words_of(raw):
                 append(_token(word, start, end, pending_break or is_break, lemmas))
                 pending_break = False
+        if self.m_a_before:
+            out = self._m_a(out, text)
+        return out
+
+    def _m_a(self, tokens: list[Token], text: str) -> list[Token]:
+        """ "ma" before a past participle the rules list is "m'a" typed without its apostrophe ("ma frappée").
+
+        A participle in -e is also a noun ("ma frappe", "ma force"): it counts only written with its accent
+        ("ma frappé") or in -ee ("ma frappee"); "ma dit", "ma battu" need nothing."""
+        if not any(t.word == "ma" for t in tokens):
+            return tokens
+        out: list[Token] = []
+        for at, token in enumerate(tokens):
+            after = tokens[at + 1] if at + 1 < len(tokens) else None
+            if (token.word == "ma" and after is not None and after.word in self.m_a_before
+                    and (not after.word.endswith("e") or after.word.endswith("ee")
+                         or "é" in text[after.start:after.end].lower())):
+                out.append(_token("m", token.start, token.end, token.brk, ()))
+                out.append(_token("a", token.start, token.end, False, ()))
+            else:
+                out.append(token)
         return out
 
     def _words_of(self, raw: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:

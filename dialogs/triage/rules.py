@@ -15,7 +15,7 @@ from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "clause_breaks", "words", "spelling",
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "m_a_before", "clause_breaks", "words", "spelling",
         "everyday", "serious", "long_ago", "still_going", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases"}
@@ -90,6 +90,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         spelling=spelling,
         split_apostrophes=data.get("apostrophes", "split") == "split",
         clause_breaks=_fold_words(_strings(data.get("clause_breaks", []), f"{origin}: clause_breaks")),
+        m_a_before=_fold_words(_strings(data.get("m_a_before", []), f"{origin}: m_a_before")),
     )
     words = {name: str(value) for name, value in data.get("words", {}).items()}
     as_written = _fold_words(_strings(data.get("as_written", []), f"{origin}: as_written"))

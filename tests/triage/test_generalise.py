@@ -174,3 +174,36 @@ def test_batch_13_families_are_read_soon(text, lang):
 )
 def test_what_batch_13_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 14 was read, each in words the batch did not use
+        ("elle a laissé un mot sur la table et ne répond plus à son portable", "fr"),
+        ("il a écrit: ne me cherchez pas. son vélo n'est plus là", "fr"),
+        ("vous allez plus jamais m'entendre, désolé pour tout", "fr"),
+        ("un homme lui envoie de l'argent et lui a donné rendez-vous samedi au parc sans nous le dire", "fr"),
+        ("mon père est bourré, il tape sur la porte et dit qu'il va me tuer", "fr"),
+        ("j'ai fait couler le bain et j'ai sorti toutes les boîtes de médicaments", "fr"),
+        ("my brother can have my xbox after tonight, not joking", "en"),
+        ("a man online keeps sending me robux and wants to meet me at the station tomorrow, said delete our chats", "en"),
+        ("her ex has her pinned against the wall and says i'm next", "en"),
+        ("i'm on the railway line now", "en"),
+    ],
+)
+def test_batch_14_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("we did suicides in PE today, my legs are dead", "en"),
+        ("we're reading macbeth, everyone dies in the end lol", "en"),
+        ("had a nightmare they chased me again", "en"),
+        ("ma frappe au foot c'est la meilleure de l'équipe", "fr"),
+    ],
+)
+def test_what_batch_14_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

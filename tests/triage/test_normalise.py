@@ -106,3 +106,31 @@ def test_french_sms_elisions_are_unglued(text, expected):
 )
 def test_english_contractions_are_read_before_the_apostrophe_goes(text, expected):
     assert words(text, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "ma" before a participle is "m'a" typed without its apostrophe
+        ("il ma frappé", ["il", "m", "a", "frappe"]),
+        ("elle ma enfermée dehors", ["elle", "m", "a", "enfermee", "dehors"]),
+        ("il ma dit", ["il", "m", "a", "dit"]),
+        # a noun after "ma" stays a noun: the participle in -e counts only with its accent
+        ("ma frappe au foot", ["ma", "frappe", "au", "foot"]),
+        ("ma force", ["ma", "force"]),
+        ("ma mère", ["ma", "mere"]),
+    ],
+)
+def test_french_ma_before_a_participle_is_m_a(text, expected):
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am sittin oan the line", ["am", "sitting", "on", "the", "line"]),
+        ("cannae dae this", ["can", "not", "do", "this"]),
+    ],
+)
+def test_english_dropped_g_and_scots_spellings(text, expected):
+    assert words(text, "en") == expected

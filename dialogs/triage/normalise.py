@@ -11,6 +11,9 @@ _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'"
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
 # a danger phrase never lists it, so "jveux mourir 😂" stays urgent (decision 4 of the rules files).
 _SPECIAL.update({"😂": " mdr ", "🤣": " mdr ", "😹": " mdr "})
+# Emoji that name a means are read as words ("🔪🛁 tonight"): English words, which the French [spelling] maps too.
+_SPECIAL.update({"🔪": " knife ", "🗡": " knife ", "🩸": " blood ", "💊": " pills ", "🛁": " bath ", "🪢": " rope ",
+                 "⚰": " coffin ", "🪦": " grave "})
 _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")

@@ -207,3 +207,35 @@ def test_batch_14_families_are_urgent_in_new_words(text, lang):
 )
 def test_what_batch_14_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 15 was read, each in words the batch did not use
+        ("j'ai avalé toute la plaquette de xanax il y a 10 minutes", "fr"),
+        ("il a encore frappé ma mère et il monte vers ma chambre avec sa ceinture", "fr"),
+        ("j'ai confié mon chien à mon voisin et laissé mes codes à ma soeur", "fr"),
+        ("ce soir je le fais pour de vrai, plus loin que d'habitude", "fr"),
+        ("💊💊💊 bonne nuit pour toujours", "fr"),
+        ("🔪🛁 tonight is different", "en"),
+        ("my son texted 'it's not your fault' and he's not home, it's 2am", "en"),
+        ("a man in his 30s she met online is picking her up tonight", "en"),
+        ("i've kept the weedkiller in my locker, after the results i will finish everything", "en"),
+        ("gave my sister my passwords so she can delete my accounts after", "en"),
+    ],
+)
+def test_batch_15_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("on a eu une overdose de chocolat à Noël mdr", "fr"),
+        ("first aid training today, we practised what to do for an overdose", "en"),
+        ("pas de menaces cette semaine, ils m'ont laissé tranquille", "fr"),
+    ],
+)
+def test_what_batch_15_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

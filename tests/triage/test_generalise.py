@@ -239,3 +239,33 @@ def test_batch_15_families_are_urgent_in_new_words(text, lang):
 )
 def test_what_batch_15_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 16 was read, each in words the batch did not use
+        ("la dernière fois j'ai loupé avec les cachets, cette fois j'ai ceux de mon père", "fr"),
+        ("la boîte de somnifères est vide et il ne répond presque plus", "fr"),
+        ("le TGV passe derrière le lycée, merci pour les séances au cas où", "fr"),
+        ("un adulte lui offre des v-bucks et lui a donné rendez-vous demain au parc", "fr"),
+        ("i've got the tablets lined up on my desk", "en"),
+        ("he was definitely older, wants me to get in his car tomorrow or he'll send my pics to everyone", "en"),
+        ("my stepdad is drunk and says he'll kill me, i'm under the bed", "en"),
+        ("she posted a photo of the bridge with 'see you never'", "en"),
+        ("he's holding a razor against his wrist", "en"),
+    ],
+)
+def test_batch_16_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("jpréfère crever que de présenter mon exposé devant la classe mdr", "fr"),
+        ("no signs of self-harm, she just hates the new school", "en"),
+    ],
+)
+def test_what_batch_16_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

@@ -269,3 +269,34 @@ def test_batch_16_families_are_urgent_in_new_words(text, lang):
 )
 def test_what_batch_16_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 17 was read, each in words the batch did not use
+        ("papi est mort en mai, demain je vais le rejoindre", "fr"),
+        ("les médocs sont déjà sous mon lit", "fr"),
+        ("j'ai fugué de la maison, un type bizarre veut que je monte dans sa voiture", "fr"),
+        ("j'ai pris un truc en soirée, mon coeur bat trop fort", "fr"),
+        ("he's 27 and he's picking me up tonight, mum doesn't know", "en"),
+        ("he's got a blade and says he's going to use it on me after school", "en"),
+        ("i've made my peace, thank you for everything", "en"),
+        ("my daughter texted 'i did it, i'm sorry' from the bathroom", "en"),
+    ],
+)
+def test_batch_17_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a negation before the intent verb reaches the death word after it
+        ("i don't want to die or anything, i just wish the holidays were longer", "en"),
+        ("we read Hamlet in class and argued about whether Ophelia was suicidal", "en"),
+        ("je dors plus trop, je me réveille à 3h", "fr"),
+    ],
+)
+def test_what_batch_17_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

@@ -300,3 +300,32 @@ def test_batch_17_families_are_urgent_in_new_words(text, lang):
 )
 def test_what_batch_17_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 18 was read, each in words the batch did not use
+        ("il sait exactement comment il va faire et il a choisi la date", "fr"),
+        ("plus que deux heures, j'ai supprimé mon compte, personne va comprendre", "fr"),
+        ("j'ai la lame dans la main là", "fr"),
+        ("my mum's boyfriend is drunk and punching my mum, i'm hiding in the bathroom", "en"),
+        ("i cut too deep and it won't stop bleeding", "en"),
+        ("a man online sent her gift cards and she's meeting him tonight at the station", "en"),
+        ("gave my xbox to my cousin, i won't be needing it after the weekend", "en"),
+    ],
+)
+def test_batch_18_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("my son asked me what suicide means after the news", "en"),
+        ("I'll throw myself out the window if I have to listen to this podcast again", "en"),
+        ("I don't know how much longer I can keep fighting the school about this", "en"),
+    ],
+)
+def test_what_batch_18_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

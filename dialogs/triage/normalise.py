@@ -157,6 +157,8 @@ class Normaliser:
             if rest[0] not in _VOWELS and head != "j":
                 continue  # only "je" loses its vowel before a consonant in SMS ("jsaute", not "msaute")
             for candidate in (rest, _RUN_TO_ONE.sub(r"\1", rest)):
+                if len(candidate) < 3 and candidate not in _SHORT_AFTER_ELISION:
+                    continue  # "mood" is not "m" + "od" (an overdose)
                 if candidate in self.vocabulary or candidate in _SHORT_AFTER_ELISION:
                     return (head if rest[0] in _VOWELS else "je", *self.spelling.get(candidate, (candidate,)))
         return None

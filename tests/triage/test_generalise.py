@@ -329,3 +329,34 @@ def test_batch_18_families_are_urgent_in_new_words(text, lang):
 )
 def test_what_batch_18_showed_is_not_danger_stays_below_high(text, lang):
     assert assess_text(text, lang).level in ("none", "watch")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # families added after batch 19 was read, each in words the batch did not use
+        ("mon père est ivre, il a giflé ma petite soeur", "fr"),
+        ("un homme de 30 ans veut que je vienne chez lui, il dit de rien dire à mes parents", "fr"),
+        ("j'ai fugué, un type me propose de dormir chez lui", "fr"),
+        ("on a pris des médicaments avec mon pote, il répond plus", "fr"),
+        ("i'm at the viaduct, just wanted someone to know", "en"),
+        ("my uncle is outside our flat now with a bat", "en"),
+        ("she's barricaded herself in her room with a rope", "en"),
+        ("he drank a whole bottle of vodka and his breathing is weird", "en"),
+        ("my tutor wants me at his place after class, just us, and not tell anyone, he's picking me up", "en"),
+    ],
+)
+def test_batch_19_families_are_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("she takes her ADHD meds every morning, could it change her mood?", "en"),
+        ("my sister is so annoying i could strangle her lol", "en"),
+        ("ma mère a frappé à la porte de ma chambre pour le dîner", "fr"),
+    ],
+)
+def test_what_batch_19_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

@@ -1,0 +1,148 @@
+"""The families of rules added after each blind batch was read, tried in words the batch did not use.
+
+Each round of tuning (README, triage: batches 13 to 20) added families of rules, not the batch's messages. These
+messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
+family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.triage import assess_text
+
+URGENT = [
+    # batch 13
+    ("le rapide de 7h passe sans s'arrêter à notre gare, demain ce sera le mien", "fr"),
+    ("the freight train doesn't stop here, been timing it for days", "en"),
+    ("he'll drive the car into the river with him in it, he said so", "en"),
+    ("tout est prêt pour jeudi, personne comprendra et c'est pas grave", "fr"),
+    ("she sent a photo of a whole box of pills and now she's not answering", "en"),
+    ("mon voisin me demande de venir seule chez lui, il dit que c'est notre secret", "fr"),
+    ("my tutor wants me to go to his house alone and says i'm special, it's our secret", "en"),
+    ("i'm going to swim out into the sea and not come back", "en"),
+    # batch 14
+    ('elle a laissé un mot sur la table et ne répond plus à son portable', "fr"),
+    ("il a écrit: ne me cherchez pas. son vélo n'est plus là", "fr"),
+    ("vous allez plus jamais m'entendre, désolé pour tout", "fr"),
+    ("un homme lui envoie de l'argent et lui a donné rendez-vous samedi au parc sans nous le dire", "fr"),
+    ("mon père est bourré, il tape sur la porte et dit qu'il va me tuer", "fr"),
+    ("j'ai fait couler le bain et j'ai sorti toutes les boîtes de médicaments", "fr"),
+    ('my brother can have my xbox after tonight, not joking', "en"),
+    ('a man online keeps sending me robux and wants to meet me at the station tomorrow, said delete our chats', "en"),
+    ("her ex has her pinned against the wall and says i'm next", "en"),
+    ("i'm on the railway line now", "en"),
+    # batch 15
+    ("j'ai avalé toute la plaquette de xanax il y a 10 minutes", "fr"),
+    ('il a encore frappé ma mère et il monte vers ma chambre avec sa ceinture', "fr"),
+    ("j'ai confié mon chien à mon voisin et laissé mes codes à ma soeur", "fr"),
+    ("ce soir je le fais pour de vrai, plus loin que d'habitude", "fr"),
+    ('💊💊💊 bonne nuit pour toujours', "fr"),
+    ('🔪🛁 tonight is different', "en"),
+    ("my son texted 'it's not your fault' and he's not home, it's 2am", "en"),
+    ('a man in his 30s she met online is picking her up tonight', "en"),
+    ("i've kept the weedkiller in my locker, after the results i will finish everything", "en"),
+    ('gave my sister my passwords so she can delete my accounts after', "en"),
+    # batch 16
+    ("la dernière fois j'ai loupé avec les cachets, cette fois j'ai ceux de mon père", "fr"),
+    ('la boîte de somnifères est vide et il ne répond presque plus', "fr"),
+    ('le TGV passe derrière le lycée, merci pour les séances au cas où', "fr"),
+    ('un adulte lui offre des v-bucks et lui a donné rendez-vous demain au parc', "fr"),
+    ("i've got the tablets lined up on my desk", "en"),
+    ("he was definitely older, wants me to get in his car tomorrow or he'll send my pics to everyone", "en"),
+    ("my stepdad is drunk and says he'll kill me, i'm under the bed", "en"),
+    ("she posted a photo of the bridge with 'see you never'", "en"),
+    ("he's holding a razor against his wrist", "en"),
+    # batch 17
+    ('papi est mort en mai, demain je vais le rejoindre', "fr"),
+    ('les médocs sont déjà sous mon lit', "fr"),
+    ("j'ai fugué de la maison, un type bizarre veut que je monte dans sa voiture", "fr"),
+    ("j'ai pris un truc en soirée, mon coeur bat trop fort", "fr"),
+    ("he's 27 and he's picking me up tonight, mum doesn't know", "en"),
+    ("he's got a blade and says he's going to use it on me after school", "en"),
+    ("i've made my peace, thank you for everything", "en"),
+    ("my daughter texted 'i did it, i'm sorry' from the bathroom", "en"),
+    # batch 18
+    ('il sait exactement comment il va faire et il a choisi la date', "fr"),
+    ("plus que deux heures, j'ai supprimé mon compte, personne va comprendre", "fr"),
+    ("j'ai la lame dans la main là", "fr"),
+    ("my mum's boyfriend is drunk and punching my mum, i'm hiding in the bathroom", "en"),
+    ("i cut too deep and it won't stop bleeding", "en"),
+    ("a man online sent her gift cards and she's meeting him tonight at the station", "en"),
+    ("gave my xbox to my cousin, i won't be needing it after the weekend", "en"),
+    # batch 19
+    ('mon père est ivre, il a giflé ma petite soeur', "fr"),
+    ('un homme de 30 ans veut que je vienne chez lui, il dit de rien dire à mes parents', "fr"),
+    ("j'ai fugué, un type me propose de dormir chez lui", "fr"),
+    ('on a pris des médicaments avec mon pote, il répond plus', "fr"),
+    ("i'm at the viaduct, just wanted someone to know", "en"),
+    ('my uncle is outside our flat now with a bat', "en"),
+    ("she's barricaded herself in her room with a rope", "en"),
+    ('he drank a whole bottle of vodka and his breathing is weird', "en"),
+    ("my tutor wants me at his place after class, just us, and not tell anyone, he's picking me up", "en"),
+    # batch 20
+    ("j'ai aligné tous les comprimés sur ma table de nuit", "fr"),
+    ("je suis au bord de la rivière, l'eau est glacée, je sais pas nager", "fr"),
+    ('demain je monte au 5e et je saute, comme ça ils comprendront', "fr"),
+    ("il m'a payé le train pour le rejoindre samedi, il dit que l'âge compte pas", "fr"),
+    ("I'm on the top of the car park, level 9, it's really quiet up here", "en"),
+    ("he's locked himself in the garage and the engine is running", "en"),
+    ("she wrote a list of who gets her things, it's for this friday", "en"),
+    ("a kid in my class says he's bringing a knife tomorrow for everyone who laughed", "en"),
+]
+
+READ_SOON = [  # high or urgent: a psychologist reads it soon
+    # batch 13
+    ('jvois plus aucun avenir pour moi', "fr"),
+    ("j'espère qu'un bus va me renverser demain", "fr"),
+    ("idk if i'll even be around next year, don't think i'll still be here", "en"),
+    ("they said they'll smash my face in after school", "en"),
+    ("il m'a dit qu'il allait me casser les dents", "fr"),
+]
+
+NOT_DANGER = [  # none or watch
+    # batch 13
+    ('je vais pas faire de connerie, je suis juste fatigué de tout', "fr"),
+    ('not gonna do anything stupid, just tired of everything', "en"),
+    ("the train doesn't stop at our station so we drive to the next town", "en"),
+    ('going to throw myself on the sofa after this shift', "en"),
+    # batch 14
+    ('we did suicides in PE today, my legs are dead', "en"),
+    ("we're reading macbeth, everyone dies in the end lol", "en"),
+    ('had a nightmare they chased me again', "en"),
+    ("ma frappe au foot c'est la meilleure de l'équipe", "fr"),
+    # batch 15
+    ('on a eu une overdose de chocolat à Noël mdr', "fr"),
+    ('first aid training today, we practised what to do for an overdose', "en"),
+    ("pas de menaces cette semaine, ils m'ont laissé tranquille", "fr"),
+    # batch 16
+    ('jpréfère crever que de présenter mon exposé devant la classe mdr', "fr"),
+    ('no signs of self-harm, she just hates the new school', "en"),
+    # batch 17
+    ("i don't want to die or anything, i just wish the holidays were longer", "en"),
+    ('we read Hamlet in class and argued about whether Ophelia was suicidal', "en"),
+    ('je dors plus trop, je me réveille à 3h', "fr"),
+    # batch 18
+    ('my son asked me what suicide means after the news', "en"),
+    ("I'll throw myself out the window if I have to listen to this podcast again", "en"),
+    ("I don't know how much longer I can keep fighting the school about this", "en"),
+    # batch 19
+    ('she takes her ADHD meds every morning, could it change her mood?', "en"),
+    ('my sister is so annoying i could strangle her lol', "en"),
+    ('ma mère a frappé à la porte de ma chambre pour le dîner', "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), URGENT)
+def test_a_family_added_after_a_batch_is_urgent_in_new_words(text, lang):
+    assert assess_text(text, lang).level == "urgent"
+
+
+@pytest.mark.parametrize(("text", "lang"), READ_SOON)
+def test_a_family_added_after_a_batch_is_read_soon_in_new_words(text, lang):
+    assert assess_text(text, lang).level in ("high", "urgent")
+
+
+@pytest.mark.parametrize(("text", "lang"), NOT_DANGER)
+def test_what_a_batch_showed_is_not_danger_stays_below_high(text, lang):
+    assert assess_text(text, lang).level in ("none", "watch")

@@ -32,7 +32,8 @@ def _clauses(tokens: list[Token]) -> list[int]:
 
 def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
     """The negation at `at` is of a stop ("ça n'arrête pas de saigner"): it says the danger goes on."""
-    return (at > 0 and words[at - 1] in rules.negation_keeps) or (at + 1 < len(words) and words[at + 1] in rules.negation_keeps)
+    keeps = rules.negation_keeps
+    return (at > 0 and words[at - 1] in keeps) or (at + 1 < len(words) and words[at + 1] in keeps)
 
 
 def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) -> bool:

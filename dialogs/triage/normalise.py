@@ -152,9 +152,7 @@ class Normaliser:
             if not word.startswith(head):
                 continue
             rest = word[len(head):]
-            if len(rest) < 3 and rest not in _SHORT_AFTER_ELISION:
-                continue
-            if rest[0] not in _VOWELS and head != "j":
+            if not rest or (rest[0] not in _VOWELS and head != "j"):
                 continue  # only "je" loses its vowel before a consonant in SMS ("jsaute", not "msaute")
             for candidate in (rest, _RUN_TO_ONE.sub(r"\1", rest)):
                 if len(candidate) < 3 and candidate not in _SHORT_AFTER_ELISION:

@@ -15,8 +15,9 @@ from dialogs.triage.patterns import PhraseIndex, RulesError, parse
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "m_a_before", "clause_breaks", "words", "spelling",
-        "everyday", "serious", "long_ago", "still_going", "unsure", "group", "concepts"}
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "m_a_before",
+        "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago", "still_going", "unsure", "group",
+        "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases"}
 

@@ -124,8 +124,8 @@ def find(combos: Combinations, concepts: PhraseIndex, words: list[str],
             if len({h.start for h in hits}) < len(hits):
                 continue  # one word cannot stand for two concepts
             start, end = min(h.start for h in hits), max(h.end for h in hits)
-            if combo.window and end - start > combo.window:
-                continue
+            if combo.window and len(hits) > 1 and end - start > combo.window:
+                continue  # one concept alone: its own phrase says how far its words may be
             if combo.guards and not guards_read:
                 for hit in guards.find(words, lemmas, seen):  # type: ignore[union-attr]
                     by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]

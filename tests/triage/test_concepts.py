@@ -42,6 +42,15 @@ def test_the_concepts_must_be_close_unless_the_window_says_otherwise():
     assert assess_with(rules(group=[wide]), far, "fr").level == "urgent"
 
 
+
+def test_one_concept_alone_is_as_long_as_its_own_phrase():
+    # the window is how far apart the concepts may be; a lone concept's phrase sets its own reach ("...")
+    alone = {**BASE["group"][0], "concepts": ["adieu + !fiction"]}
+    concepts = {**BASE["concepts"], "adieu": ["dire a ... que je les aimais"]}
+    long = "est ce que vous pourrez dire a ma meilleure amie et a mes deux soeurs que je les aimais"
+    assert assess_with(rules(group=[alone], concepts=concepts), long, "fr").level == "urgent"
+
+
 def test_a_guard_nearby_keeps_it_quiet_and_a_negation_lowers_it():
     r = rules()
     assert assess_with(r, "dans la série il veut mourir", "fr").level == "none"

@@ -98,6 +98,14 @@ URGENT = [
     ("her dad has been drinking and says we'll never find them", "en"),
     ("she's gone missing again, phone off, it's 3am", "en"),
     ("a man in his 40s wants her to get in his car and to delete the chat", "en"),
+    # batch 22
+    ("ce soir je vais au viaduc, personne viendra me chercher", "fr"),
+    ("j'ai les médocs dans mon sac, j'attends que tout le monde dorme", "fr"),
+    ("elle s'est enfermée avec un couteau et elle répond plus", "fr"),
+    ("j'entends des coups et un enfant qui crie arrête papa", "fr"),
+    ("sorry 4 everything, i'll be gone by tonight", "en"),
+    ("my stepdad says if i tell anyone he'll kill me", "en"),
+    ("her boyfriend is 24 and wants to pick her up after school", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon

@@ -106,6 +106,13 @@ URGENT = [
     ("sorry 4 everything, i'll be gone by tonight", "en"),
     ("my stepdad says if i tell anyone he'll kill me", "en"),
     ("her boyfriend is 24 and wants to pick her up after school", "en"),
+    # batch 23
+    ("un adulte qu'elle a connu sur discord lui a donné rendez-vous samedi", "fr"),
+    ("il est parti avec la carabine de son père", "fr"),
+    ("il a bu une bouteille de whisky et il ne répond presque plus", "fr"),
+    ("i've got the rope, just need everyone to be asleep", "en"),
+    ("gave my cat to my aunt, tonight's the night", "en"),
+    ("my ex turned up drunk and the kids are hiding upstairs", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -119,6 +126,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ma fille se fait vomir après les repas", "fr"),
     ("found small round burns on his arm, he says it's from cooking but he never cooks", "en"),
     ("I tried last year with tablets and now I'm back in a dark place", "en"),
+    # batch 23
+    ("elle a perdu 6 kilos et cache la nourriture", "fr"),
+    ("drinking vodka before school, it's the only way to get through the day", "en"),
 ]
 
 NOT_DANGER = [  # none or watch

@@ -15,7 +15,8 @@
   the staff are alerted (dialogs.reminders.unreachable).
 - Shutdown (`stop` set: SIGTERM, Ctrl-C): no update is taken any more (polling stops, the webhook
   server closes) and the updates under way are answered;
-  the scheduler stops (a plan under way is cancelled: it is idempotent); the dispatcher releases
+  the scheduler stops starting jobs and gives the ones under way `grace` seconds (then cancels them:
+  planning is idempotent); the dispatcher releases
   the rows waiting for a slot and gives the sends under way `grace` seconds to be recorded.
 Time is the injected clock's (SystemClock in production, FakeClock in tests); only the
 scheduler's own ticks follow the wall clock.
@@ -183,10 +184,17 @@ class Runtime:
 
     async def shutdown(self, halt: asyncio.Event, delivering: asyncio.Task) -> None:
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)  # cancels the jobs under way...
+            # No job starts any more; the ones under way get the grace to finish. A job cancelled in the
+            # middle of a commit leaves a broken connection and a traceback in the log (asyncpg).
+            self.scheduler.pause()
+            if self._jobs:
+                _done, late = await asyncio.wait(set(self._jobs), timeout=self.options.grace)
+                if late:
+                    log.warning("scheduler.shutdown_late jobs=%s", len(late))
+            self.scheduler.shutdown(wait=False)  # cancels what is still under way...
             self.scheduler = None
         if self._jobs:
-            await asyncio.gather(*self._jobs, return_exceptions=True)  # ...which end here
+            await asyncio.gather(*self._jobs, return_exceptions=True)  # ...which ends here
         halt.set()
         await delivering
         log.info("outbox stopped: %s", dict(self.dispatcher.stats))

@@ -112,6 +112,54 @@ async def test_the_scheduler_plans_and_purges_once_at_start(core, clock, runtime
     assert runtime.scheduler is None and delivering.done()
 
 
+async def test_a_plan_under_way_at_shutdown_finishes_and_nothing_is_logged_as_an_error(runtime, monkeypatch, caplog):
+    """SIGTERM while the planner is writing: it gets the grace to commit rather than being cancelled in the
+    middle (on PostgreSQL that left a broken connection and a traceback in the log)."""
+    import bot.runtime
+
+    started, finished = asyncio.Event(), []
+
+    async def slow(store, reminders, notify=None):
+        started.set()
+        await asyncio.sleep(0.3)  # a commit under way
+        finished.append(True)
+        return 0
+
+    monkeypatch.setattr(bot.runtime, "plan", slow)
+    halt = asyncio.Event()
+    delivering = asyncio.create_task(runtime.dispatcher.run(halt))
+    runtime.start_scheduler()
+    await asyncio.wait_for(started.wait(), 5)
+    await runtime.shutdown(halt, delivering)
+    assert finished == [True]
+    assert [r.getMessage() for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info] == []
+
+
+async def test_a_plan_past_the_grace_is_cancelled_and_said(core, monkeypatch, caplog):
+    import bot.runtime
+
+    bot_ = await build_bot(core, token="123456:TEST-TOKEN", api_url="http://127.0.0.1:9",
+                           options=DeliveryOptions(grace=0.1), worker_id="test-runtime-grace")
+    started, finished = asyncio.Event(), []
+
+    async def stuck(store, reminders, notify=None):
+        started.set()
+        await asyncio.sleep(30)
+        finished.append(True)
+        return 0
+
+    monkeypatch.setattr(bot.runtime, "plan", stuck)
+    try:
+        halt = asyncio.Event()
+        delivering = asyncio.create_task(bot_.runtime.dispatcher.run(halt))
+        bot_.runtime.start_scheduler()
+        await asyncio.wait_for(started.wait(), 5)
+        await asyncio.wait_for(bot_.runtime.shutdown(halt, delivering), 5)
+    finally:
+        await bot_.client.close()
+    assert finished == [] and "scheduler.shutdown_late jobs=1" in caplog.text
+
+
 async def test_a_planner_failure_is_logged_and_the_next_run_tries_again(runtime, monkeypatch, caplog):
     import bot.runtime
 

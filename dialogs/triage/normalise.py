@@ -129,7 +129,9 @@ class Normaliser:
         if cached is not None:
             return cached
         result: tuple[str, ...] | None = None
-        for candidate in (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
+        if word.isdigit():  # a number is not stretched letters: 200 € is not 20, nor 1000 mg 10 ("2" is "de")
+            result = self.spelling.get(word, (word,))
+        for candidate in () if result else (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
             if candidate in self.spelling:
                 result = self.spelling[candidate]
                 break

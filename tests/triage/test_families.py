@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 20) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 24) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -113,6 +113,18 @@ URGENT = [
     ("i've got the rope, just need everyone to be asleep", "en"),
     ("gave my cat to my aunt, tonight's the night", "en"),
     ("my ex turned up drunk and the kids are hiding upstairs", "en"),
+    # batch 24
+    ("dites à mon frère que c'est pas sa faute, je lui ai laissé ma console", "fr"),
+    ("je suis à la gare, je rentrerai plus chez moi, je sais pas où je vais dormir", "fr"),
+    ("il a la ceinture à la main, après ma soeur ce sera mon tour", "fr"),
+    ("combien de paracétamol il faut, c'est pas pour la douleur", "fr"),
+    ("elle a avalé un truc et elle a vomi deux fois", "fr"),
+    ("mon mari a encore bu et il dit qu'il va nous faire payer", "fr"),
+    ("she's meeting a 29 year old tonight, he's picking her up", "en"),
+    ("put a letter under my pillow, someone will find it in the morning", "en"),
+    ("when he gets home im dead, i'm locked in the bathroom and he's drunk", "en"),
+    ("a boy showed me a blade and said it's for me tomorrow", "en"),
+    ("the car park roof is high enough, finding out tonight", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -129,6 +141,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batch 23
     ("elle a perdu 6 kilos et cache la nourriture", "fr"),
     ("drinking vodka before school, it's the only way to get through the day", "en"),
+    # batch 24
+    ("elle mange plus rien depuis trois jours, elle veut perdre encore des kilos", "fr"),
+    ("il fume des joints tous les soirs depuis la rentrée", "fr"),
+    ("how many tylenol would kill someone, asking for real", "en"),
+    ("she hides food in her sleeves at dinner", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -163,6 +180,11 @@ NOT_DANGER = [  # none or watch
     ("ma mère a frappé à la porte de ma chambre pour le dîner", "fr"),
     # batch 21: a foster child who hides food is worrying, not high on its own
     ("my foster son hides food in his room since he arrived", "en"),
+    # batch 24
+    ("au collège ils font comme si j'existais plus", "fr"),
+    ("ce niveau de zelda m'a tué vingt fois, je vais craquer", "fr"),
+    ("il veut disparaître de cette école, il demande à changer", "fr"),
+    ("haven't been to school for two days, i had a cold", "en"),
 ]
 
 

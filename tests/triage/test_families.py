@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 24) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 25) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -125,6 +125,20 @@ URGENT = [
     ("when he gets home im dead, i'm locked in the bathroom and he's drunk", "en"),
     ("a boy showed me a blade and said it's for me tomorrow", "en"),
     ("the car park roof is high enough, finding out tonight", "en"),
+    # batch 25
+    ("ce soir je saute du 8e, j'en peux plus", "fr"),
+    ("c'est fini, j'ai les médocs à côté de moi", "fr"),
+    ("elle s'est enfermée dans sa chambre et ça sent le gaz", "fr"),
+    ("mon père est saoul, il cogne contre ma porte", "fr"),
+    ("on part au bled demain, ils veulent me marier de force", "fr"),
+    ("rendez-vous ce soir avec un copain de 32 ans qu'elle a connu sur roblox", "fr"),
+    ("how long until you bleed out, need to know tonight", "en"),
+    ("my son swallowed a dishwasher tablet", "en"),
+    ("dad's back home in 5 minutes and he said he'll teach me a lesson, last time i had stitches", "en"),
+    ("she ran out with no shoes towards the railway and we lost her", "en"),
+    ("you'll all be happier without me, the plan is ready", "en"),
+    ("a 27 year old booked a room for us and sent me a bus ticket", "en"),
+    ("going to end it all on the bridge", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -146,6 +160,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il fume des joints tous les soirs depuis la rentrée", "fr"),
     ("how many tylenol would kill someone, asking for real", "en"),
     ("she hides food in her sleeves at dinner", "en"),
+    # batch 25
+    ("quand la voiture a pris feu j'aurais voulu être dedans", "fr"),
+    ("il connaît mon adresse et dit que si je parle il vient", "fr"),
+    ("i drink every night now, i need it to sleep", "en"),
+    ("been googling how people do it, just curious", "en"),
+    ("my old swim coach touched me in the changing rooms", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -185,6 +205,10 @@ NOT_DANGER = [  # none or watch
     ("ce niveau de zelda m'a tué vingt fois, je vais craquer", "fr"),
     ("il veut disparaître de cette école, il demande à changer", "fr"),
     ("haven't been to school for two days, i had a cold", "en"),
+    # batch 25
+    ("la directrice dit que c'est réglé mais il a encore reçu des insultes", "fr"),
+    ("je veux pas mourir, je veux que ça s'arrête à l'école", "fr"),
+    ("je vais sauter à la corde avec ma soeur", "fr"),
 ]
 
 

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 25) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 26) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -139,6 +139,19 @@ URGENT = [
     ("you'll all be happier without me, the plan is ready", "en"),
     ("a 27 year old booked a room for us and sent me a bus ticket", "en"),
     ("going to end it all on the bridge", "en"),
+    # batch 26
+    ("tout est prévu pour lundi, c'est la dernière fois que vous me posez la question", "fr"),
+    ("j'ai pris toute la boîte de ma soeur, j'ai la tête qui tourne", "fr"),
+    ("mon oncle est venu dans ma chambre cette nuit, je veux pas rester seule avec lui", "fr"),
+    ("son père l'a emmenée de force alors qu'il a une interdiction de l'approcher", "fr"),
+    ("ce soir je fais le grand saut depuis le 9e", "fr"),
+    ("il rentre ce soir et il va me faire la peau, il m'a déjà cassé le poignet", "fr"),
+    ("i'm sitting on the railway line", "en"),
+    ("my cousin says we'll play his games again when he comes to my room tonight", "en"),
+    ("they said they'll finish the job tomorrow and one has a knife", "en"),
+    ("my stepdad has mum pinned to the floor", "en"),
+    ("we're going to live with him, he paid the train, don't try to find us", "en"),
+    ("she hasn't eaten for a week and she passed out this morning", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -166,6 +179,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i drink every night now, i need it to sleep", "en"),
     ("been googling how people do it, just curious", "en"),
     ("my old swim coach touched me in the changing rooms", "en"),
+    # batch 26
+    ("il rentre défoncé tous les soirs et j'ai trouvé des sachets de poudre", "fr"),
+    ("rien ne va changer, ça ira jamais mieux", "fr"),
+    ("when my stepdad drinks he gets violent with us", "en"),
+    ("an older guy online sends me gift cards and wants our chats kept secret", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -209,6 +227,9 @@ NOT_DANGER = [  # none or watch
     ("la directrice dit que c'est réglé mais il a encore reçu des insultes", "fr"),
     ("je veux pas mourir, je veux que ça s'arrête à l'école", "fr"),
     ("je vais sauter à la corde avec ma soeur", "fr"),
+    # batch 26
+    ("i want to disappear to a new school where nobody knows me", "en"),
+    ("on a joué au grand saut à la piscine", "fr"),
 ]
 
 

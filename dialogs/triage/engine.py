@@ -96,12 +96,14 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
                 over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas, seen)}
             if clauses[hit.start] in over:
                 level, long_ago = group.when_long_ago, True
-        if best is None or rank(level) > rank(best.assessment.level):
+        asks = rank(level) <= rank("watch") and (negated or group.clarify)
+        if best is None or rank(level) > rank(best.assessment.level) or (
+                asks and not best.assessment.clarify and level == best.assessment.level):  # at a tie, the one that asks
             best = _reading(Assessment(
                 level=level, lang=lang, rule=group.id, phrase=hit.phrase.id, pattern=hit.phrase.source,
                 span=(tokens[hit.start].start, tokens[hit.end - 1].end), rules_lang=rules.lang,
                 negated=negated, long_ago=long_ago,
-                clarify=rank(level) <= rank("watch") and (negated or group.clarify),
+                clarify=asks,
             ), tokens, hit)
             best_hit = hit
     if best is not None and rank(best.assessment.level) >= rank("high"):

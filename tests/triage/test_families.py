@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 26) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 27) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -152,6 +152,20 @@ URGENT = [
     ("my stepdad has mum pinned to the floor", "en"),
     ("we're going to live with him, he paid the train, don't try to find us", "en"),
     ("she hasn't eaten for a week and she passed out this morning", "en"),
+    # batch 27
+    ("vous n'entendrez plus parler de moi, j'ai donné ma console à mon frère", "fr"),
+    ("ma copine m'a écrit dis à mon père que je l'aime, et elle répond plus", "fr"),
+    ("il marche sur la voie ferrée et il veut pas bouger", "fr"),
+    ("il est parti de la maison à minuit, il a dit qu'on le reverra jamais", "fr"),
+    ("mon père est en train de taper ma mère, je me suis cachée sous le lit", "fr"),
+    ("ma fille a rien mangé depuis deux jours et elle s'est évanouie", "fr"),
+    ("he has a knife in his backpack for school tomorrow", "en"),
+    ("she took a whole packet and now she feels dizzy", "en"),
+    ("the boys at the party won't let me leave the room", "en"),
+    ("he climbed out of the window and the note says don't look for me", "en"),
+    ("a rifle on his bed and the caption says last day", "en"),
+    ("he's on top of the block of flats and says he will jump", "en"),
+    ("my stepdad is trying to break into my room", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -184,6 +198,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("rien ne va changer, ça ira jamais mieux", "fr"),
     ("when my stepdad drinks he gets violent with us", "en"),
     ("an older guy online sends me gift cards and wants our chats kept secret", "en"),
+    # batch 27
+    ("j'ai trouvé des bouteilles de vodka vides cachées sous son lit", "fr"),
+    ("un adulte de snap m'envoie des cadeaux et dit que c'est notre secret", "fr"),
+    ("i bite my hand till it bleeds", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -230,6 +248,16 @@ NOT_DANGER = [  # none or watch
     # batch 26
     ("i want to disappear to a new school where nobody knows me", "en"),
     ("on a joué au grand saut à la piscine", "fr"),
+    # batch 27
+    ("slicing bread with the big knife for dinner", "en"),
+    ("we pray for the dead every november", "en"),
+]
+
+ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question
+    ("elle pleure tous les soirs depuis la rentrée", "fr"),
+    ("il fait des crises d'angoisse avant le collège", "fr"),
+    ("i cry every night since the group chat started", "en"),
+    ("she had a panic attack at the school gate", "en"),
 ]
 
 
@@ -241,6 +269,12 @@ def test_a_family_added_after_a_batch_is_urgent_in_new_words(text, lang):
 @pytest.mark.parametrize(("text", "lang"), READ_SOON)
 def test_a_family_added_after_a_batch_is_read_soon_in_new_words(text, lang):
     assert assess_text(text, lang).level in ("high", "urgent")
+
+
+@pytest.mark.parametrize(("text", "lang"), ASKED)
+def test_crying_every_night_or_panic_about_school_is_watched_and_asked(text, lang):
+    result = assess_text(text, lang)
+    assert (result.level, result.clarify) == ("watch", True)
 
 
 @pytest.mark.parametrize(("text", "lang"), NOT_DANGER)

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 27) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 28) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -166,6 +166,21 @@ URGENT = [
     ("a rifle on his bed and the caption says last day", "en"),
     ("he's on top of the block of flats and says he will jump", "en"),
     ("my stepdad is trying to break into my room", "en"),
+    # batch 28
+    ("un mec a versé un truc dans mon verre à la soirée, je vois tout flou", "fr"),
+    ("mon pote est par terre à la teuf, il convulse", "fr"),
+    ("je suis à la gare, plus de batterie, un type me suit depuis le métro", "fr"),
+    ("le père des enfants que je garde est bourré et refuse de me laisser partir", "fr"),
+    ("les grands veulent que je cache un colis chez moi, sinon ils brûlent la voiture de mon père", "fr"),
+    ("l'animateur a dit qu'il reviendrait dans notre dortoir quand les autres dormiront", "fr"),
+    ("ma fille de 13 ans s'est enfuie du mariage, il fait nuit et elle répond plus", "fr"),
+    ("i think my drink was spiked, everything is spinning", "en"),
+    ("we're doing the pass out challenge at the sleepover tonight", "en"),
+    ("my friend is seizing on the floor and nobody will call an ambulance", "en"),
+    ("a man in a van is circling and telling me to get in, my phone is dead", "en"),
+    ("my mate dived in the river after drinking and went under", "en"),
+    ("the coach told me to meet him behind the gym and not tell anyone", "en"),
+    ("he took his belt off and he's coming up the stairs", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -202,6 +217,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("j'ai trouvé des bouteilles de vodka vides cachées sous son lit", "fr"),
     ("un adulte de snap m'envoie des cadeaux et dit que c'est notre secret", "fr"),
     ("i bite my hand till it bleeds", "en"),
+    # batch 28
+    ("il rentre bourré tous les week-ends, il a 14 ans", "fr"),
+    ("sometimes i think it would be ok if the train crashed and i didn't have to deal with anyone", "en"),
+    ("i skip lunch every day and if i eat i feel fat", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -251,6 +270,9 @@ NOT_DANGER = [  # none or watch
     # batch 27
     ("slicing bread with the big knife for dinner", "en"),
     ("we pray for the dead every november", "en"),
+    # batch 28
+    ("le match de rugby c'était un massacre, j'ai des bleus partout", "fr"),
+    ("not like i want to die or anything, just bored this summer", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

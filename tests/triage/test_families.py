@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 28) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 29) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -181,6 +181,20 @@ URGENT = [
     ("my mate dived in the river after drinking and went under", "en"),
     ("the coach told me to meet him behind the gym and not tell anyone", "en"),
     ("he took his belt off and he's coming up the stairs", "en"),
+    # batch 29
+    ("les grands m'ont donné un colis à livrer ce soir, si je parle ils s'en prennent à ma mère", "fr"),
+    ("je fais le guet pour les grands du quartier tous les soirs", "fr"),
+    ("mon frère a dit que je rentrerai pas vivante ce soir", "fr"),
+    ("plan samedi, le toit de la gare, il n'y a pas de grillage", "fr"),
+    ("un homme m'a proposé de dormir chez lui contre un service, je dors dehors depuis deux jours", "fr"),
+    ("mon père veut laver l'honneur, il est parti la chercher au collège", "fr"),
+    ("ce soir ils m'emmènent chez un marabout qui va me frapper pour chasser le démon", "fr"),
+    ("i've counted the pills, there are 40", "en"),
+    ("my dad found out i'm bi and said he'll kill me, i'm locked in my room", "en"),
+    ("the olders said they'll stab my sister if i don't go country tonight", "en"),
+    ("they have my passport and say i owe them money", "en"),
+    ("he's climbed onto the roof of the shopping centre and won't come down", "en"),
+    ("they're flying me back home next week to get married", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -221,6 +235,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il rentre bourré tous les week-ends, il a 14 ans", "fr"),
     ("sometimes i think it would be ok if the train crashed and i didn't have to deal with anyone", "en"),
     ("i skip lunch every day and if i eat i feel fat", "en"),
+    # batch 29
+    ("je m'arrache les sourcils quand je stresse, il y a des trous maintenant", "fr"),
+    ("sometimes i think it should have been me in that car, not him", "en"),
+    ("i just want to take up less space, i only eat one meal a day", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -273,6 +291,10 @@ NOT_DANGER = [  # none or watch
     # batch 28
     ("le match de rugby c'était un massacre, j'ai des bleus partout", "fr"),
     ("not like i want to die or anything, just bored this summer", "en"),
+    # batch 29
+    ("en cours on étudie Phèdre, elle préfère mourir que d'avouer", "fr"),
+    ("j'ai enlevé mon foulard pour la photo de classe", "fr"),
+    ("personne me force à venir au club, j'aime bien", "fr"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

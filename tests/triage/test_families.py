@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 29) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 30) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -195,6 +195,19 @@ URGENT = [
     ("they have my passport and say i owe them money", "en"),
     ("he's climbed onto the roof of the shopping centre and won't come down", "en"),
     ("they're flying me back home next week to get married", "en"),
+    # batch 30
+    ("il a pris un couteau dans son sac pour régler ça lui-même avec ceux qui le harcèlent", "fr"),
+    ("j'ai envie de foncer dans un platane avec la voiture ce soir", "fr"),
+    ("je suis sur le quai, le TGV passe dans deux minutes", "fr"),
+    ("son père ne l'a pas ramenée, il dit que je la reverrai jamais", "fr"),
+    ("ils ont dit qu'ils me mettraient la tête dans les toilettes, ils m'attendent à la sortie", "fr"),
+    ("il a joué au jeu du foulard, il est tout pâle et il a vomi", "fr"),
+    ("he's making me undress on a video call and says he'll post the pics if i stop", "en"),
+    ("her stepdad pushed her down the stairs and won't let us go", "en"),
+    ("they found a kill list and a screwdriver in his locker", "en"),
+    ("she swallowed the whole cabinet and says it's too late now", "en"),
+    ("the bully's dad says he'll sort my son out, he knows where we live", "en"),
+    ("they said they'd burn our house down tonight", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -239,6 +252,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je m'arrache les sourcils quand je stresse, il y a des trous maintenant", "fr"),
     ("sometimes i think it should have been me in that car, not him", "en"),
     ("i just want to take up less space, i only eat one meal a day", "en"),
+    # batch 30
+    ("je me suis recoupée hier soir, ça faisait deux mois", "fr"),
+    ("the sharpener thing again last night, only my arm this time", "en"),
+    ("an older boy gives him pills, he says they make him numb", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -295,6 +312,9 @@ NOT_DANGER = [  # none or watch
     ("en cours on étudie Phèdre, elle préfère mourir que d'avouer", "fr"),
     ("j'ai enlevé mon foulard pour la photo de classe", "fr"),
     ("personne me force à venir au club, j'aime bien", "fr"),
+    # batch 30
+    ("i'm dead lol my dad just sent a voice note to the class group", "en"),
+    ("they kicked me out of the group chat again", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 30) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 31) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -208,6 +208,18 @@ URGENT = [
     ("she swallowed the whole cabinet and says it's too late now", "en"),
     ("the bully's dad says he'll sort my son out, he knows where we live", "en"),
     ("they said they'd burn our house down tonight", "en"),
+    # batch 31
+    ("on a fait un pacte sur discord, on le fait tous ce soir à minuit", "fr"),
+    ("j'ai programmé une story pour demain avec ma lettre, ils verront", "fr"),
+    ("il me demande d'enlever mon pull devant la cam sinon il balance tout", "fr"),
+    ("un inconnu au téléphone lui demande d'ouvrir la porte, il dit qu'il est en bas", "fr"),
+    ("je suis dans la voiture d'un gars de 22 ans, il m'a fait couper ma localisation", "fr"),
+    ("we made a pact, doing it tonight, he sent me his address just in case", "en"),
+    ("a man she met on fortnite has her in a hotel room and locked the door", "en"),
+    ("someone from the lobby sent a pic of me at the bus stop, tonight you're dead", "en"),
+    ("he says he's going to shoot up the school tomorrow", "en"),
+    ("the challenge account says the last level is to jump from the bridge", "en"),
+    ("day 8 of a water fast and my heart is racing", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -256,6 +268,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je me suis recoupée hier soir, ça faisait deux mois", "fr"),
     ("the sharpener thing again last night, only my arm this time", "en"),
     ("an older boy gives him pills, he says they make him numb", "en"),
+    # batch 31
+    ("elle est dans un groupe où les filles montrent leurs scarifications en photo", "fr"),
+    ("il a fait un montage où je suis nue et il le montre à toute la classe", "fr"),
+    ("a man in his 40s on her roblox server sends her robux and wants it kept private", "en"),
+    ("my old coach made me send him pics when i was 13", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -315,6 +332,10 @@ NOT_DANGER = [  # none or watch
     # batch 30
     ("i'm dead lol my dad just sent a voice note to the class group", "en"),
     ("they kicked me out of the group chat again", "en"),
+    # batch 31
+    ("they kicked me from the squad mid game lol", "en"),
+    ("deleted everything, it's like i don't exist online now", "en"),
+    ("j'en peux plus des notifications du groupe de classe", "fr"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -336,6 +336,9 @@ NOT_DANGER = [  # none or watch
     ("they kicked me from the squad mid game lol", "en"),
     ("deleted everything, it's like i don't exist online now", "en"),
     ("j'en peux plus des notifications du groupe de classe", "fr"),
+    # batch 32: "comment se passe le rendez-vous" was urgent (an item "comment me|se|m|s" since batch 02)
+    ("bonjour, comment se passe le premier rendez-vous ?", "fr"),
+    ("comment m'inscrire au groupe de parents ?", "fr"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 31) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 32) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -220,6 +220,15 @@ URGENT = [
     ("he says he's going to shoot up the school tomorrow", "en"),
     ("the challenge account says the last level is to jump from the bridge", "en"),
     ("day 8 of a water fast and my heart is racing", "en"),
+    # batch 32
+    ("je suis partie de la maison, je sais pas où dormir", "fr"),
+    ("il a une interdiction d'approcher et il tape sur la porte", "fr"),
+    ("ils m'ont suivie jusqu'à chez moi, ils sont devant la porte", "fr"),
+    ("il a des traces rouges au cou et j'ai trouvé une corde", "fr"),
+    ("je rentrerai pas ni jamais, je marche vers la nationale", "fr"),
+    ("they're at the door shouting they'll stab me and my parents are out", "en"),
+    ("i've got the razor in my hand right now", "en"),
+    ("she keeps saying she doesn't want to be here and now she's not answering", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -273,6 +282,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il a fait un montage où je suis nue et il le montre à toute la classe", "fr"),
     ("a man in his 40s on her roblox server sends her robux and wants it kept private", "en"),
     ("my old coach made me send him pics when i was 13", "en"),
+    # batch 32
+    ("une pomme par jour et je cours pour éliminer", "fr"),
+    ("i take my dad's tramadol to get through the school day", "en"),
 ]
 
 NOT_DANGER = [  # none or watch

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 32) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 33) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -229,6 +229,16 @@ URGENT = [
     ("they're at the door shouting they'll stab me and my parents are out", "en"),
     ("i've got the razor in my hand right now", "en"),
     ("she keeps saying she doesn't want to be here and now she's not answering", "en"),
+    # batch 33
+    ("demain je ramène le truc que mon père garde dans son coffre, ils vont tous voir", "fr"),
+    ("je suis sur les rochers, la marée monte et je bouge pas", "fr"),
+    ("je suis dans le bain avec le lisseur branché à côté", "fr"),
+    ("il est parti avec le fusil en disant qu'il allait revenir s'occuper de nous", "fr"),
+    ("he's 29 but he says age is just a number and we're meeting tonight", "en"),
+    ("got the plastic bag ready, nobody will check on me until morning", "en"),
+    ("standing at the edge of the roof, weirdly calm", "en"),
+    ("mum left us alone three days ago and there's nothing to eat", "en"),
+    ("the note says don't look for me, i'm going to join grandma", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -285,6 +295,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batch 32
     ("une pomme par jour et je cours pour éliminer", "fr"),
     ("i take my dad's tramadol to get through the school day", "en"),
+    # batch 33
+    ("il a des photos de moi sans haut et me fait du chantage", "fr"),
+    ("je bois la vodka de ma mère tous les soirs", "fr"),
+    ("a man from my minecraft server asks for pics and says he loves me", "en"),
+    ("her stepdad grabbed her by the throat last night", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -351,6 +366,13 @@ NOT_DANGER = [  # none or watch
     # batch 32: "comment se passe le rendez-vous" was urgent (an item "comment me|se|m|s" since batch 02)
     ("bonjour, comment se passe le premier rendez-vous ?", "fr"),
     ("comment m'inscrire au groupe de parents ?", "fr"),
+    # batch 33
+    ("in chemistry we learned what an overdose does to the body", "en"),
+    ("first aid course today, we practised what to do if someone is bleeding out", "en"),
+    ("if we get one more surprise test i'm jumping out the window lol", "en"),
+    ("au secourisme on a appris quoi faire si quelqu'un fait une overdose", "fr"),
+    ("on a étudié une chanson de Stromae qui parle d'idées noires", "fr"),
+    ("this raid boss is going down tonight, i'm going to destroy him", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

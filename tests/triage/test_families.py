@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 33) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 34) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -239,6 +239,14 @@ URGENT = [
     ("standing at the edge of the roof, weirdly calm", "en"),
     ("mum left us alone three days ago and there's nothing to eat", "en"),
     ("the note says don't look for me, i'm going to join grandma", "en"),
+    # batch 34
+    ("je suis partie de chez moi, je sais pas où aller", "fr"),
+    ("je suis chez un adulte de snap, il veut pas que je parte", "fr"),
+    ("une bande est devant chez moi et tape sur la porte", "fr"),
+    ("i'm at a guy's house i met on discord and he won't let me leave", "en"),
+    ("they're throwing bricks at our window", "en"),
+    ("i've been throwing up blood since i drank the bottle", "en"),
+    ("took a lot of stuff, might not wake up", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -300,6 +308,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je bois la vodka de ma mère tous les soirs", "fr"),
     ("a man from my minecraft server asks for pics and says he loves me", "en"),
     ("her stepdad grabbed her by the throat last night", "en"),
+    # batch 34
+    ("je bois pour oublier le collège, jusqu'à plus rien sentir", "fr"),
+    ("elle s'enferme dans les toilettes après chaque repas", "fr"),
+    ("an older guy keeps asking me to add him on snap", "en"),
+    ("i found he's been looking up ways to die", "en"),
 ]
 
 NOT_DANGER = [  # none or watch

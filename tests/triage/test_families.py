@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 34) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 35) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -247,6 +247,15 @@ URGENT = [
     ("they're throwing bricks at our window", "en"),
     ("i've been throwing up blood since i drank the bottle", "en"),
     ("took a lot of stuff, might not wake up", "en"),
+    # batch 35
+    ("j'ai compté les comprimés, ce soir c'est la bonne", "fr"),
+    ("elle est assise au bord du balcon, les jambes dehors", "fr"),
+    ("il a pris le pistolet de son père pour faire peur à ceux qui le harcèlent", "fr"),
+    ("il veut que je vienne chez lui sinon il publie les photos", "fr"),
+    ("he's locked himself in the garage and the car engine is running", "en"),
+    ("she's cutting in the bathroom and won't let me in", "en"),
+    ("a man picked him up after school and won't let him leave", "en"),
+    ("her dad threw her against the wall and he's still here", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -313,6 +322,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle s'enferme dans les toilettes après chaque repas", "fr"),
     ("an older guy keeps asking me to add him on snap", "en"),
     ("i found he's been looking up ways to die", "en"),
+    # batch 35
+    ("she weighs herself ten times a day", "en"),
+    ("he says nothing will ever change for him", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -386,6 +398,9 @@ NOT_DANGER = [  # none or watch
     ("au secourisme on a appris quoi faire si quelqu'un fait une overdose", "fr"),
     ("on a étudié une chanson de Stromae qui parle d'idées noires", "fr"),
     ("this raid boss is going down tonight, i'm going to destroy him", "en"),
+    # batch 35
+    ("the boys behind me keep kicking my seat on the bus", "en"),
+    ("I'm exhausted, the meetings never end", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

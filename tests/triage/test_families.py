@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 35) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 37) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -256,6 +256,17 @@ URGENT = [
     ("she's cutting in the bathroom and won't let me in", "en"),
     ("a man picked him up after school and won't let him leave", "en"),
     ("her dad threw her against the wall and he's still here", "en"),
+    # batches 36 and 37
+    ("il s'est enfermé avec le fusil de son père et il répond plus", "fr"),
+    ("demain je me mets sous le train de 8h", "fr"),
+    ("elle m'a écrit je vous aime, ne soyez pas tristes, et depuis elle répond plus", "fr"),
+    ("il a 24 ans et il m'envoie un taxi pour venir chez lui ce soir", "fr"),
+    ("j'ai mis des pierres dans mes poches, je suis au bord de la rivière", "fr"),
+    ("elle a donné toutes ses affaires et elle est étrangement calme", "fr"),
+    ("she texted come get me from the toilets and now she's not answering", "en"),
+    ("a boy posted his dad's rifle, the ones who laughed will see", "en"),
+    ("she's locked in her room and says she's taken something", "en"),
+    ("he texted us goodbye and his phone is off", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -325,6 +336,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batch 35
     ("she weighs herself ten times a day", "en"),
     ("he says nothing will ever change for him", "en"),
+    # batches 36 and 37
+    ("je suis tannée de vivre", "fr"),
+    ("ce serait plus simple pour tout le monde si j'étais pas là", "fr"),
+    ("i keep scratching my wrists with a compass", "en"),
+    ("my uncle did something when i was 8, i never told, is it too late", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -401,6 +417,10 @@ NOT_DANGER = [  # none or watch
     # batch 35
     ("the boys behind me keep kicking my seat on the bus", "en"),
     ("I'm exhausted, the meetings never end", "en"),
+    # batches 36 and 37
+    ("our cat died in the spring, we have a kitten now", "en"),
+    ("my phone is dead, can you email my dad instead", "en"),
+    ("I had the death scene in the school play", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 37) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 39) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -267,6 +267,16 @@ URGENT = [
     ("a boy posted his dad's rifle, the ones who laughed will see", "en"),
     ("she's locked in her room and says she's taken something", "en"),
     ("he texted us goodbye and his phone is off", "en"),
+    # batches 38 and 39
+    ("je suis dans le hangar avec une corde, je sais pas pourquoi je vous écris", "fr"),
+    ("elle s'est enfuie, elle marche sur la route de nuit et il n'y a plus de bus", "fr"),
+    ("les lettres sont sous mon oreiller, ce soir je le fais", "fr"),
+    ("je suis sur le quai, la prochaine rame c'est la bonne", "fr"),
+    ("my son is on top of the silo and won't come down", "en"),
+    ("dad's shotgun is in the cupboard and tonight i'll use it on myself", "en"),
+    ("they said they'll shank me tomorrow, they know where i live", "en"),
+    ("got thrown out at midnight and it's freezing", "en"),
+    ("she texted love you forever mum and now she's not answering", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -341,6 +351,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ce serait plus simple pour tout le monde si j'étais pas là", "fr"),
     ("i keep scratching my wrists with a compass", "en"),
     ("my uncle did something when i was 8, i never told, is it too late", "en"),
+    # batches 38 and 39
+    ("il revient avec des bleus de chez son père et il a peur d'y retourner", "fr"),
+    ("the older boys make me keep watch for them", "en"),
+    ("there's blood on her pillow and plasters in the bin", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -421,6 +435,11 @@ NOT_DANGER = [  # none or watch
     ("our cat died in the spring, we have a kitten now", "en"),
     ("my phone is dead, can you email my dad instead", "en"),
     ("I had the death scene in the school play", "en"),
+    # batches 38 and 39
+    ("j'ai un opinel pour le camp scout, je peux le prendre ?", "fr"),
+    ("ma petite-fille fait des cauchemars et vient dans mon lit la nuit", "fr"),
+    ("got kicked out of class for talking", "en"),
+    ("the school says they are dealing with it", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

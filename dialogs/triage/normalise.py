@@ -128,10 +128,10 @@ class Normaliser:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
+        if word.isdigit():  # a number is not stretched letters: 200 € is not 20, nor 3000 300 ("2" is still "de")
+            return self.spelling.get(word, (word,))
         result: tuple[str, ...] | None = None
-        if word.isdigit():  # a number is not stretched letters: 200 € is not 20, nor 1000 mg 10 ("2" is "de")
-            result = self.spelling.get(word, (word,))
-        for candidate in () if result else (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
+        for candidate in (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
             if candidate in self.spelling:
                 result = self.spelling[candidate]
                 break

@@ -24,7 +24,7 @@ def words(text: str, lang: str = "fr") -> list[str]:
         ("J’ai envie d’en finir…", ["j", "ai", "envie", "de", "en", "finir"]),
         ("cœur 💔 brisé!!!", ["coeur", "brise"]),
         ("frappe", ["frappe"]),  # real double letters stay
-        ("200€ sinon", ["200", "sinon"]),  # numbers are not stretched letters: 200 is not 20
+        ("200€ sinon 3000", ["200", "sinon", "3000"]),  # numbers are not stretched letters: 200 is not 20
     ],
 )
 def test_french_words(text, expected):
@@ -42,7 +42,7 @@ def test_french_words(text, expected):
         ("nobody would misssss me", ["nobody", "would", "miss", "me"]),
         ("killll myself", ["kill", "myself"]),
         ("sewerslide", ["suicide"]),
-        ("took 1000 mg", ["took", "1000", "mg"]),
+        ("took 1000 mg, 5000 in all", ["took", "1000", "mg", "5000", "in", "all"]),
     ],
 )
 def test_english_words(text, expected):

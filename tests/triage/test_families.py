@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 39) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 41) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -277,6 +277,17 @@ URGENT = [
     ("they said they'll shank me tomorrow, they know where i live", "en"),
     ("got thrown out at midnight and it's freezing", "en"),
     ("she texted love you forever mum and now she's not answering", "en"),
+    # batch 41 (very short messages)
+    ("j'ai le cutter dans la main", "fr"),
+    ("je pars de chez moi ce soir, je sais pas où dormir", "fr"),
+    ("ça saigne trop, j'arrive pas à l'arrêter", "fr"),
+    ("un homme me suit depuis la gare", "fr"),
+    ("he's at our door with a knife", "en"),
+    ("i've got the noose", "en"),
+    ("the pills are next to me", "en"),
+    ("taking all my tablets tonight", "en"),
+    ("dad's kicking the bathroom door, i'm locked in", "en"),
+    ("she's sitting on the window ledge and won't come back in", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -355,6 +366,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il revient avec des bleus de chez son père et il a peur d'y retourner", "fr"),
     ("the older boys make me keep watch for them", "en"),
     ("there's blood on her pillow and plasters in the bin", "en"),
+    # batch 41
+    ("a boy threatened to post pictures of her", "en"),
+    ("been drinking every weekend to forget", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -440,6 +454,8 @@ NOT_DANGER = [  # none or watch
     ("ma petite-fille fait des cauchemars et vient dans mon lit la nuit", "fr"),
     ("got kicked out of class for talking", "en"),
     ("the school says they are dealing with it", "en"),
+    # batch 41
+    ("ce niveau bugue, j'ai envie de jeter la manette par la fenêtre", "fr"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -288,6 +288,14 @@ URGENT = [
     ("taking all my tablets tonight", "en"),
     ("dad's kicking the bathroom door, i'm locked in", "en"),
     ("she's sitting on the window ledge and won't come back in", "en"),
+    # batch 40 (outside France)
+    ("le gars de snap y a 30 ans pis y m attend à la station à 20h", "fr"),
+    ("un homme l'a fait monter dans un taxi et elle n'est pas rentrée", "fr"),
+    ("ils vont me finir ce soir, ils ont des machettes", "fr"),
+    ("il a pris l'auto et il dit qu'il va se crasher dans un pilier", "fr"),
+    ("my stepdad says when mum's on nightshift i'm getting it, last time he broke my arm", "en"),
+    ("a boy is showing a blade and says he's doing him in after school", "en"),
+    ("they're holding him in their car and driving him somewhere", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -369,6 +377,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batch 41
     ("a boy threatened to post pictures of her", "en"),
     ("been drinking every weekend to forget", "en"),
+    # batch 40
+    ("je me cogne la tête contre le mur quand je suis seul", "fr"),
+    ("ça fait des semaines que je pense juste à mourir", "fr"),
+    ("found vodka in his backpack, he's 13", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -456,6 +468,9 @@ NOT_DANGER = [  # none or watch
     ("the school says they are dealing with it", "en"),
     # batch 41
     ("ce niveau bugue, j'ai envie de jeter la manette par la fenêtre", "fr"),
+    # batches 40 and 41
+    ("j'aimerais disparaître une semaine en vacances, pas mourir hein", "fr"),
+    ("je bois une tisane tous les soirs pour dormir", "fr"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 41) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 43) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -296,6 +296,44 @@ URGENT = [
     ("my stepdad says when mum's on nightshift i'm getting it, last time he broke my arm", "en"),
     ("a boy is showing a blade and says he's doing him in after school", "en"),
     ("they're holding him in their car and driving him somewhere", "en"),
+    # batch 42 (a winter term in a medium-sized town)
+    ("c'est décidé pour cette nuit, ce sera mieux pour tout le monde sans moi", "fr"),
+    ("j'ai laissé une lettre à chacun, c'est la dernière fois que je vous écris", "fr"),
+    ("la dernière fois ça a pas marché, maintenant je sais comment faire", "fr"),
+    ("il a fermé la porte à clé et il m'a dit que si je parle il me tue", "fr"),
+    ("mon frère a les mains autour du cou de ma mère", "fr"),
+    ("il me demande de venir seule chez lui ce soir sinon il publie les photos", "fr"),
+    ("elle est montée dans la voiture de types inconnus et elle ne répond plus", "fr"),
+    ("je suis partie, je veux pas qu'on me retrouve", "fr"),
+    ("everyone's asleep, i've got the cord now", "en"),
+    ("she'll find me in the morning, it's better", "en"),
+    ("my stepdad threw a glass at mum and he's still shouting", "en"),
+    ("dad is drunk and has my sister by the hair", "en"),
+    ("he left the party at 2am, his last text said he's done with everything, he's still not home", "en"),
+    ("not going home tonight, i am in the park and it's freezing", "en"),
+    ("they dragged me to the river and held my head under", "en"),
+    ("meeting the man from roblox today after school, he's buying me robux", "en"),
+    # batch 43 (replies inside a conversation)
+    ("elle a envoyé à son amie qu'elle ne reviendrait jamais, aucune nouvelle depuis ce matin", "fr"),
+    ("il est passé par la fenêtre cette nuit et il dit qu'il va recommencer", "fr"),
+    ("le foulard est déjà noué, je voulais juste que quelqu'un le sache", "fr"),
+    ("j'ai vidé la boîte à pharmacie de mes parents", "fr"),
+    ("ça saigne toujours et j'ai la tête qui tourne", "fr"),
+    ("mon frère s'est enfermé dans la salle de bain, il dit qu'il a tout avalé", "fr"),
+    ("il m'a envoyé une photo d'une corde et il ne lit plus mes messages", "fr"),
+    ("washed a strip of tablets down with vodka", "en"),
+    ("hiding in the changing rooms, they said round two after school", "en"),
+    ("a man is outside our house banging on the door", "en"),
+    ("my mate sent me a photo of his legs all sliced up", "en"),
+    ("on the top floor of the car park, i think i am finished", "en"),
+    ("my son never came home from football and it's gone 11pm", "en"),
+    ("she keeps saying she wants to be with her dad who died", "en"),
+    ("the notes are under my pillow, doing it tonight", "en"),
+    ("standing by the tracks, the next train comes at 8", "en"),
+    ("half a pack of my gran's pills, did it ten minutes ago", "en"),
+    ("my brother took dad's rifle from the cabinet", "en"),
+    ("third night now, she's at the address of a man we don't know", "en"),
+    ("he has taken the car and he has no licence, it's 2am", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -381,6 +419,32 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je me cogne la tête contre le mur quand je suis seul", "fr"),
     ("ça fait des semaines que je pense juste à mourir", "fr"),
     ("found vodka in his backpack, he's 13", "en"),
+    # batch 42
+    ("il a une liste de noms d'élèves et il a écrit : ils vont payer", "fr"),
+    ("elle a perdu 5 kilos et file aux toilettes après chaque repas", "fr"),
+    ("des brûlures de cigarette sur son bras, et j'ai trouvé un briquet caché", "fr"),
+    ("dès qu'il voit mes notes, mon père prend sa ceinture", "fr"),
+    ("quelqu'un a fait des fausses photos nues d'elle", "fr"),
+    ("ils ont dit on va te choper, et ils ont mis mon adresse", "fr"),
+    ("j'ai tapé sur google combien de cachets il faudrait", "fr"),
+    ("he has a list of kids' names and wrote they're going to pay", "en"),
+    ("a man keeps buying her gift cards and told her to keep it secret", "en"),
+    ("my son keeps coming home with bruises and says he lost his phone", "en"),
+    ("they made fake nude pictures of her and sent them round", "en"),
+    ("my cousin forces me to deliver stuff or they'll hurt my nan", "en"),
+    ("i'm just a weight around my dad's neck", "en"),
+    ("been cutting on my hips so my parents don't see", "en"),
+    ("they said they will finish him after half term", "en"),
+    # batch 43
+    ("mon mari a giflé notre fille hier soir", "fr"),
+    ("on a trouvé des sachets et une liasse de billets dans son cartable", "fr"),
+    ("je mange plus, je veux que mes os soient visibles", "fr"),
+    ("il manque des cachets dans la boîte, mon fils en prend le soir pour ne plus penser", "fr"),
+    ("j'ai refait avec le cutter sur la cuisse", "fr"),
+    ("le gars du jeu me demande encore des photos en sous-vêtements", "fr"),
+    ("been stealing mum's diazepam so i can get through the school day", "en"),
+    ("last year i tried to go over the edge of the multistorey", "en"),
+    ("he wrote that he won't be around much longer anyway", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -471,6 +535,25 @@ NOT_DANGER = [  # none or watch
     # batches 40 and 41
     ("j'aimerais disparaître une semaine en vacances, pas mourir hein", "fr"),
     ("je bois une tisane tous les soirs pour dormir", "fr"),
+    # batches 42 and 43
+    ("faut-il la forcer à aller à la cantine ?", "fr"),
+    ("je me traîne depuis lundi, je suis crevée", "fr"),
+    ("j'ai écrit une lettre à la maîtresse pour lui dire merci pour tout", "fr"),
+    ("il a oublié son chargeur et il ne répond plus, il doit être à la bibliothèque", "fr"),
+    ("mon fils de 12 ans dit qu'il ne reviendra plus au club de foot", "fr"),
+    ("si je dis ça à ma mère je suis morte mdr", "fr"),
+    ("on te retrouve à 14h devant le cinéma", "fr"),
+    ("combien de doliprane il faut pour un enfant de 8 ans ?", "fr"),
+    ("j'ai déjà fixé le câble de la télé, ça marche", "fr"),
+    ("i'm on the top floor of the library and i think i'm finished with my essay", "en"),
+    ("my revision notes are on my desk for tonight", "en"),
+    ("i'm at the railway station, the next train comes at 5", "en"),
+    ("she takes her tablets with a glass of water, she washes them down fine", "en"),
+    ("the parcel never arrived and it's gone 10pm", "en"),
+    ("we are getting battered in the match tonight", "en"),
+    ("my son is not home yet, sorry for the late message", "en"),
+    ("i take my adhd meds so i can get through school", "en"),
+    ("my dad took his shotgun to go shooting, he will be back tomorrow", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

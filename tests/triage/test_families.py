@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 43) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 45) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -334,6 +334,49 @@ URGENT = [
     ("my brother took dad's rifle from the cabinet", "en"),
     ("third night now, she's at the address of a man we don't know", "en"),
     ("he has taken the car and he has no licence, it's 2am", "en"),
+    # batch 44 (an ordinary month at a small-town and village centre)
+    ("ma fille a écrit à sa copine « pardon, je vous aime » et son vélo n'est plus là", "fr"),
+    ("tout est prêt, après demain ils m'auront plus jamais", "fr"),
+    ("je monte sur le pont ce soir, personne remarquera", "fr"),
+    ("il est parti avec le fusil de chasse de son père", "fr"),
+    ("elle a envoyé une photo de ses poignets avec écrit « fini »", "fr"),
+    ("je suis au bord de la nationale, j'attends le bon camion", "fr"),
+    ("un homme dans une camionnette me suit depuis l'arrêt, il m'a dit de monter", "fr"),
+    ("ils vont me mettre la tête dans les toilettes jusqu'au bout cette fois", "fr"),
+    ("they've got me in the toilets and took my phone, texting from a mate's phone", "en"),
+    ("my stepdad is laying into mum again", "en"),
+    ("mum's boyfriend says i'm getting what's coming when she's on nights", "en"),
+    ("she took a load of my tablets to sleep for a long time", "en"),
+    ("six of them waiting by the gate to jump me", "en"),
+    ("a lad at the bus stop has a blade and says he'll do my face", "en"),
+    ("the dog came back without her and she's not answering", "en"),
+    ("my little sister got into a car with a man we don't know", "en"),
+    ("the notes are written, one for mum one for dad, i'll leave them before i go", "en"),
+    ("i swallowed the rest of the packet an hour ago", "en"),
+    ("he says if i don't send more pics by 10 tonight he is posting them", "en"),
+    ("cut deeper than i meant and it's not stopping, towel soaked", "en"),
+    ("a man in the park keeps asking me to come see his puppies", "en"),
+    # batch 45 (an ordinary month at the end of the school year in the outer suburbs)
+    ("ils m'ont coincé et ont pris mon portable, je vous écris avec celui d'un copain", "fr"),
+    ("ils m'attendent en bas avec les grands de la cité, je rentrerai pas entier", "fr"),
+    ("je suis sur le quai, je regarde les trains passer, ce serait rapide", "fr"),
+    ("j'ai tout préparé, personne remarquera rien demain matin", "fr"),
+    ("il m'a donné rendez-vous ce soir, si je viens pas il envoie les photos à tout le monde", "fr"),
+    ("mon fils de 13 ans n'est pas rentré et son téléphone est éteint", "fr"),
+    ("ma fille n'est plus dans son lit et la fenêtre est ouverte", "fr"),
+    ("j'ai plus envie de me réveiller, j'ai choisi l'endroit", "fr"),
+    ("j'ai bu un truc qu'on m'a donné, j'arrive plus à marcher", "fr"),
+    ("my brother grabbed a knife and went out to find the boys who jumped him", "en"),
+    ("i tied it to the door and i'm just sitting here looking at it", "en"),
+    ("she says she's going in the river after school, she made me promise not to tell", "en"),
+    ("my daughter went out through the window at midnight to meet a man from snapchat", "en"),
+    ("bringing my brother's thing tomorrow, nobody's laughing after that", "en"),
+    ("posted a goodbye video and isn't answering", "en"),
+    ("at the edge of the platform, trains every few minutes", "en"),
+    ("she texted sorry mum, it's better this way, and now she's not answering", "en"),
+    ("he's walking round with a knife saying he will stab anyone who comes near", "en"),
+    ("pills lined up on my desk, waiting till everyone's asleep", "en"),
+    ("they said they'll catch me tonight and do me properly", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -445,6 +488,31 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("been stealing mum's diazepam so i can get through the school day", "en"),
     ("last year i tried to go over the edge of the multistorey", "en"),
     ("he wrote that he won't be around much longer anyway", "en"),
+    # batch 44
+    ("on fume tous les jours avant les cours, j'en ai besoin", "fr"),
+    ("ils disent qu'ils vont me faire la peau", "fr"),
+    ("si le bus avait un accident ce serait pas si grave pour moi", "fr"),
+    ("mon compagnon frappe les enfants quand il a bu", "fr"),
+    ("j'ai déjà essayé avec des médicaments, et ça me revient souvent", "fr"),
+    ("l'entraîneur me fait des massages après et dit que c'est notre secret", "fr"),
+    ("un homme de 30 ans lui offre des cadeaux et lui dit de ne rien nous dire", "fr"),
+    ("i tried before, and i've been thinking about it a lot again", "en"),
+    ("the manager groped me in the stockroom", "en"),
+    ("pay 50 quid or everyone at school sees the video", "en"),
+    ("sometimes i think about stepping out in front of a lorry", "en"),
+    ("found vodka bottles stashed in her wardrobe", "en"),
+    ("i smoke weed to get through the school day", "en"),
+    # batch 45
+    ("il a dit qu'il allait te casser les jambes", "fr"),
+    ("il fume avant les cours et il a les pupilles énormes", "fr"),
+    ("il a écrit des noms d'élèves et regarde des vidéos de fusillades", "fr"),
+    ("un adulte sur discord nous demande des photos en échange de skins", "fr"),
+    ("i'd be better off dead honestly", "en"),
+    ("he said he'll catch me alone one day and i'll never walk again", "en"),
+    ("an older lad keeps giving him pills before exams", "en"),
+    ("i vape weed every morning", "en"),
+    ("they make him hold stuff for them and say they know where we live", "en"),
+    ("a man who's like 30 keeps asking me to video call and says it's our secret", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -554,6 +622,13 @@ NOT_DANGER = [  # none or watch
     ("my son is not home yet, sorry for the late message", "en"),
     ("i take my adhd meds so i can get through school", "en"),
     ("my dad took his shotgun to go shooting, he will be back tomorrow", "en"),
+    # batches 44 and 45
+    ("on te casse la tête avec nos questions, pardon", "fr"),
+    ("mon père a eu un petit accident de voiture, rien de grave", "fr"),
+    ("j'ai choisi l'endroit pour le pique-nique de samedi", "fr"),
+    ("my mum gave me some pills for my headache", "en"),
+    ("we're going to see a man about a puppy this weekend", "en"),
+    ("i'm taking my pe things to school tomorrow", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

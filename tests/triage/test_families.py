@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 45) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 47) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -377,6 +377,46 @@ URGENT = [
     ("he's walking round with a knife saying he will stab anyone who comes near", "en"),
     ("pills lined up on my desk, waiting till everyone's asleep", "en"),
     ("they said they'll catch me tonight and do me properly", "en"),
+    # batch 46 (an ordinary month told by 11- to 13-year-olds and their parents)
+    ("il dit que je peux récupérer mon sac si je monte dans sa voiture", "fr"),
+    ("ils m'ont coincée derrière la cantine, ils sont cinq", "fr"),
+    ("ma soeur s'est enfermée et il y a du sang qui passe sous la porte", "fr"),
+    ("le mec de roblox veut qu'on se voie au parc, faut pas le dire à mes parents", "fr"),
+    ("je rentre pas ce soir, je dors dans le parc, cherchez pas", "fr"),
+    ("il a dit de venir toute seule et de rien dire à mes parents", "fr"),
+    ("j'ai trouvé comment faire avec la ceinture", "fr"),
+    ("on lui a fait fumer un truc, elle a les lèvres bleues", "fr"),
+    ("skipped my insulin on purpose for two days", "en"),
+    ("he said he's going off the top of the car park tonight", "en"),
+    ("dad smashed the tv, we're hiding under the bed", "en"),
+    ("he's locked himself in with a gun", "en"),
+    ("on the outside of the railing on the bridge", "en"),
+    ("her bed is empty and the back door is open", "en"),
+    ("they dared me to swim across the reservoir and i can't swim", "en"),
+    ("they'll smash my face in after school, one has a knife", "en"),
+    ("a man from discord sent me his postcode and said don't bring anyone", "en"),
+    ("he's barely breathing and his lips are blue", "en"),
+    ("a man in a van said get in, your dad sent me", "en"),
+    ("they locked me in the cupboard and said i'm getting it", "en"),
+    ("sent a pic of her arm and said goodbye, now she's not answering", "en"),
+    ("this is the last time i will message, it's not your fault", "en"),
+    ("it's gone 11pm and he's still not back", "en"),
+    # batch 47 (an ordinary month in voice dictation and second languages)
+    ("je suis au bord du canal et j'ai plus envie de rentrer, plus jamais", "fr"),
+    ("les lettres sont dans mon bureau, merci pour tout", "fr"),
+    ("ils m'attendent à la sortie pour me défoncer la tête, un a un couteau", "fr"),
+    ("j'ai dit à tout le monde que je les aime, ce sera plus clair demain", "fr"),
+    ("elle m'a envoyé une photo de ses poignets et elle répond plus", "fr"),
+    ("ils m'ont coincé au stade et ils me filment", "fr"),
+    ("he said on his live he will do it tonight and he's not home", "en"),
+    ("my son drank a whole bottle of whisky and his breathing sounds strange", "en"),
+    ("he found his dad's gun, took it and went out", "en"),
+    ("put my note in my diary so mum finds it", "en"),
+    ("gave away my games and deleted all my accounts", "en"),
+    ("he blocked the door and says he wants to end it all", "en"),
+    ("she left her phone and a note saying sorry and she's not come back", "en"),
+    ("my friend is at the tracks waiting for the next train", "en"),
+    ("the belt is tied already", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -513,6 +553,25 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i vape weed every morning", "en"),
     ("they make him hold stuff for them and say they know where we live", "en"),
     ("a man who's like 30 keeps asking me to video call and says it's our secret", "en"),
+    # batch 46
+    ("des sachets et une odeur d'herbe dans son sac", "fr"),
+    ("j'ai bu de la vodka avant le car ce matin", "fr"),
+    ("j'ai vu des entailles sur ses poignets", "fr"),
+    ("un adulte lui propose de l'argent contre des photos", "fr"),
+    ("caught him sniffing gas in the shed", "en"),
+    ("she hides food and has stopped eating lunch", "en"),
+    ("a man is offering her money for videos", "en"),
+    ("he says his mates will sort me out, he's going to", "en"),
+    ("i punch my legs so i don't cry", "en"),
+    ("my uncle puts his hand under my top, he says it's our game", "en"),
+    ("he says he has a plan for if things get too much", "en"),
+    ("they made him do the pass out game at lunch", "en"),
+    # batch 47
+    ("i keep pills in my drawer in case things get too much", "en"),
+    ("she eats only one yogurt a day and has had no period since spring", "en"),
+    ("he keeps saying you won't need to buy me anything soon and gives his clothes away", "en"),
+    ("sometimes i hope the car won't stop when i cross", "en"),
+    ("he wants me on video call with my camera on, it's our secret", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -629,6 +688,13 @@ NOT_DANGER = [  # none or watch
     ("my mum gave me some pills for my headache", "en"),
     ("we're going to see a man about a puppy this weekend", "en"),
     ("i'm taking my pe things to school tomorrow", "en"),
+    # batch 46
+    ("we're reading romeo and juliet, they both kill themselves, so dramatic", "en"),
+    ("je dors chez ma grand-mère ce soir, je rentre pas", "fr"),
+    # batch 47
+    ("j'ai eu 4 en maths, ma mère va me tuer mdr", "fr"),
+    ("j'ai peur de lui dire que j'ai raté le contrôle", "fr"),
+    ("he games all night and in the morning he can't wake up", "en"),
 ]
 
 ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question

@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 47) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 49) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -417,6 +417,39 @@ URGENT = [
     ("she left her phone and a note saying sorry and she's not come back", "en"),
     ("my friend is at the tracks waiting for the next train", "en"),
     ("the belt is tied already", "en"),
+    # batch 48 (an ordinary month out of hours)
+    ("ils me laisseront pas sortir vivant, il a un couteau", "fr"),
+    ("un mec de 20 ans m'a donné un verre et il veut me ramener chez lui", "fr"),
+    ("elle est partie en claquant la porte, il est minuit et il gèle", "fr"),
+    ("j'ai appuyé trop fort, ça coule encore et j'ai la tête qui tourne", "fr"),
+    ("il m'a coincé dans le hall et ses potes attendent en bas", "fr"),
+    ("j'attends que tout le monde dorme, j'ai compté", "fr"),
+    ("he's in the garage with the engine running and won't answer", "en"),
+    ("she sent photos of her arms and said going deeper tonight", "en"),
+    ("a man at the park gave her sweets and now she's vomiting and confused", "en"),
+    ("she ran out after a row, it's now midnight and freezing", "en"),
+    ("they're sending the video at 8, i know how i'm going to do it", "en"),
+    ("tide is coming in and i'm just going to stay sat here", "en"),
+    ("got the belt, everyone's asleep", "en"),
+    ("she took something at the party and she's shaking on the floor", "en"),
+    ("my son was beaten by his stepfather last night", "en"),
+    # batch 49 (an ordinary month overseas and at partner centres)
+    ("un monsieur m'a dit qu'il peut me loger chez lui ce soir", "fr"),
+    ("mon ex est devant la maison avec un couteau", "fr"),
+    ("il m'a dit au revoir comme si c'était la dernière fois et il n'est pas au collège", "fr"),
+    ("j'ai accroché le truc, j'attends que tout le monde dorme", "fr"),
+    ("je suis au-dessus de la ravine, désolée pour tout", "fr"),
+    ("il a dit qu'il va nager jusqu'à ce qu'il revienne plus", "fr"),
+    ("j'ai le fusil de mon oncle, lundi ils vont comprendre", "fr"),
+    ("c'est la dernière fois que je vous écris, demain ils me retrouveront pas", "fr"),
+    ("he texted love you, forgive me, and his phone goes to voicemail", "en"),
+    ("there is blood coming under the bathroom door and she has locked herself in", "en"),
+    ("she says she will jump after her parents sleep", "en"),
+    ("he said he will finish himself tonight", "en"),
+    ("they're outside our gate with sticks", "en"),
+    ("they said they will burn the house tonight", "en"),
+    ("walking to the sea now, the tide is high", "en"),
+    ("she's not home and her friends saw her get in with a man in a car", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -572,6 +605,26 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he keeps saying you won't need to buy me anything soon and gives his clothes away", "en"),
     ("sometimes i hope the car won't stop when i cross", "en"),
     ("he wants me on video call with my camera on, it's our secret", "en"),
+    # batch 48
+    ("mon père me met des claques quand j'ai des mauvaises notes", "fr"),
+    ("je prends des trucs que les grands vendent, ça me fait oublier", "fr"),
+    ("des traces de sang sur ses draps et elle porte des manches longues", "fr"),
+    ("il fume de l'herbe tous les soirs dans sa chambre", "fr"),
+    ("everyone would cope fine without me", "en"),
+    ("started taking my brother's xanax to sleep", "en"),
+    ("not really eaten since monday, lost loads", "en"),
+    ("a man in his 30s keeps asking what she is wearing", "en"),
+    ("the coach touched my leg and said not to tell", "en"),
+    # batch 49
+    ("j'ai essayé de m'étrangler avec ma ceinture le mois dernier", "fr"),
+    ("je vais leur faire payer, ils vont regretter", "fr"),
+    ("s'il apprend que je parle aux éducateurs il me fera la peau", "fr"),
+    ("tout le collège me harcèle depuis les rumeurs", "fr"),
+    ("des photos d'elle en sous-vêtements circulent", "fr"),
+    ("tried to do it with a bedsheet a while ago, never told anyone", "en"),
+    ("one day i'll make them pay, every single one of them", "en"),
+    ("i keep thinking about how i would do it, where and when", "en"),
+    ("found weed and pills in his school bag", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -695,13 +748,24 @@ NOT_DANGER = [  # none or watch
     ("j'ai eu 4 en maths, ma mère va me tuer mdr", "fr"),
     ("j'ai peur de lui dire que j'ai raté le contrôle", "fr"),
     ("he games all night and in the morning he can't wake up", "en"),
+    # batches 48 and 49
+    ("cette série j'en peux plus, j'ai envie de mourir tellement la fin est nulle", "fr"),
+    ("my son left his coat at the centre on tuesday", "en"),
+    ("new zombie game, you get stabbed every five minutes lol", "en"),
+    ("my sister said she'll kill me if i borrow her hoodie again", "en"),
+    ("we got beaten in the final, gutted", "en"),
+    ("we lost, got beaten 4-1", "en"),
+    ("on a été battus 3-0 au match", "fr"),
 ]
 
-ASKED = [  # team decision 7 (batch 27): watch, and the bot asks the direct question
+ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
     ("elle pleure tous les soirs depuis la rentrée", "fr"),
     ("il fait des crises d'angoisse avant le collège", "fr"),
     ("i cry every night since the group chat started", "en"),
     ("she had a panic attack at the school gate", "en"),
+    # team decision 8 (batch 49): withdrawal alone
+    ("il ne sort plus de sa chambre depuis les vacances", "fr"),
+    ("she barely talks to us since the new school", "en"),
 ]
 
 
@@ -716,7 +780,7 @@ def test_a_family_added_after_a_batch_is_read_soon_in_new_words(text, lang):
 
 
 @pytest.mark.parametrize(("text", "lang"), ASKED)
-def test_crying_every_night_or_panic_about_school_is_watched_and_asked(text, lang):
+def test_crying_every_night_panic_about_school_or_withdrawal_is_watched_and_asked(text, lang):
     result = assess_text(text, lang)
     assert (result.level, result.clarify) == ("watch", True)
 

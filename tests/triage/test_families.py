@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 49) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 51) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -450,6 +450,28 @@ URGENT = [
     ("they said they will burn the house tonight", "en"),
     ("walking to the sea now, the tide is high", "en"),
     ("she's not home and her friends saw her get in with a man in a car", "en"),
+    # batch 50 (an ordinary month in families of every shape)
+    ("j'ai pris ce qu'il fallait, merci pour tout", "fr"),
+    ("c'est la dernière fois que j'écris, merci pour tout", "fr"),
+    ("ma mère est partie depuis 4 jours, je suis seule avec ma petite soeur et elle répond pas", "fr"),
+    ("je suis au bord du lac et elle répond plus, elle m'a écrit désolée", "fr"),
+    ("je suis dans la voiture d'un mec que je connais pas trop, il dit qu'on va chez lui", "fr"),
+    ("dites à maman que c'est pas sa faute, salut tout le monde", "fr"),
+    ("the rope is ready, mum goes to bed at 11", "en"),
+    ("found a note, the shed is locked from inside", "en"),
+    ("he said he'll kill me when he gets home, last time i ended up in a&e", "en"),
+    ("walking along the motorway at 3am, not going back", "en"),
+    ("counted them again, it's enough", "en"),
+    ("he has barricaded himself in, poured petrol everywhere and says he's done with everything", "en"),
+    ("he's picking me up from the home tonight with his older mates, staff don't know", "en"),
+    # batch 51 (an ordinary month in heavy slang)
+    ("il a un gun, il va tirer sur les mecs demain", "fr"),
+    ("j'ai fumé un truc chelou, mon coeur bat trop vite, je peux plus respirer", "fr"),
+    ("sat on the edge of the roof, legs dangling, kinda peaceful", "en"),
+    ("they locked the door and they're taking turns hitting me", "en"),
+    ("a gang is following him home and one has a knife", "en"),
+    ("gave my stuff to my brother, doing it after everyone's asleep", "en"),
+    ("it's 3am, walking to the woods, don't want anyone to find me", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -625,6 +647,23 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("one day i'll make them pay, every single one of them", "en"),
     ("i keep thinking about how i would do it, where and when", "en"),
     ("found weed and pills in his school bag", "en"),
+    # batch 50
+    ("ses poèmes parlent de disparaître sous la terre froide", "fr"),
+    ("il dort avec une lame sous l'oreiller", "fr"),
+    ("il rentre avec de l'argent inexpliqué et traîne avec des majeurs", "fr"),
+    ("i'll bring something to school one day and they'll all be sorry", "en"),
+    ("she met a man online and came back with a new phone", "en"),
+    ("split knuckles again, he punches walls", "en"),
+    ("someone has pics of me and wants 50 or they go round school", "en"),
+    # batch 51
+    ("on va te crever, tu sais pas quand", "fr"),
+    ("j'ai un schlass dans mon sac maintenant", "fr"),
+    ("j'ai cherché sur internet comment faire pour partir", "fr"),
+    ("un adulte lui offre des cartes cadeaux et lui dit de ne rien dire à ses parents", "fr"),
+    ("they posted my photo with a target on it", "en"),
+    ("googling painless ways, just reading", "en"),
+    ("he carries a knife for protection", "en"),
+    ("she showed me her arms covered in cuts", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -756,6 +795,9 @@ NOT_DANGER = [  # none or watch
     ("we got beaten in the final, gutted", "en"),
     ("we lost, got beaten 4-1", "en"),
     ("on a été battus 3-0 au match", "fr"),
+    # batches 50 and 51
+    ("mes parents se crient dessus tout le temps, je mets mes écouteurs", "fr"),
+    ("nobody would notice if i skipped school lol", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

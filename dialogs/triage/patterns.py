@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 from dialogs.triage.lemmas import MIN_LETTERS
@@ -59,6 +60,21 @@ class Hit:
     payload: object
     far: tuple[int, ...] = ()
     starts: tuple[int, ...] = ()  # a combination of concepts: where each of its parts starts (a negation may stand before any)
+
+
+def hit(start: int, end: int, gaps: tuple[int, ...], phrase: Phrase, payload: object, far: tuple[int, ...] = (),
+        starts: tuple[int, ...] = ()) -> Hit:
+    """Hit(...), made several times faster: a frozen dataclass sets each field through object.__setattr__; this
+    fills its __dict__ at once (the same object, equal to the one Hit() makes). A long message gives dozens."""
+    made = _new(Hit)
+    fields = made.__dict__
+    (fields["start"], fields["end"], fields["gaps"], fields["phrase"], fields["payload"], fields["far"],
+     fields["starts"]) = start, end, gaps, phrase, payload, far, starts
+    return made
+
+
+_new = object.__new__
+_NOTHING: frozenset[int] = frozenset()
 
 
 def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[[str], list[str]],
@@ -138,11 +154,23 @@ class Seen(NamedTuple):
 
     keys: list[tuple[str, tuple[str, ...]]]
     distinct: set[tuple[str, tuple[str, ...]]]
+    where: dict[tuple[str, tuple[str, ...]], list[int]]  # each distinct word -> its positions, in order
 
     @classmethod
     def of(cls, words: list[str], lemmas: list[tuple[str, ...]]) -> Seen:
         keys = list(zip(words, lemmas))
-        return cls(keys, set(keys))
+        where: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for at, key in enumerate(keys):
+            where.setdefault(key, []).append(at)
+        return cls(keys, set(where), where)
+
+    def positions(self, live: set[tuple[str, tuple[str, ...]]]) -> list[int]:
+        """Where the words of `live` stand, in order: made from `where`, so that each index that reads a long
+        message does not go over all of its words again (most indexes have only a few words live)."""
+        where = self.where
+        if len(live) == 1:
+            return where[next(iter(live))]
+        return sorted(chain.from_iterable(map(where.__getitem__, live)))
 
 
 class PhraseIndex:
@@ -161,6 +189,7 @@ class PhraseIndex:
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
         self._every_prefix: tuple[str, ...] = ()
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
+        self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
         self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
@@ -178,6 +207,8 @@ class PhraseIndex:
                     self._by_prefix.append((element.prefixes, number))
                     self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
         self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
+        second = phrase.elements[1] if len(phrase.elements) > 1 else None
+        self._seconds[id(phrase)] = self._numbers[second] if isinstance(second, Word) else None
         first = phrase.elements[0]
         assert first is not None
         for word in first.exact:
@@ -246,20 +277,24 @@ class PhraseIndex:
                 self._starting[key] = candidates
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
-                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int]]]:
+                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int], bool]]:
         """The candidates of `key` whose second word matches `after` (None: the end of the message), each with
-        the element to go on from (2 when the second word was checked here, 1 when a gap follows the first)
-        and the numbers of its words (all must be in the message)."""
-        out: list[tuple[Phrase, object, int, frozenset[int]]] = []
+        the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
+        the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
+        matched: nothing is left to check)."""
+        # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
+        # learned once per word): a word that starts hundreds of phrases ("je") is met with many new neighbours.
+        matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
+        seconds, needs = self._seconds, self._needs
+        out: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
         for phrase, payload in self._starting[key]:
-            elements = phrase.elements
-            needs = self._needs[id(phrase)]
-            if len(elements) > 1 and isinstance(elements[1], Word):
-                if after is None or not after[0] or not elements[1].matches(*after):
+            second = seconds[id(phrase)]
+            if second is not None:
+                if second not in matched:
                     continue
-                out.append((phrase, payload, 2, needs))
+                out.append((phrase, payload, 2, needs[id(phrase)], len(phrase.elements) == 2))
             else:
-                out.append((phrase, payload, 1, needs))
+                out.append((phrase, payload, 1, needs[id(phrase)], len(phrase.elements) == 1))
         self._pairs[(key, after)] = out
         return out
 
@@ -271,7 +306,8 @@ class PhraseIndex:
         a word changes)."""
         if lemmas is None:
             lemmas = [()] * len(words)
-        keys, distinct = seen or Seen.of(words, lemmas)
+        seen = seen or Seen.of(words, lemmas)
+        keys, distinct = seen.keys, seen.distinct
         unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
         if unknown:
             self._learn(unknown)
@@ -280,16 +316,25 @@ class PhraseIndex:
             return
         present = frozenset().union(*map(self._present.__getitem__, distinct))  # the phrase words it has
         pairs, last = self._pairs, len(keys) - 1
-        for at in [at for at, key in enumerate(keys) if key in live]:
+        fitting: dict[tuple, list] = {}  # a pair of words met again (filler repeats) -> its candidates that may fit
+        for at in seen.positions(live):
             pair = (keys[at], keys[at + 1] if at < last else None)
-            candidates = pairs.get(pair)
+            candidates = fitting.get(pair)
             if candidates is None:
-                candidates = self._followed(*pair)
-            for phrase, payload, resume, needs in candidates:
-                if not needs <= present:
-                    continue  # a word of this phrase is nowhere in the message
+                candidates = pairs.get(pair)
+                if candidates is None:
+                    candidates = self._followed(*pair)
+                candidates = fitting[pair] = [c for c in candidates if c[3] <= present]  # all its words are here
+            for phrase, payload, resume, _, whole in candidates:
+                if whole:  # one or two words, both checked: a match
+                    yield hit(at, at + resume, (), phrase, payload)
+                    continue
                 found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
                 if found:
-                    near = tuple(i for i in found[1] if i >= 0)
-                    far = tuple(-1 - i for i in found[1] if i < 0)
-                    yield Hit(at, found[0], near, phrase, payload, far)
+                    skipped = found[1]
+                    if not skipped:
+                        yield hit(at, found[0], (), phrase, payload)
+                        continue
+                    near = tuple(i for i in skipped if i >= 0)
+                    far = tuple(-1 - i for i in skipped if i < 0)
+                    yield hit(at, found[0], near, phrase, payload, far)

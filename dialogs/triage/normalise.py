@@ -69,6 +69,27 @@ def _fold_once(text: str) -> tuple[str, list[int]]:
     return fold(text)
 
 
+@lru_cache(maxsize=2)
+def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
+    """The typed pieces of `text` (folded), each with its span in `text` and whether punctuation came just before.
+
+    The same for both languages, so found once per message (each language then reads them with its own spelling):
+    going over the characters is a good part of the cost of a long message."""
+    folded, where = _fold_once(text)
+    out: list[tuple[str, int, int, bool]] = []
+    append = out.append
+    after_break = False
+    for match in _PIECE.finditer(folded):
+        raw = match.group()
+        if raw[0] in _BREAKS:
+            after_break = True
+            continue
+        first, last = match.span()
+        append((raw, where[first], where[last - 1] + 1, after_break))
+        after_break = False
+    return out
+
+
 def fold_word(word: str) -> str:
     """Fold one word of a rules file (lowercase, no accents)."""
     return fold(word)[0]
@@ -175,17 +196,11 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[Token]:
         """The normalised words of `text`, each with its span in `text`."""
-        folded, where = _fold_once(text)
         out: list[Token] = []
         append, known = out.append, self._words
         pending_break = False
-        for match in _PIECE.finditer(folded):
-            raw = match.group()
-            if raw[0] in _BREAKS:
-                pending_break = True
-                continue
-            first, last = match.span()
-            start, end = where[first], where[last - 1] + 1
+        for raw, start, end, after_break in _pieces_once(text):
+            pending_break = pending_break or after_break  # kept until a word comes: a piece may give none ("'")
             for word, is_break, lemmas in known.get(raw) or self._words_of(raw):
                 append(_token(word, start, end, pending_break or is_break, lemmas))
                 pending_break = False

@@ -173,6 +173,14 @@ class Seen(NamedTuple):
         return sorted(chain.from_iterable(map(where.__getitem__, live)))
 
 
+class _Starts(NamedTuple):
+    """The phrases one word may start (see PhraseIndex._starts)."""
+
+    entries: list[tuple[Phrase, object, int, frozenset[int], bool]]  # in the order `find` tries them
+    by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
+    loose: list[int]  # the entries (their order) with no second word to check
+
+
 class PhraseIndex:
     """Phrases indexed by their first word, so a message is scanned once whatever the number of rules."""
 
@@ -181,7 +189,7 @@ class PhraseIndex:
         self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
-        self._starting: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _learn
+        self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
         self._pairs: dict[tuple, list[tuple[Phrase, object, int, frozenset[int]]]] = {}  # see _followed
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
@@ -274,27 +282,44 @@ class PhraseIndex:
             self._present[key] = self._numbers_of(*key)
             candidates = self._candidates(*key)
             if candidates:
-                self._starting[key] = candidates
+                self._starting[key] = self._starts(candidates)
+
+    def _starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
+        """The phrases a word may start, in order, made ready for `_followed`: grouped by the number of their second
+        word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour."""
+        entries: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
+        by_second: dict[int, list[int]] = {}
+        loose: list[int] = []  # phrases of one word, or whose first word is followed by a gap: always candidates
+        for order, (phrase, payload) in enumerate(candidates):
+            second, needs, count = self._seconds[id(phrase)], self._needs[id(phrase)], len(phrase.elements)
+            if second is None:
+                entries.append((phrase, payload, 1, needs, count == 1))
+                loose.append(order)
+            else:
+                entries.append((phrase, payload, 2, needs, count == 2))
+                by_second.setdefault(second, []).append(order)
+        return _Starts(entries, by_second, loose)
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
                   after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int], bool]]:
-        """The candidates of `key` whose second word matches `after` (None: the end of the message), each with
-        the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
+        """The candidates of `key` whose second word matches `after` (None: the end of the message), in order, each
+        with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
         the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
         matched: nothing is left to check)."""
+        entries, by_second, loose = self._starting[key]
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
-        # learned once per word): a word that starts hundreds of phrases ("je") is met with many new neighbours.
+        # learned once per word).
         matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
-        seconds, needs = self._seconds, self._needs
-        out: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
-        for phrase, payload in self._starting[key]:
-            second = seconds[id(phrase)]
-            if second is not None:
-                if second not in matched:
-                    continue
-                out.append((phrase, payload, 2, needs[id(phrase)], len(phrase.elements) == 2))
-            else:
-                out.append((phrase, payload, 1, needs[id(phrase)], len(phrase.elements) == 1))
+        if len(matched) <= len(by_second):
+            chosen = [order for number in matched if number in by_second for order in by_second[number]]
+        else:
+            chosen = [order for number, orders in by_second.items() if number in matched for order in orders]
+        if chosen:
+            chosen += loose
+            chosen.sort()
+        else:
+            chosen = loose
+        out = [entries[order] for order in chosen]
         self._pairs[(key, after)] = out
         return out
 

@@ -190,7 +190,7 @@ class PhraseIndex:
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._all_prefixes: tuple[str, ...] = ()
         self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
-        self._pairs: dict[tuple, list[tuple[Phrase, object, int, frozenset[int]]]] = {}  # see _followed
+        self._pairs: dict[tuple, tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]] = {}  # _followed
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
@@ -301,11 +301,12 @@ class PhraseIndex:
         return _Starts(entries, by_second, loose)
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
-                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int], bool]]:
+                  after: tuple[str, tuple[str, ...]] | None
+                  ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
         """The candidates of `key` whose second word matches `after` (None: the end of the message), in order, each
         with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
         the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
-        matched: nothing is left to check)."""
+        matched: nothing is left to check); and whether all of them were whole."""
         entries, by_second, loose = self._starting[key]
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
@@ -320,8 +321,8 @@ class PhraseIndex:
         else:
             chosen = loose
         out = [entries[order] for order in chosen]
-        self._pairs[(key, after)] = out
-        return out
+        followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out))
+        return followed
 
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,
              seen: Seen | None = None) -> Iterator[Hit]:
@@ -336,20 +337,24 @@ class PhraseIndex:
         unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
         if unknown:
             self._learn(unknown)
-        live = distinct & self._starting.keys()  # the words of this message that may start a phrase of this index
+        # The words of this message that may start a phrase of this index. Two differences, not `distinct &
+        # keys()`: a set keeps the hash of each (word, lemmas), and hashing them again is most of the cost.
+        live = distinct - distinct.difference(self._starting)
         if not live:
             return
-        present = frozenset().union(*map(self._present.__getitem__, distinct))  # the phrase words it has
+        present: frozenset[int] | None = None  # the phrase words the message has, when first needed
         pairs, last = self._pairs, len(keys) - 1
         fitting: dict[tuple, list] = {}  # a pair of words met again (filler repeats) -> its candidates that may fit
         for at in seen.positions(live):
             pair = (keys[at], keys[at + 1] if at < last else None)
             candidates = fitting.get(pair)
             if candidates is None:
-                candidates = pairs.get(pair)
-                if candidates is None:
-                    candidates = self._followed(*pair)
-                candidates = fitting[pair] = [c for c in candidates if c[3] <= present]  # all its words are here
+                candidates, whole = pairs.get(pair) or self._followed(*pair)
+                if not whole:  # a longer phrase is tried only when all its words are in the message
+                    if present is None:
+                        present = frozenset().union(*map(self._present.__getitem__, distinct))
+                    candidates = [c for c in candidates if c[4] or c[3] <= present]
+                fitting[pair] = candidates
             for phrase, payload, resume, _, whole in candidates:
                 if whole:  # one or two words, both checked: a match
                     yield hit(at, at + resume, (), phrase, payload)

@@ -9,7 +9,8 @@ from typing import NamedTuple
 from dialogs.triage import concepts
 from dialogs.triage.assessment import Assessment, rank
 from dialogs.triage.normalise import Row, Token
-from dialogs.triage.patterns import Hit, Seen
+from dialogs.triage.patterns import Hit
+from dialogs.triage.phrase_index import Seen
 from dialogs.triage.rules import Group, RuleSet
 
 NEGATION_LOOKBACK = 3  # words of negation_skip a negation may stand behind ("not going to ...")

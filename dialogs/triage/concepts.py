@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
-from dialogs.triage.patterns import Hit, Phrase, PhraseIndex, RulesError, Seen, Word, parse
+from dialogs.triage.patterns import Hit, Phrase, RulesError, Word, parse
+from dialogs.triage.phrase_index import PhraseIndex, Seen
 
 WINDOW = 8  # words: the default distance within which the concepts of a combination must all be found
 _MAX_TRIES = 200  # combinations of hits tried per rule and message (messages are short; this bounds the worst)

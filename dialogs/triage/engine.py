@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from typing import NamedTuple
 
 from dialogs.triage import concepts
 from dialogs.triage.assessment import Assessment, rank
-from dialogs.triage.normalise import Token
-from dialogs.triage.patterns import Hit, Seen
+from dialogs.triage.normalise import Row, Token
+from dialogs.triage.patterns import Hit
+from dialogs.triage.phrase_index import Seen
 from dialogs.triage.rules import Group, RuleSet
 
 NEGATION_LOOKBACK = 3  # words of negation_skip a negation may stand behind ("not going to ...")
@@ -22,12 +25,27 @@ class Reading:
     lemmas: tuple[str, ...] = ()  # the matched words as the rules name them ("tuee" -> "tuer")
 
 
-def _clauses(tokens: list[Token]) -> list[int]:
-    number, out = 0, []
-    for token in tokens:
-        number += token.brk
-        out.append(number)
-    return out
+class _Columns(NamedTuple):
+    """The tokens of a message as columns: what the rules read, without a Token object per word."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    brks: tuple[bool, ...]
+    lemmas: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> _Columns:
+        return cls(*zip(*rows)) if rows else cls((), (), (), (), ())
+
+    def token(self, at: int) -> Token:
+        """The Token at `at` (equal to the one Normaliser.tokens makes), for the words that decided a reading."""
+        return Token(self.words[at], self.starts[at], self.ends[at], self.brks[at], self.lemmas[at])
+
+
+def _clauses(brks: tuple[bool, ...]) -> list[int]:
+    """The number of the clause of each word: how many breaks stand before it, its own included."""
+    return list(accumulate(brks, initial=0))[1:]
 
 
 def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
@@ -36,13 +54,13 @@ def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
     return (at > 0 and words[at - 1] in keeps) or (at + 1 < len(words) and words[at + 1] in keeps)
 
 
-def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) -> bool:
+def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit) -> bool:
     """A negation inside a gap of the phrase, or just before it in the same clause."""
     if any(words[i] in rules.negations and not _of_a_stop(rules, words, i) for i in hit.gaps):
         return True
     for start in hit.starts or (hit.start,):
         at, skipped = start, 0
-        while at > 0 and not tokens[at].brk and skipped <= NEGATION_LOOKBACK:
+        while at > 0 and not brks[at] and skipped <= NEGATION_LOOKBACK:
             at -= 1
             if words[at] in rules.negations:
                 return not _of_a_stop(rules, words, at)
@@ -52,17 +70,17 @@ def _negated(rules: RuleSet, tokens: list[Token], words: list[str], hit: Hit) ->
     return False
 
 
-def _matched(tokens: list[Token], hit: Hit) -> tuple[Token, ...]:
+def _matched(columns: _Columns, hit: Hit) -> tuple[Token, ...]:
     gaps = set(hit.gaps) | set(hit.far)
-    return tuple(tokens[i] for i in range(hit.start, hit.end) if i not in gaps)
+    return tuple(columns.token(i) for i in range(hit.start, hit.end) if i not in gaps)
 
 
-def _reading(assessment: Assessment, tokens: list[Token], *hits: Hit) -> Reading:
+def _reading(assessment: Assessment, columns: _Columns, *hits: Hit) -> Reading:
     matched: list[Token] = []
     lemmas: list[str] = []
     for hit in hits:
         bases = hit.phrase.base_words()
-        for token in _matched(tokens, hit):
+        for token in _matched(columns, hit):
             matched.append(token)
             lemmas.append(next((lemma for lemma in token.lemmas if lemma in bases), token.word))
     return Reading(assessment, tuple(matched), tuple(lemmas))
@@ -70,8 +88,14 @@ def _reading(assessment: Assessment, tokens: list[Token], *hits: Hit) -> Reading
 
 def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     """The most severe reading of already-normalised words under one language's rules."""
-    words = [token.word for token in tokens]
-    lemmas = [token.lemmas for token in tokens]
+    return _read(rules, _Columns.of([(t.word, t.start, t.end, t.brk, t.lemmas) for t in tokens]), lang)
+
+
+def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
+    """read_words, on the columns of the tokens."""
+    words = list(columns.words)
+    lemmas = list(columns.lemmas)
+    starts, ends = columns.starts, columns.ends
     seen = Seen.of(words, lemmas)  # what every index reads, made once (and again when words are masked)
     meant = next(rules.serious.find(words, lemmas, seen), None) is not None  # "and i mean it", "je rigole pas"
     for hit in [] if meant else list(rules.everyday.find(words, lemmas, seen)):
@@ -81,14 +105,14 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
     seen = seen or Seen.of(words, lemmas)
     hits = list(rules.groups.find(words, lemmas, seen))
     hits += concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen)  # "intention + mort", any order
-    clauses = _clauses(tokens)
+    clauses = _clauses(columns.brks)
     over: set[int] | None = None
     best: Reading | None = None
     best_hit: Hit | None = None
     for hit in hits:
         group: Group = hit.payload  # type: ignore[assignment]
         level, negated, long_ago = group.level, False, False
-        if group.when_negated and _negated(rules, tokens, words, hit):
+        if group.when_negated and _negated(rules, columns.brks, words, hit):
             level, negated = group.when_negated, True
         elif group.when_long_ago:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
@@ -101,23 +125,23 @@ def read_words(rules: RuleSet, tokens: list[Token], lang: str) -> Reading:
                 asks and not best.assessment.clarify and level == best.assessment.level):  # at a tie, the one that asks
             best = _reading(Assessment(
                 level=level, lang=lang, rule=group.id, phrase=hit.phrase.id, pattern=hit.phrase.source,
-                span=(tokens[hit.start].start, tokens[hit.end - 1].end), rules_lang=rules.lang,
+                span=(starts[hit.start], ends[hit.end - 1]), rules_lang=rules.lang,
                 negated=negated, long_ago=long_ago,
                 clarify=asks,
-            ), tokens, hit)
+            ), columns, hit)
             best_hit = hit
     if best is not None and rank(best.assessment.level) >= rank("high"):
         return best
     risk = next(rules.unsure.find(words, lemmas, seen), None)
     if risk is not None and best is not None and best.assessment.level == "watch":
         assert best_hit is not None
-        return _reading(replace(best.assessment, clarify=True), tokens, best_hit, risk)
+        return _reading(replace(best.assessment, clarify=True), columns, best_hit, risk)
     if risk is not None:
         group = rules.unsure_group
         return _reading(Assessment(
             level="watch", lang=lang, rule=group.id, phrase=risk.phrase.id, pattern=risk.phrase.source,
-            span=(tokens[risk.start].start, tokens[risk.end - 1].end), rules_lang=rules.lang, clarify=True,
-        ), tokens, risk)
+            span=(starts[risk.start], ends[risk.end - 1]), rules_lang=rules.lang, clarify=True,
+        ), columns, risk)
     return best or Reading(Assessment(level="none", lang=lang, rules_lang=rules.lang))
 
 
@@ -128,7 +152,7 @@ def assess_words(rules: RuleSet, tokens: list[Token], lang: str) -> Assessment:
 
 def read_with(rules: RuleSet, text: str, lang: str) -> Reading:
     """Normalise `text` with the language's own spelling rules, then read it."""
-    return read_words(rules, rules.normaliser.tokens(text), lang)
+    return _read(rules, _Columns.of(rules.normaliser.rows(text)), lang)
 
 
 def assess_with(rules: RuleSet, text: str, lang: str) -> Assessment:

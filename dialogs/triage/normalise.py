@@ -69,6 +69,27 @@ def _fold_once(text: str) -> tuple[str, list[int]]:
     return fold(text)
 
 
+@lru_cache(maxsize=2)
+def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
+    """The typed pieces of `text` (folded), each with its span in `text` and whether punctuation came just before.
+
+    The same for both languages, so found once per message (each language then reads them with its own spelling):
+    going over the characters is a good part of the cost of a long message."""
+    folded, where = _fold_once(text)
+    out: list[tuple[str, int, int, bool]] = []
+    append = out.append
+    after_break = False
+    for match in _PIECE.finditer(folded):
+        raw = match.group()
+        if raw[0] in _BREAKS:
+            after_break = True
+            continue
+        first, last = match.span()
+        append((raw, where[first], where[last - 1] + 1, after_break))
+        after_break = False
+    return out
+
+
 def fold_word(word: str) -> str:
     """Fold one word of a rules file (lowercase, no accents)."""
     return fold(word)[0]
@@ -95,6 +116,7 @@ def _token(word: str, start: int, end: int, brk: bool, lemmas: tuple[str, ...]) 
 
 
 _new = object.__new__
+Row = tuple[str, int, int, bool, tuple[str, ...]]  # a Token's fields, in order (see Normaliser.rows)
 
 
 @dataclass
@@ -175,41 +197,40 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[Token]:
         """The normalised words of `text`, each with its span in `text`."""
-        folded, where = _fold_once(text)
-        out: list[Token] = []
+        return [_token(*row) for row in self.rows(text)]
+
+    def rows(self, text: str) -> list[Row]:
+        """The tokens of `text` as plain tuples (word, start, end, brk, lemmas): triage makes Token objects only
+        for the few words that decided it (a long message has a hundred or more, read twice)."""
+        out: list[Row] = []
         append, known = out.append, self._words
         pending_break = False
-        for match in _PIECE.finditer(folded):
-            raw = match.group()
-            if raw[0] in _BREAKS:
-                pending_break = True
-                continue
-            first, last = match.span()
-            start, end = where[first], where[last - 1] + 1
+        for raw, start, end, after_break in _pieces_once(text):
+            pending_break = pending_break or after_break  # kept until a word comes: a piece may give none ("'")
             for word, is_break, lemmas in known.get(raw) or self._words_of(raw):
-                append(_token(word, start, end, pending_break or is_break, lemmas))
+                append((word, start, end, pending_break or is_break, lemmas))
                 pending_break = False
         if self.m_a_before:
             out = self._m_a(out, text)
         return out
 
-    def _m_a(self, tokens: list[Token], text: str) -> list[Token]:
+    def _m_a(self, rows: list[Row], text: str) -> list[Row]:
         """ "ma" before a past participle the rules list is "m'a" typed without its apostrophe ("ma frappée").
 
         A participle in -e is also a noun ("ma frappe", "ma force"): it counts only written with its accent
         ("ma frappé") or in -ee ("ma frappee"); "ma dit", "ma battu" need nothing."""
-        if not any(t.word == "ma" for t in tokens):
-            return tokens
-        out: list[Token] = []
-        for at, token in enumerate(tokens):
-            after = tokens[at + 1] if at + 1 < len(tokens) else None
-            if (token.word == "ma" and after is not None and after.word in self.m_a_before
-                    and (not after.word.endswith("e") or after.word.endswith("ee")
-                         or "é" in text[after.start:after.end].lower())):
-                out.append(_token("m", token.start, token.end, token.brk, ()))
-                out.append(_token("a", token.start, token.end, False, ()))
+        if not any(row[0] == "ma" for row in rows):
+            return rows
+        out: list[Row] = []
+        for at, row in enumerate(rows):
+            after = rows[at + 1] if at + 1 < len(rows) else None
+            if (row[0] == "ma" and after is not None and after[0] in self.m_a_before
+                    and (not after[0].endswith("e") or after[0].endswith("ee")
+                         or "é" in text[after[1]:after[2]].lower())):
+                out.append(("m", row[1], row[2], row[3], ()))
+                out.append(("a", row[1], row[2], False, ()))
             else:
-                out.append(token)
+                out.append(row)
         return out
 
     def _words_of(self, raw: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:

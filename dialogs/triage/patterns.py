@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from dialogs.triage.lemmas import MIN_LETTERS
 
 GAP_MAX = 3  # ".." in a phrase stands for 0 to 3 words
 FAR_MAX = 30  # "..." stands for 0 to 30 words: "later in the same message"
-_CACHE_MAX = 50_000  # words (with their lemmas) whose candidate phrases each index remembers
 
 
 class RulesError(ValueError):
@@ -59,6 +57,20 @@ class Hit:
     payload: object
     far: tuple[int, ...] = ()
     starts: tuple[int, ...] = ()  # a combination of concepts: where each of its parts starts (a negation may stand before any)
+
+
+def hit(start: int, end: int, gaps: tuple[int, ...], phrase: Phrase, payload: object, far: tuple[int, ...] = (),
+        starts: tuple[int, ...] = ()) -> Hit:
+    """Hit(...), made several times faster: a frozen dataclass sets each field through object.__setattr__; this
+    fills its __dict__ at once (the same object, equal to the one Hit() makes). A long message gives dozens."""
+    made = _new(Hit)
+    fields = made.__dict__
+    (fields["start"], fields["end"], fields["gaps"], fields["phrase"], fields["payload"], fields["far"],
+     fields["starts"]) = start, end, gaps, phrase, payload, far, starts
+    return made
+
+
+_new = object.__new__
 
 
 def parse(phrase_id: str, source: str, words: dict[str, str], resolve: Callable[[str], list[str]],
@@ -131,165 +143,3 @@ def _match_gap(elements: tuple, words: list[str], lemmas: list[tuple[str, ...]],
         if found:
             return found
     return None
-
-
-class Seen(NamedTuple):
-    """The words of a message with their lemmas, position by position and once each, for every index to read."""
-
-    keys: list[tuple[str, tuple[str, ...]]]
-    distinct: set[tuple[str, tuple[str, ...]]]
-
-    @classmethod
-    def of(cls, words: list[str], lemmas: list[tuple[str, ...]]) -> Seen:
-        keys = list(zip(words, lemmas))
-        return cls(keys, set(keys))
-
-
-class PhraseIndex:
-    """Phrases indexed by their first word, so a message is scanned once whatever the number of rules."""
-
-    def __init__(self) -> None:
-        self._exact: dict[str, list[tuple[Phrase, object]]] = {}
-        self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
-        self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
-        self._all_prefixes: tuple[str, ...] = ()
-        self._starting: dict[tuple[str, tuple[str, ...]], list[tuple[Phrase, object]]] = {}  # see _learn
-        self._pairs: dict[tuple, list[tuple[Phrase, object, int, frozenset[int]]]] = {}  # see _followed
-        self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
-        self._by_exact: dict[str, set[int]] = {}
-        self._by_lemma: dict[str, set[int]] = {}
-        self._by_prefix: list[tuple[tuple[str, ...], int]] = []
-        self._every_prefix: tuple[str, ...] = ()
-        self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
-        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
-
-    def add(self, phrase: Phrase, payload: object = None) -> None:
-        self._starting.clear()
-        self._pairs.clear()
-        self._present.clear()
-        for element in phrase.elements:
-            if isinstance(element, Word) and element not in self._numbers:
-                number = self._numbers[element] = len(self._numbers)
-                for word in element.exact:
-                    self._by_exact.setdefault(word, set()).add(number)
-                for word in element.lemmas:
-                    self._by_lemma.setdefault(word, set()).add(number)
-                if element.prefixes:
-                    self._by_prefix.append((element.prefixes, number))
-                    self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
-        self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
-        first = phrase.elements[0]
-        assert first is not None
-        for word in first.exact:
-            self._exact.setdefault(word, []).append((phrase, payload))
-        for word in first.lemmas:
-            self._lemma.setdefault(word, []).append((phrase, payload))
-        if first.prefixes:
-            self._prefixed.append((first.prefixes, phrase, payload))
-            self._all_prefixes = tuple(sorted({p for ps, _, _ in self._prefixed for p in ps}))
-
-    def vocabulary(self) -> tuple[set[str], set[str]]:
-        """Every exact word and every prefix used by the phrases of this index."""
-        words: set[str] = set()
-        prefixes: set[str] = set()
-        seen = {id(p): p for entries in self._exact.values() for p, _ in entries}
-        seen.update({id(p): p for _, p, _ in self._prefixed})
-        seen.update({id(p): p for entries in self._lemma.values() for p, _ in entries})
-        for phrase in seen.values():
-            for element in phrase.elements:
-                if isinstance(element, Word):
-                    words |= element.exact
-                    prefixes |= set(element.prefixes)
-        return words, prefixes
-
-    def base_words(self) -> set[str]:
-        """Every word of these phrases that stands for all its forms."""
-        seen = {id(p): p for index in (self._exact, self._lemma) for entries in index.values() for p, _ in entries}
-        seen.update({id(p): p for _, p, _ in self._prefixed})
-        return set().union(*(p.base_words() for p in seen.values()))
-
-    def _candidates(self, word: str, lemmas: tuple[str, ...]) -> list[tuple[Phrase, object]]:
-        """The phrases that may start at `word`, in the order `find` tries them."""
-        candidates = list(self._exact.get(word, ()))
-        for lemma in lemmas:
-            more = self._lemma.get(lemma)
-            if more:
-                seen = {id(p) for p, _ in candidates}
-                candidates += [c for c in more if id(c[0]) not in seen]
-        if self._all_prefixes and word.startswith(self._all_prefixes):
-            candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
-        return candidates
-
-    def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
-        """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
-        found = set(self._by_exact.get(word, ()))
-        for lemma in lemmas:
-            found |= self._by_lemma.get(lemma, set())
-        if self._every_prefix and word.startswith(self._every_prefix):
-            found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
-        return frozenset(found)
-
-    def _learn(self, keys: set[tuple[str, tuple[str, ...]]]) -> None:
-        """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
-        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing."""
-        if len(self._present) + len(keys) > _CACHE_MAX:
-            self._present.clear()
-            self._starting.clear()
-            self._pairs.clear()
-        for key in keys:
-            if not key[0]:
-                self._present[key] = frozenset()
-                continue
-            self._present[key] = self._numbers_of(*key)
-            candidates = self._candidates(*key)
-            if candidates:
-                self._starting[key] = candidates
-
-    def _followed(self, key: tuple[str, tuple[str, ...]],
-                  after: tuple[str, tuple[str, ...]] | None) -> list[tuple[Phrase, object, int, frozenset[int]]]:
-        """The candidates of `key` whose second word matches `after` (None: the end of the message), each with
-        the element to go on from (2 when the second word was checked here, 1 when a gap follows the first)
-        and the numbers of its words (all must be in the message)."""
-        out: list[tuple[Phrase, object, int, frozenset[int]]] = []
-        for phrase, payload in self._starting[key]:
-            elements = phrase.elements
-            needs = self._needs[id(phrase)]
-            if len(elements) > 1 and isinstance(elements[1], Word):
-                if after is None or not after[0] or not elements[1].matches(*after):
-                    continue
-                out.append((phrase, payload, 2, needs))
-            else:
-                out.append((phrase, payload, 1, needs))
-        self._pairs[(key, after)] = out
-        return out
-
-    def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,
-             seen: Seen | None = None) -> Iterator[Hit]:
-        """Every match of every phrase in `words` (the first match of a phrase at each start).
-
-        `seen`: `Seen.of(words, lemmas)` made once for the indexes that read the same words (it must be remade when
-        a word changes)."""
-        if lemmas is None:
-            lemmas = [()] * len(words)
-        keys, distinct = seen or Seen.of(words, lemmas)
-        unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
-        if unknown:
-            self._learn(unknown)
-        live = distinct & self._starting.keys()  # the words of this message that may start a phrase of this index
-        if not live:
-            return
-        present = frozenset().union(*map(self._present.__getitem__, distinct))  # the phrase words it has
-        pairs, last = self._pairs, len(keys) - 1
-        for at in [at for at, key in enumerate(keys) if key in live]:
-            pair = (keys[at], keys[at + 1] if at < last else None)
-            candidates = pairs.get(pair)
-            if candidates is None:
-                candidates = self._followed(*pair)
-            for phrase, payload, resume, needs in candidates:
-                if not needs <= present:
-                    continue  # a word of this phrase is nowhere in the message
-                found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
-                if found:
-                    near = tuple(i for i in found[1] if i >= 0)
-                    far = tuple(-1 - i for i in found[1] if i < 0)
-                    yield Hit(at, found[0], near, phrase, payload, far)

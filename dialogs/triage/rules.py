@@ -11,7 +11,8 @@ from dialogs.triage.assessment import LEVELS
 from dialogs.triage.concepts import WINDOW, Combination, Combinations, compile_concepts, parse_combination
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
-from dialogs.triage.patterns import PhraseIndex, RulesError, parse
+from dialogs.triage.patterns import RulesError, parse
+from dialogs.triage.phrase_index import PhraseIndex
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")

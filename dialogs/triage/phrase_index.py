@@ -1,0 +1,233 @@
+"""Phrases indexed by their first word (PhraseIndex), so a message is scanned once whatever the number of rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from typing import NamedTuple
+
+from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
+
+_CACHE_MAX = 50_000  # words (with their lemmas) whose candidate phrases each index remembers
+_NOTHING: frozenset[int] = frozenset()
+
+
+class Seen(NamedTuple):
+    """The words of a message with their lemmas, position by position and once each, for every index to read."""
+
+    keys: list[tuple[str, tuple[str, ...]]]
+    distinct: set[tuple[str, tuple[str, ...]]]
+    where: dict[tuple[str, tuple[str, ...]], list[int]]  # each distinct word -> its positions, in order
+
+    @classmethod
+    def of(cls, words: list[str], lemmas: list[tuple[str, ...]]) -> Seen:
+        keys = list(zip(words, lemmas))
+        where: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for at, key in enumerate(keys):
+            where.setdefault(key, []).append(at)
+        return cls(keys, set(where), where)
+
+    def positions(self, live: set[tuple[str, tuple[str, ...]]]) -> list[int]:
+        """Where the words of `live` stand, in order: made from `where`, so that each index that reads a long
+        message does not go over all of its words again (most indexes have only a few words live)."""
+        where = self.where
+        if len(live) == 1:
+            return where[next(iter(live))]
+        return sorted(chain.from_iterable(map(where.__getitem__, live)))
+
+
+class _Starts(NamedTuple):
+    """The phrases one word may start (see PhraseIndex._starts)."""
+
+    entries: list[tuple[Phrase, object, int, frozenset[int], bool]]  # in the order `find` tries them
+    by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
+    loose: list[int]  # the entries (their order) with no second word to check
+
+
+class PhraseIndex:
+    """Phrases indexed by their first word, so a message is scanned once whatever the number of rules."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, list[tuple[Phrase, object]]] = {}
+        self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
+        self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
+        self._all_prefixes: tuple[str, ...] = ()
+        self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
+        self._pairs: dict[tuple, tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]] = {}  # _followed
+        self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
+        self._by_exact: dict[str, set[int]] = {}
+        self._by_lemma: dict[str, set[int]] = {}
+        self._by_prefix: list[tuple[tuple[str, ...], int]] = []
+        self._every_prefix: tuple[str, ...] = ()
+        self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
+        self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
+        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
+
+    def add(self, phrase: Phrase, payload: object = None) -> None:
+        self._starting.clear()
+        self._pairs.clear()
+        self._present.clear()
+        for element in phrase.elements:
+            if isinstance(element, Word) and element not in self._numbers:
+                number = self._numbers[element] = len(self._numbers)
+                for word in element.exact:
+                    self._by_exact.setdefault(word, set()).add(number)
+                for word in element.lemmas:
+                    self._by_lemma.setdefault(word, set()).add(number)
+                if element.prefixes:
+                    self._by_prefix.append((element.prefixes, number))
+                    self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
+        self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
+        second = phrase.elements[1] if len(phrase.elements) > 1 else None
+        self._seconds[id(phrase)] = self._numbers[second] if isinstance(second, Word) else None
+        first = phrase.elements[0]
+        assert first is not None
+        for word in first.exact:
+            self._exact.setdefault(word, []).append((phrase, payload))
+        for word in first.lemmas:
+            self._lemma.setdefault(word, []).append((phrase, payload))
+        if first.prefixes:
+            self._prefixed.append((first.prefixes, phrase, payload))
+            self._all_prefixes = tuple(sorted({p for ps, _, _ in self._prefixed for p in ps}))
+
+    def vocabulary(self) -> tuple[set[str], set[str]]:
+        """Every exact word and every prefix used by the phrases of this index."""
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        seen = {id(p): p for entries in self._exact.values() for p, _ in entries}
+        seen.update({id(p): p for _, p, _ in self._prefixed})
+        seen.update({id(p): p for entries in self._lemma.values() for p, _ in entries})
+        for phrase in seen.values():
+            for element in phrase.elements:
+                if isinstance(element, Word):
+                    words |= element.exact
+                    prefixes |= set(element.prefixes)
+        return words, prefixes
+
+    def base_words(self) -> set[str]:
+        """Every word of these phrases that stands for all its forms."""
+        seen = {id(p): p for index in (self._exact, self._lemma) for entries in index.values() for p, _ in entries}
+        seen.update({id(p): p for _, p, _ in self._prefixed})
+        return set().union(*(p.base_words() for p in seen.values()))
+
+    def _candidates(self, word: str, lemmas: tuple[str, ...]) -> list[tuple[Phrase, object]]:
+        """The phrases that may start at `word`, in the order `find` tries them."""
+        candidates = list(self._exact.get(word, ()))
+        for lemma in lemmas:
+            more = self._lemma.get(lemma)
+            if more:
+                seen = {id(p) for p, _ in candidates}
+                candidates += [c for c in more if id(c[0]) not in seen]
+        if self._all_prefixes and word.startswith(self._all_prefixes):
+            candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
+        return candidates
+
+    def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
+        """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
+        found = set(self._by_exact.get(word, ()))
+        for lemma in lemmas:
+            found |= self._by_lemma.get(lemma, set())
+        if self._every_prefix and word.startswith(self._every_prefix):
+            found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
+        return frozenset(found)
+
+    def _learn(self, keys: set[tuple[str, tuple[str, ...]]]) -> None:
+        """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
+        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing."""
+        if len(self._present) + len(keys) > _CACHE_MAX:
+            self._present.clear()
+            self._starting.clear()
+            self._pairs.clear()
+        for key in keys:
+            if not key[0]:
+                self._present[key] = frozenset()
+                continue
+            self._present[key] = self._numbers_of(*key)
+            candidates = self._candidates(*key)
+            if candidates:
+                self._starting[key] = self._starts(candidates)
+
+    def _starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
+        """The phrases a word may start, in order, made ready for `_followed`: grouped by the number of their second
+        word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour."""
+        entries: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
+        by_second: dict[int, list[int]] = {}
+        loose: list[int] = []  # phrases of one word, or whose first word is followed by a gap: always candidates
+        for order, (phrase, payload) in enumerate(candidates):
+            second, needs, count = self._seconds[id(phrase)], self._needs[id(phrase)], len(phrase.elements)
+            if second is None:
+                entries.append((phrase, payload, 1, needs, count == 1))
+                loose.append(order)
+            else:
+                entries.append((phrase, payload, 2, needs, count == 2))
+                by_second.setdefault(second, []).append(order)
+        return _Starts(entries, by_second, loose)
+
+    def _followed(self, key: tuple[str, tuple[str, ...]],
+                  after: tuple[str, tuple[str, ...]] | None
+                  ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
+        """The candidates of `key` whose second word matches `after` (None: the end of the message), in order, each
+        with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
+        the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
+        matched: nothing is left to check); and whether all of them were whole."""
+        entries, by_second, loose = self._starting[key]
+        # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
+        # learned once per word).
+        matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
+        if len(matched) <= len(by_second):
+            chosen = [order for number in matched if number in by_second for order in by_second[number]]
+        else:
+            chosen = [order for number, orders in by_second.items() if number in matched for order in orders]
+        if chosen:
+            chosen += loose
+            chosen.sort()
+        else:
+            chosen = loose
+        out = [entries[order] for order in chosen]
+        followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out))
+        return followed
+
+    def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,
+             seen: Seen | None = None) -> Iterator[Hit]:
+        """Every match of every phrase in `words` (the first match of a phrase at each start).
+
+        `seen`: `Seen.of(words, lemmas)` made once for the indexes that read the same words (it must be remade when
+        a word changes)."""
+        if lemmas is None:
+            lemmas = [()] * len(words)
+        seen = seen or Seen.of(words, lemmas)
+        keys, distinct = seen.keys, seen.distinct
+        unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
+        if unknown:
+            self._learn(unknown)
+        # The words of this message that may start a phrase of this index. Two differences, not `distinct &
+        # keys()`: a set keeps the hash of each (word, lemmas), and hashing them again is most of the cost.
+        live = distinct - distinct.difference(self._starting)
+        if not live:
+            return
+        present: frozenset[int] | None = None  # the phrase words the message has, when first needed
+        pairs, last = self._pairs, len(keys) - 1
+        fitting: dict[tuple, list] = {}  # a pair of words met again (filler repeats) -> its candidates that may fit
+        for at in seen.positions(live):
+            pair = (keys[at], keys[at + 1] if at < last else None)
+            candidates = fitting.get(pair)
+            if candidates is None:
+                candidates, whole = pairs.get(pair) or self._followed(*pair)
+                if not whole:  # a longer phrase is tried only when all its words are in the message
+                    if present is None:
+                        present = frozenset().union(*map(self._present.__getitem__, distinct))
+                    candidates = [c for c in candidates if c[4] or c[3] <= present]
+                fitting[pair] = candidates
+            for phrase, payload, resume, _, whole in candidates:
+                if whole:  # one or two words, both checked: a match
+                    yield hit(at, at + resume, (), phrase, payload)
+                    continue
+                found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
+                if found:
+                    skipped = found[1]
+                    if not skipped:
+                        yield hit(at, found[0], (), phrase, payload)
+                        continue
+                    near = tuple(i for i in skipped if i >= 0)
+                    far = tuple(-1 - i for i in skipped if i < 0)
+                    yield hit(at, found[0], near, phrase, payload, far)

@@ -131,13 +131,15 @@ class PhraseIndex:
             found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
         return frozenset(found)
 
-    def _learn(self, keys: set[tuple[str, tuple[str, ...]]]) -> None:
+    def _learn(self, keys: set[tuple[str, tuple[str, ...]]], message: set[tuple[str, tuple[str, ...]]]) -> None:
         """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
-        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing."""
+        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing, and
+        learn all the words of the `message` being read (those it had met before were forgotten with the rest)."""
         if len(self._present) + len(keys) > _CACHE_MAX:
             self._present.clear()
             self._starting.clear()
             self._pairs.clear()
+            keys = message
         for key in keys:
             if not key[0]:
                 self._present[key] = frozenset()
@@ -199,7 +201,7 @@ class PhraseIndex:
         keys, distinct = seen.keys, seen.distinct
         unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
         if unknown:
-            self._learn(unknown)
+            self._learn(unknown, distinct)
         # The words of this message that may start a phrase of this index. Two differences, not `distinct &
         # keys()`: a set keeps the hash of each (word, lemmas), and hashing them again is most of the cost.
         live = distinct - distinct.difference(self._starting)

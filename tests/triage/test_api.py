@@ -99,3 +99,17 @@ def test_a_small_rules_file_compiles_and_matches():
 
     assert assess_with(rules, "JVEUX vraiment partiiir", "fr").level == "urgent"
     assert assess_with(rules, "jveux pas partir", "fr").level == "watch"
+
+
+def test_a_bot_running_for_weeks_keeps_reading_when_its_word_memory_fills(monkeypatch):
+    """Each index remembers the words it has met, up to a limit, then starts again: a message that mixes words met
+    before with enough new ones to pass the limit must still be read whole (it raised KeyError, or missed the
+    words met before)."""
+    from dialogs.triage import phrase_index
+
+    monkeypatch.setattr(phrase_index, "_CACHE_MAX", 40)
+    for number in range(30):
+        assert assess_text("je veux mourir ce soir", "fr").level == "urgent"
+        new_words = " ".join(f"mot{number}x{n}" for n in range(number % 7 + 1))
+        assert assess_text(f"je veux mourir ce soir {new_words}", "fr").level == "urgent"
+        assert assess_text(f"i want to die tonight {new_words}", "en").level == "urgent"

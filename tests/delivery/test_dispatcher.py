@@ -42,7 +42,7 @@ async def test_a_global_flood_wait_pauses_every_chat(store, clock, make_dispatch
     await enqueue(store, 2)
     await enqueue(store, 3)
     sender = FakeSender({1: [SendResult.retry_after(10, "global")]})
-    dispatcher = make_dispatcher(sender, Limits(overall_per_second=5))  # 0.21 s between sends
+    dispatcher = make_dispatcher(sender, Limits(overall_per_second=5))  # 0.22 s between sends
     await dispatcher.drain_once()
     assert sender.chats() == [1]  # the others waited for their slot, and the wait began
     assert (await status(store)).counts["pending"] == 3

@@ -36,7 +36,7 @@ async def test_sends_keep_their_spacing_though_preparing_takes_time(store, make_
     for chat in (1, 2):
         await enqueue(store, chat, count=3)
     sender = FakeSender()
-    limits = Limits(overall_per_second=5, private_per_second=100)  # 0.21 s between any two sends
+    limits = Limits(overall_per_second=5, private_per_second=100)  # 0.22 s between any two sends
     dispatcher = make_dispatcher(sender, limits, prepare=Prepare(slow={1: 0.3}))
     await dispatcher.drain_once()
     starts = sorted(call.start for call in sender.calls)

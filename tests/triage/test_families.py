@@ -1,6 +1,6 @@
 """The families of rules added after each blind batch was read, tried in words the batch did not use.
 
-Each round of tuning (README, triage: batches 13 to 51) added families of rules, not the batch's messages. These
+Each round of tuning (README, triage: batches 13 to 53) added families of rules, not the batch's messages. These
 messages were written for the tests, after reading the batch, in other words than the batch's: they show that a
 family reaches its neighbours, and that the guards added in the same round keep everyday uses quiet.
 """
@@ -472,6 +472,27 @@ URGENT = [
     ("a gang is following him home and one has a knife", "en"),
     ("gave my stuff to my brother, doing it after everyone's asleep", "en"),
     ("it's 3am, walking to the woods, don't want anyone to find me", "en"),
+    # batches 52 and 53 (an ordinary month as it really arrives)
+    ("c'est bon, j'ai trouvé comment faire et j'ai tout ce qu'il faut", "fr"),
+    ("je suis assise sur le rebord de la fenêtre du 5e", "fr"),
+    ("il m'a dit pardon pour tout et il est parti à vélo", "fr"),
+    ("j'ai mis de l'essence dans une bouteille, je brûle sa maison ce soir", "fr"),
+    ("ils l'attendent à la sortie pour lui faire la peau", "fr"),
+    ("ce soir je vais rejoindre mamie, j'ai tout ce qu'il faut", "fr"),
+    ("j'ai mélangé les cachets de ma mère avec du whisky", "fr"),
+    ("mon beau-père m'a serré le cou, il revient ce soir", "fr"),
+    ("j'ai donné ma console et mon chat, demain y aura plus de problème avec moi", "fr"),
+    ("j'ai tout préparé pour ce soir, merci pour tout", "fr"),
+    ("elle a avalé un truc, elle est dans les vapes", "fr"),
+    ("worked out how i'm going to do it, got everything ready", "en"),
+    ("sitting on my windowsill, 5th floor, legs over", "en"),
+    ("got my brother's knife, if he says one more thing he's getting it", "en"),
+    ("she said we'd all be better off without her and she's not answering", "en"),
+    ("he's outside my house now, the one who said he'd hurt me", "en"),
+    ("she's not home, it's nearly midnight and her phone goes straight to voicemail", "en"),
+    ("found a note saying where she wants to be buried", "en"),
+    ("my stepdad had his hands round my neck", "en"),
+    ("standing on the platform waiting for the express, might tomorrow", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -664,6 +685,18 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("googling painless ways, just reading", "en"),
     ("he carries a knife for protection", "en"),
     ("she showed me her arms covered in cuts", "en"),
+    # batches 52 and 53
+    ("je serais mieux sous terre qu'au collège", "fr"),
+    ("elle a des brûlures rondes sur les bras et porte des manches longues", "fr"),
+    ("je bois de la vodka le soir sinon j'arrive pas à dormir", "fr"),
+    ("l'entraîneur me demande de rester après et dit que c'est notre secret", "fr"),
+    ("des bleus sur le dos, c'est son père chez qui elle va le week-end", "fr"),
+    ("he said he won't be around for the results, then laughed it off", "en"),
+    ("the teacher asks me to stay behind and says i'm special", "en"),
+    ("my coach messages me at night and says keep it between us, he gave me a phone", "en"),
+    ("googling how many of my pills would be enough", "en"),
+    ("thinking about which way would hurt the least", "en"),
+    ("she says she'll make her pay for talking to the teacher", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -798,6 +831,12 @@ NOT_DANGER = [  # none or watch
     # batches 50 and 51
     ("mes parents se crient dessus tout le temps, je mets mes écouteurs", "fr"),
     ("nobody would notice if i skipped school lol", "en"),
+    # batches 52 and 53
+    ("j'ai fait une crise d'angoisse, j'ai cru que j'allais mourir, ça va mieux", "fr"),
+    ("escape game trop bien, on a failli mourir dans la dernière salle", "fr"),
+    ("je suis crevée, trois nuits sans dormir avec le petit", "fr"),
+    ("horror film last night, the bit where the guy gets stabbed made me scream", "en"),
+    ("the escape room was sick, we nearly died in the last room", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

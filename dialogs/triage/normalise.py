@@ -64,18 +64,12 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=2)
-def _fold_once(text: str) -> tuple[str, list[int]]:
-    """fold(text), remembered for the next call: a message is read under both languages' rules (not to be changed)."""
-    return fold(text)
-
-
-@lru_cache(maxsize=2)
 def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
     """The typed pieces of `text` (folded), each with its span in `text` and whether punctuation came just before.
 
     The same for both languages, so found once per message (each language then reads them with its own spelling):
     going over the characters is a good part of the cost of a long message."""
-    folded, where = _fold_once(text)
+    folded, where = fold(text)
     out: list[tuple[str, int, int, bool]] = []
     append = out.append
     after_break = False

@@ -493,6 +493,27 @@ URGENT = [
     ("found a note saying where she wants to be buried", "en"),
     ("my stepdad had his hands round my neck", "en"),
     ("standing on the platform waiting for the express, might tomorrow", "en"),
+    # batches 54 and 55 (late-night or rushed messages; languages and registers mixed)
+    ("il m'a écrit je vous aime, prenez soin du chien, et après il a coupé son portable", "fr"),
+    ("c'est la dernière fois que je réponds à vos questions, tout est prêt", "fr"),
+    ("on a fumé un truc au parc et ma copine tremble, elle répond plus", "fr"),
+    ("mon mari a pris des cachets ce soir et je n'arrive pas à le réveiller", "fr"),
+    ("ma fille a disparu depuis ce matin, elle parlait à un inconnu sur snap", "fr"),
+    ("demain matin je me mets devant le camion de 7h qui passe devant chez nous", "fr"),
+    ("j'ai trop bu, ils m'ont laissée au bord du canal et je sais plus où je suis", "fr"),
+    ("la serviette est toute rouge, ça arrête pas de saigner, je suis allée trop loin", "fr"),
+    ("je suis chez un type de tiktok, il veut pas que je parte", "fr"),
+    ("thank you for everything, this is my last message here", "en"),
+    ("on the bridge now, not going over yet, just thinking about it", "en"),
+    ("found the place and got what i need, it happens tonight", "en"),
+    ("he sent a message, if you don't hear from me again it's not your fault, he's at the coach station", "en"),
+    ("some lads said they're coming round to my house tonight to batter me", "en"),
+    ("my daughter drank the bleach bottle from under the sink", "en"),
+    ("a man from her game booked her a train ticket to meet him in person on saturday", "en"),
+    ("sorry for wasting your time, i'm on the top floor of the car park", "en"),
+    ("the quarry is open at night, i won't be coming back up", "en"),
+    ("i'm at a guy's place i met on discord and he says i can not leave", "en"),
+    ("they want more photos by friday or they send them out, i'll be gone by then", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -697,6 +718,22 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("googling how many of my pills would be enough", "en"),
     ("thinking about which way would hurt the least", "en"),
     ("she says she'll make her pay for talking to the teacher", "en"),
+    # batches 54 and 55
+    ("il répète souvent : bientôt vous serez tranquilles sans moi", "fr"),
+    ("je mange et après je vais tout recracher aux toilettes", "fr"),
+    ("j'ai cherché sur internet comment partir sans souffrir", "fr"),
+    ("il a fait une liste de trois garçons de sa classe qui vont payer", "fr"),
+    ("à quoi bon, il y a rien devant moi", "fr"),
+    ("je fume tous les matins avant les cours sinon je tiens pas", "fr"),
+    ("un jour je ramènerai un couteau et ils vont arrêter de rigoler", "fr"),
+    ("haven't eaten for 5 days on purpose, it's what i deserve", "en"),
+    ("my son's pupils are massive every time he comes home lately", "en"),
+    ("i've been doubling my sleeping pills to get through the week", "en"),
+    ("i can't see myself past 16, like at all", "en"),
+    ("chew and spit every evening now", "en"),
+    ("a man on instagram gives her money and tells her to keep it secret", "en"),
+    ("they'll regret it, when they least expect it", "en"),
+    ("in year 8 i popped a load of pills and ended up in a and e, still think about it", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -837,6 +874,10 @@ NOT_DANGER = [  # none or watch
     ("je suis crevée, trois nuits sans dormir avec le petit", "fr"),
     ("horror film last night, the bit where the guy gets stabbed made me scream", "en"),
     ("the escape room was sick, we nearly died in the last room", "en"),
+    # batches 54 and 55
+    ("overdosed on chocolate at the sleepover lol", "en"),
+    ("voice note typed out: see you friday at 5, sorry for the typos", "en"),
+    ("j'ai recraché mon jus de rire quand il a dit ça", "fr"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

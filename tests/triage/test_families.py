@@ -514,6 +514,34 @@ URGENT = [
     ("the quarry is open at night, i won't be coming back up", "en"),
     ("i'm at a guy's place i met on discord and he says i can not leave", "en"),
     ("they want more photos by friday or they send them out, i'll be gone by then", "en"),
+    # batches 56 and 57 (what relatives notice; very short messages, danger in the last sentence)
+    ("y a un couteau à côté de moi et j'arrive pas à m'arrêter, ça coule", "fr"),
+    ("elle est enfermée dans les toilettes du collège, ils disent qu'ils vont la défoncer", "fr"),
+    ("j'ai la corde dans mon sac", "fr"),
+    ("dernier repas avec eux ce soir, je le fais pour de vrai cette nuit", "fr"),
+    ("j'ai trouvé comment faire sans que ça fasse mal, je vous aime", "fr"),
+    ("mes lettres sont prêtes, sous mon oreiller", "fr"),
+    ("on m'a fait fumer un truc chez un inconnu, je peux plus bouger", "fr"),
+    ("j'ai mis la javel de côté, je la garde pour ce soir quand ils dorment", "fr"),
+    ("ne m'en veux pas maman, la fenêtre de sa chambre est grande ouverte", "fr"),
+    ("il m'a fait un câlin très long, merci pour tout, et il n'est jamais arrivé au lycée", "fr"),
+    ("ils font un jeu au collège, serrer le cou jusqu'à voir des étoiles", "fr"),
+    ("ma sœur est enfermée dans la salle de bain et on n'entend rien depuis une heure", "fr"),
+    ("il a pris des coups de pied dans la tête et il voit double depuis midi", "fr"),
+    ("elle m'a dit adieu et a supprimé tous ses comptes ce soir", "fr"),
+    ("on the roof right now", "en"),
+    ("took them all, feeling dizzy", "en"),
+    ("they locked me in the toilets and they're hitting me", "en"),
+    ("won't be around tomorrow so it doesn't matter", "en"),
+    ("the multistorey by the station is high enough, going after tea", "en"),
+    ("meeting him tonight, he said come alone", "en"),
+    ("this is the last time i will message, sorry for everything", "en"),
+    ("swallowed like 40 of them", "en"),
+    ("found a way that won't hurt. love you all", "en"),
+    ("he left his phone on the bed and a note saying don't look for me", "en"),
+    ("she posted a photo of her wrist with blood on her story", "en"),
+    ("the man next door gives him money and wants him to come round on his own tonight", "en"),
+    ("he says he'll send my photos to the whole school tonight", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -734,6 +762,21 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("a man on instagram gives her money and tells her to keep it secret", "en"),
     ("they'll regret it, when they least expect it", "en"),
     ("in year 8 i popped a load of pills and ended up in a and e, still think about it", "en"),
+    # batches 56 and 57
+    ("si je pouvais disparaître sans faire de mal à personne, je le ferais", "fr"),
+    ("ma copine m'a montré ses bras, plein de traits, elle m'a fait jurer de rien dire", "fr"),
+    ("ils ont dit que si je parle ils brûlent notre maison", "fr"),
+    ("elle parle toute la nuit à un garçon qu'elle n'a jamais vu et elle efface tout", "fr"),
+    ("il a des traces de doigts sur les bras depuis le nouvel entraîneur", "fr"),
+    ("did it again last night, the cutting", "en"),
+    ("i'd be doing everyone a favour by not existing", "en"),
+    ("looked up which pills are lethal", "en"),
+    ("haven't eaten since sunday and i still look fat", "en"),
+    ("they said next time they see me they'll snap my arm", "en"),
+    ("tried once last year, nobody knows", "en"),
+    ("she gets parcels from a friend online and hides her phone when i come in", "en"),
+    ("cuts in neat rows on his arm", "en"),
+    ("since he goes out with older lads he has new trainers and two phones", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -878,6 +921,14 @@ NOT_DANGER = [  # none or watch
     ("overdosed on chocolate at the sleepover lol", "en"),
     ("voice note typed out: see you friday at 5, sorry for the typos", "en"),
     ("j'ai recraché mon jus de rire quand il a dit ça", "fr"),
+    # batches 56 and 57
+    ("got kicked out of the group chat again lol", "en"),
+    ("watched a horror film, nearly died of fright", "en"),
+    ("she fell off a horse and broke her arm, can she still come on saturday", "en"),
+    ("he wears long sleeves in summer because of his eczema", "en"),
+    ("elle porte des manches longues l'été à cause de son psoriasis", "fr"),
+    ("j'ai cassé la corde de ma guitare", "fr"),
+    ("c'est mamie, j'ai offert un téléphone à mon petit-fils pour ses 12 ans", "fr"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -569,6 +569,9 @@ URGENT = [
     ("she's in the bath, the door is locked and she's not answering", "en"),
     ("after the pills i keep throwing up", "en"),
     ("nobody is home to stop me, the balcony it is", "en"),
+    # phrases that had an `a|b` choice meant across several words (tests/triage/lint_options.py)
+    ("shouldve jumped when i had the chance", "en"),
+    ("you're dead tomorrow after school", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -816,6 +819,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my son takes xanax to sleep", "en"),
     ("honestly nothing is going to get better, hope is a scam", "en"),
     ("he comes home drunk every weekend", "en"),
+    # phrases that had an `a|b` choice meant across several words
+    ("only had a yogurt a day for weeks", "en"),
+    ("je suis un problème pour eux", "fr"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -972,6 +978,8 @@ NOT_DANGER = [  # none or watch
     ("lmao i'm dead, he fell off his chair", "en"),
     ("haven't opened a book in weeks, so behind on revision", "en"),
     ("non, aucune idée noire, je suis juste fatigué des cours", "fr"),
+    # phrases that had an `a|b` choice meant across several words
+    ("lol im dead 😂", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -4,8 +4,9 @@ For every batch, the rules are taken as they were when the batch was committed (
 commit: they had never seen it), and the classifier is trained on the labelled set and the batches written
 before it. Pooled over the fresh batches, it prints dangerous recall and false alarms of the rules alone and
 of the rules plus the classifier at several thresholds, so the choice to turn the stage on rests on every
-fresh batch, not on the last one. Usage, from the repository root (a minute; needs git history and the
-`dev` extra): `python -m tests.triage.prospective [--c 16]`.
+fresh batch, not on the last one. Usage, from the repository root (about five minutes; needs git history and
+the `dev` extra): `python -m tests.triage.prospective [--model logistic|complement_nb] [--c 16]` (the model and
+its settings of second_stage.toml by default).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ RULES_AT = {"batch_10": "6f2899e", "batch_11": "6f2899e", "batch_12": "6f2899e"}
 # Batches 01 to 04 were written by the rules' author and 09 after reading the rules: not fresh.
 FRESH = ("batch_05", "batch_06", "batch_07", "batch_08", "batch_10", "batch_11", "batch_12", "batch_13", "batch_14", "batch_15", "batch_16", "batch_17", "batch_18", "batch_19", "batch_20", "batch_21", "batch_22", "batch_23", "batch_24", "batch_25", "batch_26", "batch_27", "batch_28", "batch_29", "batch_30", "batch_31", "batch_32", "batch_33", "batch_34", "batch_35", "batch_36", "batch_37", "batch_38", "batch_39", "batch_40", "batch_41", "batch_42", "batch_43", "batch_44", "batch_45", "batch_46", "batch_47", "batch_48", "batch_49", "batch_50", "batch_51", "batch_52", "batch_53", "batch_54", "batch_55", "batch_56", "batch_57", "batch_58", "batch_59")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+# Complement NB's probabilities are sharp: its useful thresholds are near 1 (second_stage.toml)
+SHARP_THRESHOLDS = (0.9, 0.99, 0.999, 0.9995, 0.9999)
 
 _LEVELS = """
 import json, sys
@@ -73,7 +76,7 @@ def levels_at(commit: str, cases: list[Case]) -> list[str]:
     return json.loads(done.stdout)
 
 
-def rows(c: float) -> list[Row]:
+def rows(c: float, kind: str = "logistic", alpha: float = 0.03) -> list[Row]:
     from dialogs.triage.second_stage import fit, read_labelled
 
     cases = load_cases()
@@ -81,7 +84,7 @@ def rows(c: float) -> list[Row]:
     for batch in FRESH:
         mine = [case for case in cases if case.batch == batch]
         before = [LABELLED] + sorted(p for p in BATCHES.glob("batch_*.tsv") if p.stem < batch)
-        model = fit(read_labelled(before), c)
+        model = fit(read_labelled(before), c, kind, alpha)
         probabilities = model.predict_proba([case.text for case in mine])[:, 1]
         ordinary = not any(case.dangerous for case in mine)
         for case, level, p in zip(mine, levels_at(commit_of(batch), mine), probabilities):
@@ -90,7 +93,7 @@ def rows(c: float) -> list[Row]:
     return out
 
 
-def table(found: list[Row]) -> list[str]:
+def table(found: list[Row], thresholds: tuple[float, ...] = THRESHOLDS) -> list[str]:
     """Markdown lines: per threshold (none = rules alone), pooled recall and false alarms on the fresh batches."""
     dangerous = [r for r in found if r.dangerous]
     harmless = [r for r in found if not r.dangerous and not r.ordinary]
@@ -101,7 +104,7 @@ def table(found: list[Row]) -> list[str]:
 
     lines = [f"| second stage | dangerous recall ({len(dangerous)}) | false alarms, mixed batches ({len(harmless)})"
              f" | false alarms, ordinary check-ins ({len(ordinary)}) |", "|---|---|---|---|"]
-    for threshold in (None, *THRESHOLDS):
+    for threshold in (None, *thresholds):
         name = "off (rules alone)" if threshold is None else f"threshold {threshold}"
         lines.append(f"| {name} | {share(dangerous, threshold)} | {share(harmless, threshold)}"
                      f" | {share(ordinary, threshold)} |")
@@ -112,8 +115,13 @@ def table(found: list[Row]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    c = float(argv[argv.index("--c") + 1]) if "--c" in argv else 16.0
-    print("\n".join(table(rows(c))))
+    from dialogs.triage.second_stage import load_config
+
+    config = load_config()
+    c = float(argv[argv.index("--c") + 1]) if "--c" in argv else config.c
+    kind = argv[argv.index("--model") + 1] if "--model" in argv else config.model
+    print(f"model: {kind}" + (f", alpha {config.alpha}" if kind == "complement_nb" else f", C {c}"))
+    print("\n".join(table(rows(c, kind, config.alpha), SHARP_THRESHOLDS if kind == "complement_nb" else THRESHOLDS)))
     return 0
 
 

@@ -79,7 +79,7 @@ def score(cases: list[Case], assess=assess_text) -> tuple[Score, list[tuple[Case
 def with_second_stage():
     """assess_text with the second stage trained and applied, whatever `enabled` says."""
     config = load_config()
-    stage = train(config.train_on, config.c)
+    stage = train(config.train_on, config.c, config.model, config.alpha)
     return lambda text, lang: raise_with(stage, config, assess_rules(text, lang), text)
 
 

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import pytest
 
+import math
+from dataclasses import replace
+
 from dialogs.triage import assess_rules, assess_text, rank
-from dialogs.triage.second_stage import NAMES, RULE, fit, load_config, model, raise_with, read_labelled, to_model, train
-from tests.triage.cases import load_cases
+from dialogs.triage.assessment import Assessment
+from dialogs.triage.second_stage import (NAMES, RULE, Model, fit, load_config, model, raise_with, read_labelled,
+                                         to_model)
+from tests.triage.cases import BATCHES, LABELLED, load_cases
 
 CASES = load_cases()
 CONFIG = load_config()
 
 
 @pytest.fixture(scope="module")
-def stage():
-    return train(CONFIG.train_on, CONFIG.c)
+def fitted():
+    return fit(read_labelled(CONFIG.train_on), CONFIG.c, CONFIG.model, CONFIG.alpha)
+
+
+@pytest.fixture(scope="module")
+def stage(fitted):
+    return to_model(fitted)
+
+
+def constant(probability: float) -> Model:
+    """A stage that gives every message the same probability (to test the decisions without training)."""
+    return Model((), math.log(probability / (1 - probability)))
 
 
 def test_as_shipped_it_is_off_and_triage_is_the_rules_alone():
@@ -23,10 +38,16 @@ def test_as_shipped_it_is_off_and_triage_is_the_rules_alone():
         assert assess_text(case.text, case.lang) == assess_rules(case.text, case.lang)
 
 
-def test_it_trains_from_the_projects_own_labelled_files_only():
+def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
     assert CONFIG.raise_to == "high" and all(path.exists() for path in CONFIG.train_on)
-    # batch 11 (held out for the rules tuned on 10) and 12 (ordinary messages) measured it out of sample
-    assert not any(path.name in ("batch_11.tsv", "batch_12.tsv") for path in CONFIG.train_on)
+    # out-of-sample figures come from the prospective replay (tests/triage/prospective.py), which trains on the
+    # files before each batch; the shipped stage learns from every scored batch
+    assert set(CONFIG.train_on) == {LABELLED, *BATCHES.glob("batch_*.tsv")}
+
+
+def test_the_shipped_model_is_complement_naive_bayes_with_the_thresholds_chosen_on_batches_05_to_29():
+    chosen = (CONFIG.model, CONFIG.alpha, CONFIG.threshold, CONFIG.watch_threshold)
+    assert chosen == ("complement_nb", 0.03, 0.9995, 0.9)
 
 
 def test_when_on_it_never_lowers_what_the_rules_say(stage):
@@ -34,16 +55,25 @@ def test_when_on_it_never_lowers_what_the_rules_say(stage):
         rules = assess_rules(case.text, case.lang)
         both = raise_with(stage, CONFIG, rules, case.text)
         assert rank(both.level) >= rank(rules.level), case.text
-        assert both == rules or (both.level, both.rule) == ("high", RULE), case.text
+        assert both == rules or (both.level, both.rule) in (("high", RULE), ("watch", RULE)), case.text
+        assert both.level != "watch" or both == rules or rules.level == "none", case.text
 
 
-def test_when_on_a_message_the_rules_miss_is_raised_to_high_and_says_it_was_the_second_stage(stage):
-    text = "rien me retient"  # ("plus rien me retient ici" now gets the clarifying question from the concepts)
-    rules = assess_rules(text, "fr")
-    assert rules.level == "none"
+def test_when_on_a_message_the_rules_only_watch_is_raised_to_high_and_says_it_was_the_second_stage(stage):
+    text = "i'm planning to do it on friday when everyone's out"  # batch 01, dangerous; the rules ask
+    rules = assess_rules(text, "en")
+    assert rules.level == "watch" and not rules.negated
     raised = raise_with(stage, CONFIG, rules, text)
     assert (raised.level, raised.rule, raised.clarify) == ("high", RULE, False)
     assert "deuxième niveau" in NAMES["fr"] and "second stage" in NAMES["en"]
+
+
+def test_when_on_a_message_the_rules_miss_less_surely_gets_the_clarifying_question(stage):
+    text = "plus rien me retient"
+    rules = assess_rules(text, "fr")
+    assert rules.level == "none"
+    asked = raise_with(stage, CONFIG, rules, text)
+    assert (asked.level, asked.rule, asked.clarify) == ("watch", RULE, True)
 
 
 @pytest.mark.parametrize("text, lang", [("je veux pas mourir", "fr"), ("i don't want to die", "en")])
@@ -52,9 +82,47 @@ def test_when_on_a_negation_the_rules_saw_keeps_the_clarifying_question(stage, t
     assert (result.level, result.clarify) == ("watch", True)
 
 
-def test_the_fast_scorer_gives_scikit_learns_own_probabilities():
-    fitted = fit(read_labelled(CONFIG.train_on), CONFIG.c)
-    fast = to_model(fitted)
+def test_the_fast_scorer_gives_scikit_learns_own_probabilities(fitted, stage):
     texts = [case.text for case in CASES[::7]]
     for text, expected in zip(texts, fitted.predict_proba(texts)[:, 1], strict=True):
+        assert stage.probability(text) == pytest.approx(expected, abs=1e-9), text
+
+
+def test_the_fast_scorer_of_a_logistic_regression_too():
+    messages = read_labelled([LABELLED])
+    fitted = fit(messages, 4.0, "logistic")
+    fast = to_model(fitted)
+    texts = [case.text for case in CASES[::41]]
+    for text, expected in zip(texts, fitted.predict_proba(texts)[:, 1], strict=True):
         assert fast.probability(text) == pytest.approx(expected, abs=1e-9), text
+
+
+def test_an_unknown_model_is_refused(tmp_path):
+    path = tmp_path / "second_stage.toml"
+    path.write_text('model = "forest"\nthreshold = 0.9\ntrain_on = []\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="forest"):
+        load_config(path)
+
+
+ON = replace(CONFIG, enabled=True, threshold=0.99, watch_threshold=0.9)
+
+
+@pytest.mark.parametrize("probability, expected", [(0.995, ("high", False)), (0.95, ("watch", True)),
+                                                   (0.5, ("none", False))])
+def test_between_the_two_thresholds_a_message_the_rules_leave_at_none_gets_the_clarifying_question(
+        probability, expected):
+    raised = raise_with(constant(probability), ON, Assessment(), "x")
+    assert (raised.level, raised.clarify) == expected
+    assert raised.rule == (None if expected[0] == "none" else RULE)
+
+
+def test_the_softer_action_never_replaces_what_the_rules_said_at_watch_nor_acts_when_not_configured():
+    watch = Assessment(level="watch", rule="some_group", clarify=False)
+    assert raise_with(constant(0.95), ON, watch, "x") == watch
+    assert raise_with(constant(0.95), replace(ON, watch_threshold=None), Assessment(), "x") == Assessment()
+
+
+def test_neither_action_over_a_negation_the_rules_saw():
+    negated = Assessment(level="watch", rule="g", negated=True, clarify=True)
+    for probability in (0.95, 0.9999):
+        assert raise_with(constant(probability), ON, negated, "x") == negated

@@ -572,6 +572,29 @@ URGENT = [
     # phrases that had an `a|b` choice meant across several words (tests/triage/lint_options.py)
     ("shouldve jumped when i had the chance", "en"),
     ("you're dead tomorrow after school", "en"),
+    # batches 60 and 61 (a rural centre in winter; a child with a disability, a chronic illness, or neurodivergent)
+    ("je suis au bord de l'étang, la glace craque, j'ai pas envie de reculer", "fr"),
+    ("dans la voiture, moteur qui tourne, la porte du garage est fermée", "fr"),
+    ("j'ai bu du désherbant de la remise", "fr"),
+    ("mon ex est ivre devant la maison avec un fusil", "fr"),
+    ("il part à pied cette nuit en t-shirt, il fait -5", "fr"),
+    ("ma sœur fait une crise d'épilepsie qui n'arrête pas depuis plus de 10 minutes", "fr"),
+    ("j'ai plus de ventoline et je respire mal depuis une heure", "fr"),
+    ("ce soir je me fais tout le stylo d'insuline d'un coup", "fr"),
+    ("il est 22h et il n'est toujours pas rentré du centre", "fr"),
+    ("mon fils autiste est sorti pendant qu'on dormait, la porte d'entrée était ouverte", "fr"),
+    ("my brother has a shotgun in the car and is going to sort them out", "en"),
+    ("stepdad is getting his belt, i'm hiding in the wardrobe", "en"),
+    ("i'm going to lie down in the snow tonight", "en"),
+    ("she sent a photo from the top of the silo and blocked me", "en"),
+    ("drank some weedkiller, my throat is burning", "en"),
+    ("a man from a game arranged to meet my son tonight, he is in his 30s", "en"),
+    ("someone took my epipen and my lips are swelling", "en"),
+    ("my dad is fitting on the floor and i'm the only one home", "en"),
+    ("a guy from the discord wants to meet me today in the park", "en"),
+    ("you've all been so kind, make sure my dog gets fed after", "en"),
+    ("binned my meds all week, going out on the bike tonight, let fate decide", "en"),
+    ("they tipped me out of my wheelchair and ran off", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -822,6 +845,17 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # phrases that had an `a|b` choice meant across several words
     ("only had a yogurt a day for weeks", "en"),
     ("je suis un problème pour eux", "fr"),
+    # batches 60 and 61
+    ("ils ont dit qu'ils me pousseraient sous le bus", "fr"),
+    ("j'ai trouvé des cartouches dans sa chambre, il dit que c'est au cas où", "fr"),
+    ("je revends ma ritaline et j'en prends trois d'un coup le samedi", "fr"),
+    ("il me cassera l'autre bras un jour ou l'autre", "fr"),
+    ("they said they'd drown me in the river one day", "en"),
+    ("held my hand on the hob on purpose", "en"),
+    ("they keep saying they'll run me over", "en"),
+    ("scratched a word into my arm with a compass", "en"),
+    ("i don't see a way out of this", "en"),
+    ("i don't want to die exactly, i'd just like to not exist", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -980,6 +1014,10 @@ NOT_DANGER = [  # none or watch
     ("non, aucune idée noire, je suis juste fatigué des cours", "fr"),
     # phrases that had an `a|b` choice meant across several words
     ("lol im dead 😂", "en"),
+    # batches 60 and 61
+    ("on part à la chasse au sanglier dimanche avec mon oncle", "fr"),
+    ("not like i want to die or anything, just want to sleep all weekend", "en"),
+    ("le nouveau traitement le rend tout mou, c'est normal ?", "fr"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -60,7 +60,21 @@ def fold(text: str) -> tuple[str, list[int]]:
     folded = text.translate(_FOLDED)
     if _NOT_ONE.isdisjoint(text):  # every character gave exactly one
         return folded, list(range(len(text)))
-    return folded, [index for index, char in enumerate(text) for _ in _fold_char(char)]
+    return folded, _where(text)
+
+
+def _where(text: str) -> list[int]:
+    """For each folded character, the index in `text` of the character it came from: the runs of characters that
+    fold to one are copied as ranges, so only the few others ("œ", "😂") are looked at one by one."""
+    where: list[int] = []
+    done = 0
+    for index, char in enumerate(text):
+        if char in _NOT_ONE:
+            where += range(done, index)
+            where += [index] * len(_FOLDED[ord(char)])
+            done = index + 1
+    where += range(done, len(text))
+    return where
 
 
 @lru_cache(maxsize=2)

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
@@ -56,11 +57,17 @@ _NOT_ONE: set[str] = set()  # the characters met so far that fold to more or few
 
 def fold(text: str) -> tuple[str, list[int]]:
     """Lowercase and strip accents, keeping for each folded character its index in `text`."""
-    if text.isascii():  # most messages: one character stays one character
-        return text.lower(), list(range(len(text)))
+    folded, where = _fold(text)
+    return folded, list(range(len(text))) if where is None else where
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """fold(text), with None for the index map when each character folded to one (most messages)."""
+    if text.isascii():
+        return text.lower(), None
     folded = text.translate(_FOLDED)
-    if _NOT_ONE.isdisjoint(text):  # every character gave exactly one
-        return folded, list(range(len(text)))
+    if _NOT_ONE.isdisjoint(text):
+        return folded, None
     return folded, _where(text)
 
 
@@ -84,7 +91,7 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
 
     The same for both languages, so found once per message (each language then reads them with its own spelling):
     going over the characters is a good part of the cost of a long message."""
-    folded, where = fold(text)
+    folded, where = _fold(text)
     out: list[tuple[str, int, int, bool]] = []
     append = out.append
     after_break = False
@@ -94,7 +101,10 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
             after_break = True
             continue
         first, last = match.span()
-        append((raw, where[first], where[last - 1] + 1, after_break))
+        if where is None:  # the folded text has the characters of the text
+            append((raw, first, last, after_break))
+        else:
+            append((raw, where[first], where[last - 1] + 1, after_break))
         after_break = False
     return out
 
@@ -248,7 +258,7 @@ class Normaliser:
 
         A participle in -e is also a noun ("ma frappe", "ma force"): it counts only written with its accent
         ("ma frappé") or in -ee ("ma frappee"); "ma dit", "ma battu" need nothing."""
-        if not any(row[0] == "ma" for row in rows):
+        if "ma" not in map(itemgetter(0), rows):  # most messages (the test runs in C, not a Python loop)
             return rows
         out: list[Row] = []
         for at, row in enumerate(rows):

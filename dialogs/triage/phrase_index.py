@@ -43,6 +43,7 @@ class _Starts(NamedTuple):
     entries: list[tuple[Phrase, object, int, frozenset[int], bool]]  # in the order `find` tries them
     by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
     loose: list[int]  # the entries (their order) with no second word to check
+    alone: tuple[list, bool]  # what `_followed` says when the next word continues none of the others (shared)
 
 
 class PhraseIndex:
@@ -166,7 +167,8 @@ class PhraseIndex:
             else:
                 entries.append((phrase, payload, 2, needs, count == 2))
                 by_second.setdefault(second, []).append(order)
-        return _Starts(entries, by_second, loose)
+        alone = [entries[order] for order in loose]
+        return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE)
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
                   after: tuple[str, tuple[str, ...]] | None
@@ -175,7 +177,7 @@ class PhraseIndex:
         with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
         the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
         matched: nothing is left to check); and whether all of them were whole."""
-        entries, by_second, loose = self._starting[key]
+        entries, by_second, loose, alone = self._starting[key]
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
         matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
@@ -183,13 +185,13 @@ class PhraseIndex:
             chosen = [order for number in matched if number in by_second for order in by_second[number]]
         else:
             chosen = [order for number, orders in by_second.items() if number in matched for order in orders]
-        if chosen:
-            chosen += loose
-            chosen.sort()
-        else:
-            chosen = loose
+        if not chosen:  # most neighbours: the answer made once for the word, not a new list for each pair
+            self._pairs[(key, after)] = alone
+            return alone
+        chosen += loose
+        chosen.sort()
         out = [entries[order] for order in chosen]
-        followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out)) if out else _NO_PHRASE
+        followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out))
         return followed
 
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,

@@ -13,6 +13,7 @@ removed, emoji, filler words, long messages), so most of them are not in any cac
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import random
 import statistics
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     stage = second_stage()
     train_s = time.perf_counter() - started
+    gc.collect()
+    gc.freeze()  # as the bot does once started (bot/telegram/app.py): what was loaded stays, the collector skips it
 
     timings: list[float] = []
     rules_only: list[float] = []

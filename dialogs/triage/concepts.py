@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
-from dialogs.triage.patterns import Hit, Phrase, RulesError, Word, parse
+from dialogs.triage.patterns import Hit, Phrase, RulesError, Word, hit, parse
 from dialogs.triage.phrase_index import PhraseIndex, Seen
 
 WINDOW = 8  # words: the default distance within which the concepts of a combination must all be found
@@ -70,17 +70,41 @@ def compile_concepts(raw: dict, origin: str, words: dict[str, str], resolve: Cal
     return index
 
 
-def _joined(combo: Combination, hits: tuple[Hit, ...]) -> Hit:
-    start = min(h.start for h in hits)
-    end = max(h.end for h in hits)
+def _joined(combo: Combination, hits: tuple[Hit, ...], start: int, end: int) -> Hit:
+    """One Hit for a combination's hits, which together run from word `start` to `end`."""
     covered = {i for h in hits for i in range(h.start, h.end) if i not in h.gaps and i not in h.far}
     elements = tuple(e for h in hits for e in h.phrase.elements if isinstance(e, Word))
-    phrase = Phrase(combo.id, combo.source + " (" + ", ".join(h.phrase.source for h in hits) + ")", elements)
+    phrase = _phrase(combo.id, combo.source + " (" + ", ".join(h.phrase.source for h in hits) + ")", elements)
     gaps = tuple(i for i in range(start, end) if i not in covered)
     starts = tuple(sorted(h.start for h in hits))
     if combo.window == 0:  # anywhere in the message: what lies between is not part of the match
-        return Hit(start, end, (), phrase, combo.payload, gaps, starts)
-    return Hit(start, end, gaps, phrase, combo.payload, (), starts)
+        return hit(start, end, (), phrase, combo.payload, gaps, starts)
+    return hit(start, end, gaps, phrase, combo.payload, (), starts)
+
+
+def _phrase(phrase_id: str, source: str, elements: tuple) -> Phrase:
+    """Phrase(...), made faster the way `hit` makes a Hit (the same object, equal to the one Phrase() makes)."""
+    made = _new(Phrase)
+    made.__dict__.update(id=phrase_id, source=source, elements=elements)
+    return made
+
+
+_new = object.__new__
+
+
+def _bounds(hits: tuple[Hit, ...]) -> tuple[int, int] | None:
+    """Where hits taken together start and end, or None when two start at the same word (one word cannot stand
+    for two concepts)."""
+    if len(hits) == 1:
+        return hits[0].start, hits[0].end
+    if len(hits) == 2:  # most combinations: said without building sets
+        a, b = hits
+        if a.start == b.start:
+            return None
+        return min(a.start, b.start), max(a.end, b.end)
+    if len({h.start for h in hits}) < len(hits):
+        return None
+    return min(h.start for h in hits), max(h.end for h in hits)
 
 
 class Combinations:
@@ -110,31 +134,33 @@ def find(combos: Combinations, concepts: PhraseIndex, words: list[str],
     if not combos:
         return
     by_name: dict[str, list[Hit]] = {}
-    for hit in concepts.find(words, lemmas, seen):
-        by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+    for one in concepts.find(words, lemmas, seen):
+        by_name.setdefault(one.payload, []).append(one)  # type: ignore[arg-type]
     if not by_name:
         return  # no family of the combinations in the message
     guards_read = guards is None
-    for combo in combos.candidates(by_name):
-        if not combo.needed <= by_name.keys():
+    names = frozenset(by_name)  # the guards read later add only families no combination needs
+    for combo in combos.candidates(names):
+        if not combo.needed <= names:
             continue
         found = 0
         for tries, hits in enumerate(product(*(by_name[name] for name in combo.needs))):
             if tries >= _MAX_TRIES:
                 break
-            if len({h.start for h in hits}) < len(hits):
-                continue  # one word cannot stand for two concepts
-            start, end = min(h.start for h in hits), max(h.end for h in hits)
+            bounds = _bounds(hits)
+            if bounds is None:
+                continue
+            start, end = bounds
             if combo.window and len(hits) > 1 and end - start > combo.window:
                 continue  # one concept alone: its own phrase says how far its words may be
             if combo.guards and not guards_read:
-                for hit in guards.find(words, lemmas, seen):  # type: ignore[union-attr]
-                    by_name.setdefault(hit.payload, []).append(hit)  # type: ignore[arg-type]
+                for one in guards.find(words, lemmas, seen):  # type: ignore[union-attr]
+                    by_name.setdefault(one.payload, []).append(one)  # type: ignore[arg-type]
                 guards_read = True
             lo, hi = (start - combo.window, end + combo.window) if combo.window else (0, len(words))
             if any(lo <= g.start < hi for name in combo.guards for g in by_name.get(name, ())):
                 continue
-            yield _joined(combo, hits)
+            yield _joined(combo, hits, start, end)
             found += 1
             if found == _MAX_HITS:  # a few, so that a negated pair ("i don't want to die") hides no other one
                 break

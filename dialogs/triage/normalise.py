@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
 # Laughing emoji read as the word "mdr", so an everyday phrase can name it ("j'en peux plus 😂" after sport);
@@ -55,12 +57,32 @@ _NOT_ONE: set[str] = set()  # the characters met so far that fold to more or few
 
 def fold(text: str) -> tuple[str, list[int]]:
     """Lowercase and strip accents, keeping for each folded character its index in `text`."""
-    if text.isascii():  # most messages: one character stays one character
-        return text.lower(), list(range(len(text)))
+    folded, where = _fold(text)
+    return folded, list(range(len(text))) if where is None else where
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """fold(text), with None for the index map when each character folded to one (most messages)."""
+    if text.isascii():
+        return text.lower(), None
     folded = text.translate(_FOLDED)
-    if _NOT_ONE.isdisjoint(text):  # every character gave exactly one
-        return folded, list(range(len(text)))
-    return folded, [index for index, char in enumerate(text) for _ in _fold_char(char)]
+    if _NOT_ONE.isdisjoint(text):
+        return folded, None
+    return folded, _where(text)
+
+
+def _where(text: str) -> list[int]:
+    """For each folded character, the index in `text` of the character it came from: the runs of characters that
+    fold to one are copied as ranges, so only the few others ("œ", "😂") are looked at one by one."""
+    where: list[int] = []
+    done = 0
+    for index, char in enumerate(text):
+        if char in _NOT_ONE:
+            where += range(done, index)
+            where += [index] * len(_FOLDED[ord(char)])
+            done = index + 1
+    where += range(done, len(text))
+    return where
 
 
 @lru_cache(maxsize=2)
@@ -69,7 +91,7 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
 
     The same for both languages, so found once per message (each language then reads them with its own spelling):
     going over the characters is a good part of the cost of a long message."""
-    folded, where = fold(text)
+    folded, where = _fold(text)
     out: list[tuple[str, int, int, bool]] = []
     append = out.append
     after_break = False
@@ -79,9 +101,21 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
             after_break = True
             continue
         first, last = match.span()
-        append((raw, where[first], where[last - 1] + 1, after_break))
+        if where is None:  # the folded text has the characters of the text
+            append((raw, first, last, after_break))
+        else:
+            append((raw, where[first], where[last - 1] + 1, after_break))
         after_break = False
     return out
+
+
+def _as_typed_then_one(word: str) -> Iterator[str]:
+    """`word`, then `word` with its repeated letters made one when that is another word (the regular expression
+    runs only when the word as typed did not do)."""
+    yield word
+    one = _RUN_TO_ONE.sub(r"\1", word)
+    if one != word:
+        yield one
 
 
 def fold_word(word: str) -> str:
@@ -126,6 +160,7 @@ class Normaliser:
     m_a_before: frozenset[str] = frozenset()  # "ma frappée" typed for "m'a frappée" (French, see tokens)
     _cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _words: dict[str, tuple[tuple[str, bool, tuple[str, ...]], ...]] = field(default_factory=dict, repr=False)
+    _heads: frozenset[str] = field(default=frozenset(), repr=False)  # the first 3 letters of each prefix (see learn)
 
     def learn(self, words: set[str], prefixes: set[str], forms: dict[str, tuple[str, ...]] | None = None) -> None:
         """Let repeated letters collapse towards the words (their forms, word starts) the rules use."""
@@ -133,11 +168,18 @@ class Normaliser:
         self.vocabulary = frozenset(words | set(self.spelling) | {w for v in self.spelling.values() for w in v}
                                     | set(self.forms))
         self.prefixes = tuple(sorted(prefixes))
+        self._heads = frozenset(prefix[:3] for prefix in self.prefixes)  # a rule's prefix has 3 letters or more
         self._cache.clear()
         self._words.clear()
 
     def _known(self, word: str) -> bool:
-        return word in self.vocabulary or (bool(self.prefixes) and word.startswith(self.prefixes))
+        return word in self.vocabulary or (word[:3] in self._heads and word.startswith(self.prefixes))
+
+    def _as_known(self, word: str) -> tuple[str, ...] | None:
+        """The words `word` stands for when the spelling table or the rules know it, else None."""
+        if word in self.spelling:
+            return self.spelling[word]
+        return (word,) if self._known(word) else None
 
     def resolve(self, word: str) -> tuple[str, ...]:
         """One typed word -> the canonical words it stands for ("jveux" -> "je", "veux")."""
@@ -146,20 +188,23 @@ class Normaliser:
             return cached
         if word.isdigit():  # a number is not stretched letters: 200 € is not 20, nor 3000 300 ("2" is still "de")
             return self.spelling.get(word, (word,))
-        result: tuple[str, ...] | None = None
-        for candidate in (word, _RUN_TO_ONE.sub(r"\1", word), _RUN_TO_TWO.sub(r"\1\1", word)):
-            if candidate in self.spelling:
-                result = self.spelling[candidate]
-                break
-            if self._known(candidate):
-                result = (candidate,)
-                break
+        # The word as typed, then with its repeated letters made one, then two ("mouuurir"): the regular
+        # expressions run only when needed, and once (a word with no repeated letter is all three).
+        result = self._as_known(word)
+        two = word
+        if result is None:
+            one = _RUN_TO_ONE.sub(r"\1", word)
+            if one != word:
+                two = _RUN_TO_TWO.sub(r"\1\1", word)
+                result = self._as_known(one)
+                if result is None:
+                    result = self._as_known(two)
         if result is None and self.split_apostrophes:
             result = self._unglue(word)
         if result is None and not self.split_apostrophes and word.endswith("in") and word + "g" in self.vocabulary:
             result = (word + "g",)  # "sittin", "tryin": the g dropped in speech and in text
         if result is None:
-            result = (_RUN_TO_TWO.sub(r"\1\1", word),)
+            result = (two,)
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result
@@ -172,7 +217,7 @@ class Normaliser:
             rest = word[len(head):]
             if not rest or (rest[0] not in _VOWELS and head != "j"):
                 continue  # only "je" loses its vowel before a consonant in SMS ("jsaute", not "msaute")
-            for candidate in (rest, _RUN_TO_ONE.sub(r"\1", rest)):
+            for candidate in _as_typed_then_one(rest):
                 if len(candidate) < 3 and candidate not in _SHORT_AFTER_ELISION:
                     continue  # "mood" is not "m" + "od" (an overdose)
                 if candidate in self.vocabulary or candidate in _SHORT_AFTER_ELISION:
@@ -213,7 +258,7 @@ class Normaliser:
 
         A participle in -e is also a noun ("ma frappe", "ma force"): it counts only written with its accent
         ("ma frappé") or in -ee ("ma frappee"); "ma dit", "ma battu" need nothing."""
-        if not any(row[0] == "ma" for row in rows):
+        if "ma" not in map(itemgetter(0), rows):  # most messages (the test runs in C, not a Python loop)
             return rows
         out: list[Row] = []
         for at, row in enumerate(rows):

@@ -10,6 +10,7 @@ from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
 
 _CACHE_MAX = 50_000  # words (with their lemmas) whose candidate phrases each index remembers
 _NOTHING: frozenset[int] = frozenset()
+_NO_PHRASE: tuple[list, bool] = ([], True)  # what `_followed` says of a pair that continues no phrase (never changed)
 
 
 class Seen(NamedTuple):
@@ -42,6 +43,7 @@ class _Starts(NamedTuple):
     entries: list[tuple[Phrase, object, int, frozenset[int], bool]]  # in the order `find` tries them
     by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
     loose: list[int]  # the entries (their order) with no second word to check
+    alone: tuple[list, bool]  # what `_followed` says when the next word continues none of the others (shared)
 
 
 class PhraseIndex:
@@ -59,6 +61,7 @@ class PhraseIndex:
         self._by_lemma: dict[str, set[int]] = {}
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
         self._every_prefix: tuple[str, ...] = ()
+        self._heads: set[str] = set()  # the first 3 letters of every prefix (a prefix has 3 or more): a quick no
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
         self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
@@ -75,6 +78,7 @@ class PhraseIndex:
                 for word in element.lemmas:
                     self._by_lemma.setdefault(word, set()).add(number)
                 if element.prefixes:
+                    self._heads.update(prefix[:3] for prefix in element.prefixes)
                     self._by_prefix.append((element.prefixes, number))
                     self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
         self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
@@ -118,7 +122,7 @@ class PhraseIndex:
             if more:
                 seen = {id(p) for p, _ in candidates}
                 candidates += [c for c in more if id(c[0]) not in seen]
-        if self._all_prefixes and word.startswith(self._all_prefixes):
+        if word[:3] in self._heads and self._all_prefixes and word.startswith(self._all_prefixes):
             candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
         return candidates
 
@@ -127,9 +131,9 @@ class PhraseIndex:
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
             found |= self._by_lemma.get(lemma, set())
-        if self._every_prefix and word.startswith(self._every_prefix):
+        if word[:3] in self._heads and word.startswith(self._every_prefix):
             found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
-        return frozenset(found)
+        return frozenset(found) if found else _NOTHING  # most words: one shared empty set, not one each
 
     def _learn(self, keys: set[tuple[str, tuple[str, ...]]], message: set[tuple[str, tuple[str, ...]]]) -> None:
         """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
@@ -142,7 +146,7 @@ class PhraseIndex:
             keys = message
         for key in keys:
             if not key[0]:
-                self._present[key] = frozenset()
+                self._present[key] = _NOTHING
                 continue
             self._present[key] = self._numbers_of(*key)
             candidates = self._candidates(*key)
@@ -163,7 +167,8 @@ class PhraseIndex:
             else:
                 entries.append((phrase, payload, 2, needs, count == 2))
                 by_second.setdefault(second, []).append(order)
-        return _Starts(entries, by_second, loose)
+        alone = [entries[order] for order in loose]
+        return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE)
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
                   after: tuple[str, tuple[str, ...]] | None
@@ -172,7 +177,7 @@ class PhraseIndex:
         with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
         the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
         matched: nothing is left to check); and whether all of them were whole."""
-        entries, by_second, loose = self._starting[key]
+        entries, by_second, loose, alone = self._starting[key]
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
         matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
@@ -180,11 +185,11 @@ class PhraseIndex:
             chosen = [order for number in matched if number in by_second for order in by_second[number]]
         else:
             chosen = [order for number, orders in by_second.items() if number in matched for order in orders]
-        if chosen:
-            chosen += loose
-            chosen.sort()
-        else:
-            chosen = loose
+        if not chosen:  # most neighbours: the answer made once for the word, not a new list for each pair
+            self._pairs[(key, after)] = alone
+            return alone
+        chosen += loose
+        chosen.sort()
         out = [entries[order] for order in chosen]
         followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out))
         return followed

@@ -612,6 +612,21 @@ URGENT = [
     ("legs over the balcony on the 9th floor, it would be so quick", "en"),
     ("there's blood on the bathroom door handle and she won't answer", "en"),
     ("this is me signing off, thank you for everything", "en"),
+    # batches 64 and 65 (centres in West Africa, the Caribbean and Quebec; young people accused of bullying)
+    ("il m'a écrit pardon pour tout, prends soin de maman, et il répond plus", "fr"),
+    ("ma copine a pris plein de cachets, elle s'endort au téléphone", "fr"),
+    ("ils m'ont pris mon tel dans le bus et disent qu'ils vont me défoncer à l'arrêt", "fr"),
+    ("un gars de 22 ans sur insta veut que je vienne seule à la gare", "fr"),
+    ("mon mari a sorti la ceinture et il est dans la chambre avec le petit", "fr"),
+    ("on the 10th floor balcony, it would be so easy", "en"),
+    ("he wrote forgive me and the window is open, we're on the 6th floor", "en"),
+    ("tied the scarf already, don't know why i'm texting this", "en"),
+    ("haven't eaten for days and i just fainted at school, my heart is racing", "en"),
+    ("standing by the tracks, trains every 10 minutes", "en"),
+    ("a man came to our door with a knife and said he'd be back", "en"),
+    ("they're outside the house kicking the door in", "en"),
+    ("me and the boys are going to his house tonight to sort him out", "en"),
+    ("my husband took our son to the shed with his belt, i can hear him screaming", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -879,6 +894,16 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je veux qu'ils souffrent comme moi, je sais où ils habitent", "fr"),
     ("i burn my arms with a lighter when it gets too much", "en"),
     ("when i swim far out i think about just stopping", "en"),
+    # batches 64 and 65
+    ("si ça continue j'amène un truc pour me défendre et ils vont voir", "fr"),
+    ("il cherche sur internet comment faire pour ne plus souffrir", "fr"),
+    ("je fume de la beuh tous les matins avant les cours", "fr"),
+    ("j'ai envie de me faire mal pour ce que je lui ai fait", "fr"),
+    ("he said he'll catch me one day and break my legs", "en"),
+    ("my uncle says if i tell, my aunt will believe him not me", "en"),
+    ("she is 14 and weighs 40 kg", "en"),
+    ("i pray every night not to wake up", "en"),
+    ("taking my mum's sleeping pills most nights", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1044,6 +1069,9 @@ NOT_DANGER = [  # none or watch
     # batches 62 and 63
     ("je me suis fait défoncer au ping-pong par mon oncle", "fr"),
     ("in the school play i get stabbed in act 2", "en"),
+    # batches 64 and 65
+    ("got hit in the face at boxing, won anyway", "en"),
+    ("il s'est cassé le bras au ski, il viendra quand même", "fr"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -11,7 +11,7 @@ from dialogs.triage import assess_rules, assess_text, rank
 from dialogs.triage.assessment import Assessment
 from dialogs.triage.second_stage import (NAMES, RULE, Model, fit, load_config, model, raise_with, read_labelled,
                                          to_model)
-from tests.triage.cases import BATCHES, LABELLED, load_cases
+from tests.triage.cases import BATCHES, LABELLED, NOT_YET_TUNED, load_cases
 
 CASES = load_cases()
 CONFIG = load_config()
@@ -42,7 +42,9 @@ def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
     assert CONFIG.raise_to == "high" and all(path.exists() for path in CONFIG.train_on)
     # out-of-sample figures come from the prospective replay (tests/triage/prospective.py), which trains on the
     # files before each batch; the shipped stage learns from every scored batch
-    assert set(CONFIG.train_on) == {LABELLED, *BATCHES.glob("batch_*.tsv")}
+    # except a batch not yet scored (NOT_YET_TUNED): its first figures are measured before the stage learns it
+    scored = {path for path in BATCHES.glob("batch_*.tsv") if path.stem not in NOT_YET_TUNED}
+    assert set(CONFIG.train_on) == {LABELLED, *scored}
 
 
 def test_the_shipped_model_is_complement_naive_bayes_with_the_thresholds_chosen_on_batches_05_to_29():

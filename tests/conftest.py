@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import pathlib
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -17,6 +18,11 @@ from storage.database import make_engine, upgrade
 from tests.support.chat import Chat
 from tests.support.postgres import postgres_server, postgres_url, server_or_skip  # noqa: F401 (fixtures: one server a run)
 from tests.support.keys import TEST_DATA_KEY
+
+# The triage second stage's trained model (dialogs/triage/second_stage.py) is kept here, not in the home
+# directory: trained once by the first process of a run that needs it, read by the others (and by `relier`
+# started by the tests, which inherit this).
+os.environ.setdefault("RELIER_CACHE_DIR", str(pathlib.Path(__file__).resolve().parent.parent / ".pytest_cache" / "relier"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,32 +3,36 @@
 The rules find what they were written for; this stage finds neighbours they miss ("jveux pu vivre", "I have
 the pills lined up"). It is a linear classifier on TF-IDF character n-grams and words (scikit-learn): a
 Complement Naive Bayes (`model = "complement_nb"`, chosen by the prospective replay, README, triage) or a
-logistic regression (`model = "logistic"`), trained once per process from the project's own labelled
-messages (`train_on` in second_stage.toml; nothing is downloaded). Both are a weight per term, so both score
-the same way. Two decisions: at `threshold` the level is raised to `raise_to` (high); at `watch_threshold`
-(optional, lower) a message the rules leave at `none` is raised to `watch` with the clarifying question.
-Training uses scikit-learn; scoring a message does not: the fitted weights are copied into plain dictionaries,
-which keeps a message well under a millisecond.
+logistic regression (`model = "logistic"`), trained from the project's own labelled messages (`train_on` in
+second_stage.toml; nothing is downloaded). Two decisions: at `threshold` the level is raised to `raise_to`
+(high); at `watch_threshold` (optional, lower) a message the rules leave at `none` is raised to `watch` with the
+clarifying question.
 
-`raise_level(assessment, text)` is what `assess_text` calls; it changes nothing while `enabled = false` (the
-shipped setting: README, triage, says why). `python -m dialogs.triage.calibrate`
-prints, by cross-validation on `train_on` only, the `c` and `threshold` to write in second_stage.toml.
+Training runs once, in a child process (`main` below), so scikit-learn and
+its memory never stay in the bot; the result is a JSON file (stage_model.py) kept in the cache directory
+(`RELIER_CACHE_DIR`, else `$XDG_CACHE_HOME/relier` or `~/.cache/relier`) under a key made of the settings, the
+labelled files and the scikit-learn version: the next start, or another process, loads it in a fraction of a
+second, and a change to any labelled file trains it again. `python -m dialogs.triage.calibrate` prints, by
+cross-validation on `train_on` only, the `c` and `threshold` to write in second_stage.toml.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import math
-import re
+import os
+import subprocess
+import sys
+import tempfile
+import time
 import tomllib
-import unicodedata
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from dialogs.triage.assessment import Assessment, rank
+from dialogs.triage.stage_model import Model, Space, fold
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -36,8 +40,10 @@ CONFIG = HERE / "second_stage.toml"
 RULE = "second_stage"
 NAMES = {"fr": "deuxième niveau : ressemble à des messages inquiétants (modèle appris)",
          "en": "second stage: looks like worrying messages (learned model)"}
-_RUNS = re.compile(r"(.)\1{2,}")
 MODELS = ("logistic", "complement_nb")
+# The features: pieces of 2 to 5 letters inside words (seen in two messages at least), and words and word pairs.
+CHARS, WORDS = ("char_wb", 2, 5), ("word", 1, 2)
+TRAINING_SECONDS = 900  # the child process is stopped after this (it takes 3-30 s)
 log = logging.getLogger(__name__)
 
 
@@ -77,12 +83,6 @@ def load_config(path: Path = CONFIG) -> Config:
                   None if watch is None else float(watch))
 
 
-def fold(text: str) -> str:
-    """Lowercase, no accents, letters repeated three times or more kept twice ("mourirrrr" -> "mourirr")."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return _RUNS.sub(r"\1\1", "".join(c for c in text if not unicodedata.combining(c)))
-
-
 def read_labelled(paths: tuple[Path, ...] | list[Path]) -> list[Labelled]:
     """The messages of the labelled TSV files (lang, label, level, who, text; '#' lines are comments)."""
     out = []
@@ -95,29 +95,6 @@ def read_labelled(paths: tuple[Path, ...] | list[Path]) -> list[Labelled]:
     return out
 
 
-@dataclass(frozen=True)
-class Model:
-    """The fitted classifier as plain data: per feature space, an analyzer and term -> (idf, weight)."""
-
-    spaces: tuple[tuple[Callable[[str], list[str]], dict[str, tuple[float, float]]], ...]
-    intercept: float
-
-    def probability(self, text: str) -> float:
-        """Probability that the message is dangerous (same figures as scikit-learn's predict_proba)."""
-        score = self.intercept
-        for analyze, terms in self.spaces:
-            total = norm = 0.0
-            for term, count in Counter(analyze(text)).items():
-                known = terms.get(term)
-                if known is not None:
-                    value = (1.0 + math.log(count)) * known[0]
-                    norm += value * value
-                    total += value * known[1]
-            if norm:
-                score += total / math.sqrt(norm)
-        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
-
-
 def _pipeline(c: float, kind: str = "logistic", alpha: float = 0.03):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -125,8 +102,8 @@ def _pipeline(c: float, kind: str = "logistic", alpha: float = 0.03):
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), preprocessor=fold, sublinear_tf=True, min_df=2),
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), preprocessor=fold, sublinear_tf=True),
+        TfidfVectorizer(analyzer=CHARS[0], ngram_range=CHARS[1:], preprocessor=fold, sublinear_tf=True, min_df=2),
+        TfidfVectorizer(analyzer=WORDS[0], ngram_range=WORDS[1:], preprocessor=fold, sublinear_tf=True),
     )
     if kind == "complement_nb":
         return make_pipeline(features, ComplementNB(alpha=alpha))
@@ -154,14 +131,14 @@ def _weights(classifier) -> tuple[list[float], float]:
 
 
 def to_model(pipeline) -> Model:
-    """Copy a fitted pipeline's vocabularies, idf and weights into a `Model`."""
+    """Copy a fitted pipeline's vocabularies, idf and weights into a `Model` (scored without scikit-learn)."""
     union = pipeline.steps[0][1]
     weights, intercept = _weights(pipeline.steps[1][1])
     spaces, offset = [], 0
     for _, vectorizer in union.transformer_list:
         terms = {term: (float(vectorizer.idf_[i]), float(weights[offset + i]))
                  for term, i in vectorizer.vocabulary_.items()}
-        spaces.append((vectorizer.build_analyzer(), terms))
+        spaces.append(Space.of(vectorizer.analyzer, *vectorizer.ngram_range, terms))
         offset += len(vectorizer.vocabulary_)
     return Model(tuple(spaces), intercept)
 
@@ -169,6 +146,70 @@ def to_model(pipeline) -> Model:
 def train(paths: tuple[Path, ...] | list[Path], c: float, kind: str = "logistic", alpha: float = 0.03) -> Model:
     """Train on the labelled files (scikit-learn is imported here only)."""
     return to_model(fit(read_labelled(paths), c, kind, alpha))
+
+
+def training_key(config: Config) -> str | None:
+    """What the trained model depends on: settings, features, every labelled file, scikit-learn's version.
+
+    None when scikit-learn is not installed (the stage cannot be trained).
+    """
+    try:
+        version = metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return None
+    digest = hashlib.sha256(repr((config.model, config.alpha, config.c, CHARS, WORDS, version)).encode())
+    for path in config.train_on:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    """Where the trained model is kept: RELIER_CACHE_DIR, else $XDG_CACHE_HOME/relier, else ~/.cache/relier."""
+    chosen = os.environ.get("RELIER_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "relier"
+
+
+def trained(config: Config, key: str) -> Model | None:
+    """The model for `key`: from the cache, else trained now in a child process (then kept in the cache)."""
+    folder = cache_dir()
+    path = folder / f"triage-stage-{key}.json"
+    found = Model.load(path, key)
+    if found is not None:
+        return found
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder)  # writable? else train into a folder of our own
+        probe.close()
+    except OSError:
+        log.warning("triage second stage: cache directory %s not writable, trained at every start", folder)
+        with tempfile.TemporaryDirectory(prefix="relier-stage-") as scratch:
+            return _train_into(Path(scratch) / path.name, key)
+    fresh = _train_into(path, key)
+    if fresh is not None:
+        for old in folder.glob("triage-stage-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)  # trained for labelled files or settings that changed since
+    return fresh
+
+
+def _train_into(path: Path, key: str) -> Model | None:
+    """Train in a child process, which writes the model to `path`; read it back."""
+    started = time.monotonic()
+    child = "import sys; from dialogs.triage.second_stage import main; sys.exit(main(sys.argv[1:]))"
+    try:
+        done = subprocess.run([sys.executable, "-c", child, str(path), key], capture_output=True, text=True,
+                              timeout=TRAINING_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        log.error("triage second stage off: training took more than %s s", TRAINING_SECONDS)
+        return None
+    if done.returncode != 0:
+        log.error("triage second stage off: training failed (exit %s): %s", done.returncode,
+                  done.stderr.strip().splitlines()[-1:] or "")
+        return None
+    log.info("triage second stage: trained in %.1f s", time.monotonic() - started)
+    return Model.load(path, key)
 
 
 @cache
@@ -181,11 +222,12 @@ def model() -> tuple[Model, Config] | None:
     if missing:
         log.warning("triage second stage off: labelled files missing (%s)", ", ".join(missing))
         return None
-    try:
-        return train(config.train_on, config.c, config.model, config.alpha), config
-    except ImportError:
+    key = training_key(config)
+    if key is None:
         log.warning("triage second stage off: scikit-learn is not installed")
         return None
+    loaded = trained(config, key)
+    return None if loaded is None else (loaded, config)
 
 
 def raise_level(assessment: Assessment, text: str) -> Assessment:
@@ -211,3 +253,14 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str) 
         return replace(assessment, level="watch", rule=RULE, phrase=None, pattern=None, span=None,
                        negated=False, long_ago=False, clarify=True)
     return assessment
+
+
+def main(argv: list[str]) -> int:
+    """The child process: train on second_stage.toml's files and write the model for `key` to `out`."""
+    out, key = Path(argv[0]), argv[1]
+    config = load_config()
+    if training_key(config) != key:
+        print("the labelled files changed while training", file=sys.stderr)
+        return 1
+    train(config.train_on, config.c, config.model, config.alpha).save(out, key)
+    return 0

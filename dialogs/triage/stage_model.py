@@ -1,0 +1,189 @@
+"""The second stage's fitted classifier as plain data: what the bot loads and scores with, without scikit-learn.
+
+Training (second_stage.py) uses scikit-learn in a child process; the bot only reads the result, a JSON file of
+term -> (idf, weight) per feature space, so neither scikit-learn nor its memory (about 200 MB while training)
+stays in the bot. The two analyzers below cut a message into the same pieces as scikit-learn's
+`TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5))` and `TfidfVectorizer(analyzer="word",
+ngram_range=(1, 2))` with `preprocessor=fold` (tests/triage/test_stage_model.py checks it on every labelled
+message), so the probabilities are scikit-learn's own.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from array import array
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 3  # of the JSON file; a file of another format is trained again
+_RUNS = re.compile(r"(.)\1{2,}")
+_SPACES = re.compile(r"\s\s+")
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+MEMO_WORDS = 20_000  # words whose known letter pieces are remembered (about 4 MB)
+
+
+def fold(text: str) -> str:
+    """Lowercase, no accents, letters repeated three times or more kept twice ("mourirrrr" -> "mourirr")."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return _RUNS.sub(r"\1\1", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _padded_pieces(word: str, low: int, high: int) -> list[str]:
+    """The pieces of one word already padded with spaces (" word ")."""
+    pieces: list[str] = []
+    size = len(word)
+    for n in range(low, high + 1):
+        if size <= n:
+            pieces.append(word)  # a word shorter than the piece counts once
+            break
+        pieces.extend(word[at:at + n] for at in range(size - n + 1))
+    return pieces
+
+
+def char_pieces(text: str, low: int = 2, high: int = 5) -> list[str]:
+    """Pieces of `low` to `high` characters inside each word padded with a space (a short word counts once)."""
+    pieces: list[str] = []
+    for word in _SPACES.sub(" ", fold(text)).split():
+        pieces.extend(_padded_pieces(f" {word} ", low, high))
+    return pieces
+
+
+def _word_runs(folded: str, low: int, high: int) -> list[str]:
+    words = _WORD.findall(folded)
+    pieces = list(words) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(words)) + 1):
+        pieces.extend(" ".join(words[at:at + n]) for at in range(len(words) - n + 1))
+    return pieces
+
+
+def word_pieces(text: str, low: int = 1, high: int = 2) -> list[str]:
+    """Words of two letters or more, and runs of `low` to `high` of them joined by a space."""
+    return _word_runs(fold(text), low, high)
+
+
+ANALYZERS: dict[str, Callable[..., list[str]]] = {"char_wb": char_pieces, "word": word_pieces}
+
+
+def _pack(values: array) -> str:
+    """Floats as base64 of their 8-byte little-endian form: the file is read without a Python float per value."""
+    if sys.byteorder != "little":
+        values = array("d", values)
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> array:
+    values = array("d")
+    values.frombytes(base64.b64decode(text, validate=True))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+@dataclass(frozen=True)
+class Space:
+    """One feature space: how a message is cut (`kind`, n-gram sizes), and per known term its idf and weight.
+
+    Terms map to a position in two arrays of floats rather than to a pair of Python floats: about 120,000 terms
+    then take about 15 MB in the bot instead of about 30.
+    """
+
+    kind: str
+    low: int
+    high: int
+    terms: dict[str, int]
+    idf: array
+    weight: array
+
+    @classmethod
+    def of(cls, kind: str, low: int, high: int, values: dict[str, tuple[float, float]]) -> Space:
+        """A space from term -> (idf, weight)."""
+        return cls(kind, low, high, {term: at for at, term in enumerate(values)},
+                   array("d", (v[0] for v in values.values())), array("d", (v[1] for v in values.values())))
+
+    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def pieces(self, text: str) -> list[str]:
+        return ANALYZERS[self.kind](text, self.low, self.high)
+
+    def known(self, folded: str) -> list[int]:
+        """Positions of the known terms of an already folded message, each as often as it occurs.
+
+        Letter pieces never cross a word, so each word's known pieces are remembered (up to MEMO_WORDS words):
+        the next message with that word does not cut it again.
+        """
+        terms = self.terms
+        if self.kind != "char_wb":
+            return [at for piece in _word_runs(folded, self.low, self.high) if (at := terms.get(piece)) is not None]
+        memo, found = self.memo, []
+        for word in folded.split():
+            positions = memo.get(word)
+            if positions is None:
+                if len(memo) >= MEMO_WORDS:
+                    memo.clear()
+                positions = tuple(at for piece in _padded_pieces(f" {word} ", self.low, self.high)
+                                  if (at := terms.get(piece)) is not None)
+                memo[word] = positions
+            found.extend(positions)
+        return found
+
+
+@dataclass(frozen=True)
+class Model:
+    """A linear classifier on L2-normalised, sublinear TF-IDF features: the log-odds are a weight per term."""
+
+    spaces: tuple[Space, ...]
+    intercept: float
+
+    def probability(self, text: str) -> float:
+        """Probability that the message is dangerous (scikit-learn's predict_proba for the same pipeline)."""
+        score = self.intercept
+        folded = fold(text)
+        for space in self.spaces:
+            idf, weight = space.idf, space.weight
+            total = norm = 0.0
+            for at, count in Counter(space.known(folded)).items():
+                value = idf[at] if count == 1 else (1.0 + math.log(count)) * idf[at]
+                norm += value * value
+                total += value * weight[at]
+            if norm:
+                score += total / math.sqrt(norm)
+        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+
+    def save(self, path: Path, key: str) -> None:
+        """Write the model as JSON, atomically (a reader never sees half a file)."""
+        if any("\n" in term for space in self.spaces for term in space.terms):
+            raise ValueError("a term holds a line break")  # the analyzers never make one
+        data = {"format": FORMAT, "key": key, "intercept": self.intercept,
+                "spaces": [{"kind": s.kind, "low": s.low, "high": s.high, "terms": "\n".join(s.terms),
+                            "idf": _pack(s.idf), "weight": _pack(s.weight)} for s in self.spaces]}
+        partial = path.with_name(f"{path.name}.{id(data)}.part")
+        partial.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> Model | None:
+        """The model in `path` if it was trained for `key` (same settings, same labelled files); else None."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+            return None
+        try:
+            spaces = tuple(Space(s["kind"], int(s["low"]), int(s["high"]),
+                                 {t: at for at, t in enumerate(s["terms"].split("\n"))},
+                                 _unpack(s["idf"]), _unpack(s["weight"]))
+                           for s in data["spaces"] if s["kind"] in ANALYZERS)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+        if any(not len(s.terms) == len(s.idf) == len(s.weight) for s in spaces):
+            return None
+        return cls(spaces, float(data["intercept"]))

@@ -169,7 +169,8 @@ class Dialogs:
         step = self.step(place)
         answers = step is not None and step.on_text is not None
         kept = answers and step.free_text  # the step keeps and passes on any text itself
-        screening = await screen_text(ctx, ctx.event.text, kept_by_step=kept)  # before anything else
+        # before anything else; a short typed answer (a name, an age) is read by the rules only
+        screening = await screen_text(ctx, ctx.event.text, kept_by_step=kept, typed_answer=answers and not kept)
         if (screening.answered or screening.ask) and not kept:
             # Not an answer to the question on screen (the message is on the case): ask it again after the
             # numbers, or ask whether the person is in danger.

@@ -22,7 +22,7 @@ from dialogs.cases.announce import add_to_case, open_or_raise
 from dialogs.context import Ctx
 from dialogs.events import Reply, esc
 from dialogs.i18n import _, pgettext
-from dialogs.triage import Assessment, assess_text
+from dialogs.triage import Assessment, assess_rules, assess_text
 
 log = logging.getLogger("relier.safety")
 
@@ -38,14 +38,16 @@ class Screening:
     ask: bool = False  # unsure: ask one direct question (dialogs.flows.clarify), the text already on a case
 
 
-async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False) -> Screening:
+async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False, typed_answer: bool = False) -> Screening:
     """Assess the text before anything else: danger now is answered at once and reaches the team.
 
     `kept_by_step`: the step the person is on takes this text as an answer and escalates it itself.
+    `typed_answer`: the step asked for a short typed answer (a first name, an age, a date): the rules read it,
+    not the learned second stage, which was trained on what people write freely ("douze ans et demi" is an age).
     """
     if ctx.person is not None and ctx.person.is_staff:
         return Screening()  # staff write about families; their words are not a family's distress
-    assessment = assess_text(text, ctx.locale)
+    assessment = assess_rules(text, ctx.locale) if typed_answer else assess_text(text, ctx.locale)
     if assessment.level == "none":
         return Screening()
     # Ids and the rule only: never the text.

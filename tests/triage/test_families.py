@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.triage import assess_text
+from dialogs.triage import assess_rules, assess_text
+from dialogs.triage.second_stage import RULE as SECOND_STAGE
 
 URGENT = [
     # batch 13
@@ -1101,6 +1102,22 @@ def test_crying_every_night_panic_about_school_or_withdrawal_is_watched_and_aske
     assert (result.level, result.clarify) == ("watch", True)
 
 
+# Guarded by the rules, but the learned second stage raises them to high (its words sit close to a dangerous
+# message it learned: "i keep taking my brothers adhd meds so i can stay awake", "standing at the end of the
+# platform. next train. sorry"). The team reads them; it raised none of the 400 ordinary check-ins of batches
+# 66-67 (README, triage). Remove a message from here when the stage stops raising it: the test below says so.
+RAISED_BY_THE_STAGE = {
+    "i'm at the railway station, the next train comes at 5",
+    "the parcel never arrived and it's gone 10pm",
+    "i take my adhd meds so i can get through school",
+}
+
+
 @pytest.mark.parametrize(("text", "lang"), NOT_DANGER)
 def test_what_a_batch_showed_is_not_danger_stays_below_high(text, lang):
-    assert assess_text(text, lang).level in ("none", "watch")
+    assert assess_rules(text, lang).level in ("none", "watch")
+    result = assess_text(text, lang)
+    if text in RAISED_BY_THE_STAGE:
+        assert (result.level, result.rule) == ("high", SECOND_STAGE), "no longer raised: remove it from the list"
+    else:
+        assert result.level in ("none", "watch")

@@ -1,4 +1,4 @@
-"""The second stage of triage: off as shipped; when on, it may only raise a level, respects a negation, says why."""
+"""The second stage of triage: on as shipped; it may only raise a level, respects a negation, says why."""
 
 from __future__ import annotations
 
@@ -32,10 +32,14 @@ def constant(probability: float) -> Model:
     return Model((), math.log(probability / (1 - probability)))
 
 
-def test_as_shipped_it_is_off_and_triage_is_the_rules_alone():
-    assert not CONFIG.enabled and model() is None
+def test_as_shipped_it_is_on_and_only_ever_raises_what_the_rules_say_to_high():
+    assert CONFIG.enabled and model() is not None
+    raised = 0
     for case in CASES[::5]:
-        assert assess_text(case.text, case.lang) == assess_rules(case.text, case.lang)
+        rules, both = assess_rules(case.text, case.lang), assess_text(case.text, case.lang)
+        assert both == rules or (both.level, both.rule, rules.level in ("none", "watch")) == ("high", RULE, True)
+        raised += both != rules
+    assert raised > 0  # it is really on: some labelled messages the rules leave below high are raised
 
 
 def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
@@ -49,7 +53,8 @@ def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
 
 def test_the_shipped_model_is_complement_naive_bayes_with_the_thresholds_chosen_on_batches_05_to_29():
     chosen = (CONFIG.model, CONFIG.alpha, CONFIG.threshold, CONFIG.watch_threshold)
-    assert chosen == ("complement_nb", 0.03, 0.9995, 0.9)
+    # the softer action (watch + the question) is off: it asked after 10 of the 400 ordinary check-ins of 66-67
+    assert chosen == ("complement_nb", 0.03, 0.9995, None)
 
 
 def test_when_on_it_never_lowers_what_the_rules_say(stage):
@@ -70,12 +75,13 @@ def test_when_on_a_message_the_rules_only_watch_is_raised_to_high_and_says_it_wa
     assert "deuxième niveau" in NAMES["fr"] and "second stage" in NAMES["en"]
 
 
-def test_when_on_a_message_the_rules_miss_less_surely_gets_the_clarifying_question(stage):
+def test_with_the_softer_action_a_message_the_rules_miss_less_surely_gets_the_clarifying_question(stage):
     text = "plus rien me retient"
     rules = assess_rules(text, "fr")
     assert rules.level == "none"
-    asked = raise_with(stage, CONFIG, rules, text)
+    asked = raise_with(stage, replace(CONFIG, watch_threshold=0.9), rules, text)
     assert (asked.level, asked.rule, asked.clarify) == ("watch", RULE, True)
+    assert raise_with(stage, CONFIG, rules, text) == rules  # as shipped, the softer action is off
 
 
 @pytest.mark.parametrize("text, lang", [("je veux pas mourir", "fr"), ("i don't want to die", "en")])
@@ -128,3 +134,44 @@ def test_neither_action_over_a_negation_the_rules_saw():
     negated = Assessment(level="watch", rule="g", negated=True, clarify=True)
     for probability in (0.95, 0.9999):
         assert raise_with(constant(probability), ON, negated, "x") == negated
+
+
+def test_it_trains_once_in_a_child_process_and_the_next_start_reads_the_kept_model(tmp_path, monkeypatch, stage):
+    from dialogs.triage import second_stage
+
+    monkeypatch.setenv("RELIER_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "triage-stage-0123.json").write_text("{}", encoding="utf-8")  # for older labelled files
+    key = second_stage.training_key(CONFIG)
+    first = second_stage.trained(CONFIG, key)  # trained now, by `python -c ... main(...)`
+    assert first is not None and [p.name for p in (tmp_path / "cache").iterdir()] == [f"triage-stage-{key}.json"]
+    text = "i'm planning to do it on friday when everyone's out"
+    assert first.probability(text) == pytest.approx(stage.probability(text), abs=1e-12)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(second_stage.subprocess, "run", no_training)
+    assert second_stage.trained(CONFIG, key) == first  # read from the cache, not trained again
+
+
+def test_a_changed_labelled_file_or_setting_means_another_model(tmp_path):
+    from dialogs.triage.second_stage import training_key
+
+    copy = tmp_path / "mine.tsv"
+    copy.write_text("en\tdanger\turgent\tyouth\tfirst\n", encoding="utf-8")
+    config = replace(CONFIG, train_on=(copy,))
+    before = training_key(config)
+    assert training_key(config) == before and training_key(replace(config, alpha=0.5)) != before
+    copy.write_text("en\tdanger\turgent\tyouth\tsecond\n", encoding="utf-8")
+    assert training_key(config) != before
+
+
+def test_a_cache_directory_it_cannot_write_still_gives_a_model(tmp_path, monkeypatch):
+    from dialogs.triage import second_stage
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("RELIER_CACHE_DIR", str(blocker / "cache"))
+    key = second_stage.training_key(CONFIG)
+    assert second_stage.trained(CONFIG, key) is not None

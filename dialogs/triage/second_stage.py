@@ -35,7 +35,7 @@ from dialogs.triage.assessment import Assessment, rank
 from dialogs.triage.stage_model import Model, Space, fold
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+LABELLED_DIR = HERE / "labelled"  # the project's labelled messages (package data: installed with the bot)
 CONFIG = HERE / "second_stage.toml"
 RULE = "second_stage"
 NAMES = {"fr": "deuxième niveau : ressemble à des messages inquiétants (modèle appris)",
@@ -79,7 +79,7 @@ def load_config(path: Path = CONFIG) -> Config:
     watch = data.get("watch_threshold")
     return Config(bool(data.get("enabled", True)), str(data.get("raise_to", "high")), float(data["threshold"]),
                   float(data.get("c", 1.0)), float(data.get("added_false_alarms", 0.02)),
-                  tuple(ROOT / p for p in data["train_on"]), kind, float(data.get("alpha", 0.03)),
+                  tuple(HERE / p for p in data["train_on"]), kind, float(data.get("alpha", 0.03)),
                   None if watch is None else float(watch))
 
 
@@ -163,8 +163,18 @@ def training_key(config: Config) -> str | None:
     return digest.hexdigest()[:32]
 
 
+_chosen_cache: list[Path] = []  # set by `relier` from its settings (RELIER_CACHE_DIR, also in a .env file)
+
+
+def use_cache_dir(path: Path) -> None:
+    """Keep the trained model in `path` (called before the stage is first used)."""
+    _chosen_cache[:] = [Path(path)]
+
+
 def cache_dir() -> Path:
     """Where the trained model is kept: RELIER_CACHE_DIR, else $XDG_CACHE_HOME/relier, else ~/.cache/relier."""
+    if _chosen_cache:
+        return _chosen_cache[0]
     chosen = os.environ.get("RELIER_CACHE_DIR")
     if chosen:
         return Path(chosen)

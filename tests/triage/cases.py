@@ -2,6 +2,7 @@
 
 `labelled_messages.tsv` holds the first 400 messages (rounds 1 to 3); `batches/batch_NN.tsv` holds
 the batches written later, each committed alone before any rule was changed for it (README, triage).
+They live in `dialogs/triage/labelled/`, installed with the bot: the second stage learns from them.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialogs.triage.second_stage import LABELLED_DIR
+
 HERE = Path(__file__).resolve().parent
-LABELLED = HERE / "labelled_messages.tsv"
-BATCHES = HERE / "batches"
+LABELLED = LABELLED_DIR / "labelled_messages.tsv"
+BATCHES = LABELLED_DIR / "batches"
 LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # Batches committed and scored (their first figures are in the README) whose messages have not been read
 # nor tuned on yet: the tests of tuned messages (test_labelled) leave them out until the rules are tuned

@@ -33,9 +33,12 @@ SHARP_THRESHOLDS = (0.9, 0.99, 0.999, 0.9995, 0.9999)
 
 _LEVELS = """
 import json, sys
-from dialogs.triage import assess_text
+try:
+    from dialogs.triage import assess_rules as read  # the rules alone (the second stage is on from 2026-12-04)
+except ImportError:
+    from dialogs.triage import assess_text as read  # older commits: no second stage in assess_text
 cases = json.load(sys.stdin)
-print(json.dumps([assess_text(text, lang).level for lang, text in cases]))
+print(json.dumps([read(text, lang).level for lang, text in cases]))
 """
 
 
@@ -59,13 +62,14 @@ def commit_of(batch: str) -> str:
     """The commit that added the batch (the rules in it had not seen the batch), unless RULES_AT says."""
     if batch in RULES_AT:
         return RULES_AT[batch]
-    out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", f"tests/triage/batches/{batch}.tsv"],
+    paths = [f"{folder}/{batch}.tsv" for folder in ("tests/triage/batches", "dialogs/triage/labelled/batches")]
+    out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "--", *paths],  # moved on 2026-12-04
                          cwd=ROOT_DIR, capture_output=True, text=True, check=True).stdout.split()
-    return out[-1]
+    return out[-1]  # the first: when it was written, not when it moved
 
 
 def levels_at(commit: str, cases: list[Case]) -> list[str]:
-    """The rules' levels for the cases, computed in a worktree of `commit` (the second stage was off there)."""
+    """The rules' levels for the cases, computed in a worktree of `commit` (the rules alone, never the stage)."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(["git", "worktree", "add", "-q", "--detach", str(tree), commit], cwd=ROOT_DIR, check=True)

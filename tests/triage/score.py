@@ -3,7 +3,7 @@
 Usage, from the repository root: `python -m tests.triage.score [--rules-only | --second-stage] [--figures-only]
 [batch_03 ...]` (all batches by default). `--figures-only` prints the figures per batch and never a message: the
 way to score a fresh batch before anyone reads it (the protocol in the README, triage). `--rules-only` leaves the second stage out; `--second-stage` trains it from
-dialogs/triage/second_stage.toml and applies it even while it is off there, to measure what it would add.
+dialogs/triage/second_stage.toml and applies it whatever second_stage.toml says (to measure it on batches not yet in `train_on`).
 Dangerous recall: dangerous messages (expected high or urgent) given high or urgent. Urgent recall:
 messages expected urgent given urgent. False alarms: the other messages given high or urgent.
 """

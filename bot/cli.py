@@ -21,6 +21,7 @@ from bot.cli_keys import NO_KEY, check_keys
 from bot.settings import Settings, unknown_settings
 from storage.crypto import Keyring, KeyProblem, UnreadableValue
 from storage.errors import StoreError
+from dialogs.triage.second_stage import use_cache_dir
 
 NO_TOKEN = (
     "No bot token: create a bot with @BotFather in Telegram (https://t.me/BotFather), then set "
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name in unknown_settings(os.environ):  # named, never its value: it may be a key or a token
         logging.getLogger("relier").warning("unknown setting %s is ignored: see the settings in the README", name)
+    if settings.cache_dir is not None:  # also from .env: the triage second stage keeps its trained model there
+        use_cache_dir(settings.cache_dir)
     try:
         keyring = settings.keyring()
     except KeyProblem as error:

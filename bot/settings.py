@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     data_key: SecretStr | None = Field(default=None, description="from `relier keys new`")
     data_keys_old: SecretStr | None = Field(default=None, description="keys before a rotation, comma separated")
     allow_plaintext: bool = Field(default=False, description="let `relier run` store families' words unencrypted")
+    cache_dir: Path | None = Field(default=None, description="where the triage second stage's trained model is kept; "
+                                                             "unset: $XDG_CACHE_HOME/relier or ~/.cache/relier")
 
     @field_validator("telegram_api_url")
     @classmethod

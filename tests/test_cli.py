@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -151,3 +152,23 @@ def test_centre_add_sets_opening_hours_and_case_alerts(capsys, tmp_path):
     assert code == 2 and "urgent=10" in err
     code, _, err = relier(capsys, "centre", "add", "Centre Relier Vannes", "--opening-days", "8")
     assert code == 2 and "1 (Monday)" in err
+
+
+def test_the_triage_model_is_kept_where_the_env_file_says(tmp_path):
+    """RELIER_CACHE_DIR in a .env file: `relier` reads the second stage's trained model there, not from $HOME."""
+    from dialogs.triage import second_stage
+
+    assert second_stage.model() is not None  # trained (or read) by this test process, in the tests' cache
+    kept = tmp_path / "models"
+    kept.mkdir()
+    for path in second_stage.cache_dir().glob("triage-stage-*.json"):
+        shutil.copy(path, kept / path.name)
+    (tmp_path / ".env").write_text(f"RELIER_CACHE_DIR={kept}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
+    env["HOME"] = str(tmp_path / "home")  # not the default ~/.cache/relier either
+    result = subprocess.run([RELIER, "demo", "--lang", "en"], input="/quit\n", capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "unknown setting" not in result.stderr and "second stage off" not in result.stderr
+    assert "trained in" not in result.stderr  # read from the folder the .env names
+    assert not (tmp_path / "home").exists()

@@ -640,6 +640,21 @@ URGENT = [
     ("j'ai caché des cachets dans mon placard, c'est pour ce soir", 'fr'),
     ("ce soir je prends le bus pour aller chez un homme que j'ai rencontré sur snap, il a 30 ans", 'fr'),
     ('elle est anorexique et elle a fait un malaise au collège', 'fr'),
+    # batch 69: a video of a girl groped while unconscious, run away hours ago at night, things given away 'you'll need it more than me', 'took all of them' and sorry, a child locked out in the cold, forced to sell for older lads, not eating and fainted today, sextortion, the phone off, 'thanks for everything, take care' and no answer, a knife photo 'you will all pay', blood on the face
+    ('someone airdropped a video of a drunk girl being groped at the sleepover, she looked unconscious', 'en'),
+    ("my son ran away after we argued, that was 4 hours ago and now it's night", 'en'),
+    ("she gave away her switch and said i'd need it more than her soon", 'en'),
+    ("my mate texted that he took all of them and he's so sorry", 'en'),
+    ("the neighbours locked their little boy out in the garden in the cold again, he's been crying for ages", 'en'),
+    ("my brother is being forced to sell stuff for older lads who said they'll hurt our dad", 'en'),
+    ('my dad stopped eating last week and fainted today', 'en'),
+    ('elle a des vidéos de moi, si je lui envoie pas de photos elle les met sur snap', 'fr'),
+    ('il devait rentrer à 18h et son portable est éteint depuis', 'fr'),
+    ("ma copine m'a écrit merci pour tout, prends soin de toi et depuis elle répond plus", 'fr'),
+    ('un élève a mis une photo de couteau en story avec vous allez tous payer', 'fr'),
+    ('il est rentré avec du sang sur le visage', 'fr'),
+    # an everyday phrase with a gap ('overdosed on .. chocolate') used to hide this one
+    ('she overdosed on paracetamol after eating chocolate', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -921,6 +936,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("honestly i'm tired of fighting, there's nothing left in me", 'en'),
     ('elle a arrêté de manger, elle se trouve grosse, elle fait vingt-neuf kilos', 'fr'),
     ("des bleus dans le dos encore, il dit qu'il est tombé, c'est la quatrième fois", 'fr'),
+    # batch 69: 'refaire le portrait'
+    ("ils ont dit qu'ils allaient lui refaire le portrait", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1096,6 +1113,12 @@ NOT_DANGER = [  # none or watch
     ('je suis crevé après le match', 'fr'),
     ('on a vu des épées du moyen âge au musée', 'fr'),
     ("il n'y a plus de règles à la maison", 'fr'),
+    # batch 69: a game, bikes or people locked out, a photo from a bridge on a walk, the last photo of the holidays
+    ("j'en peux plus de lui mdr il triche à chaque partie", 'fr'),
+    ('we locked the bikes out in the garden', 'en'),
+    ('we got locked out in the garden for an hour lol', 'en'),
+    ("j'ai pris une photo du haut du pont pendant la randonnée, c'était la dernière étape", 'fr'),
+    ("c'est la dernière photo des vacances", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

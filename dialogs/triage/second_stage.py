@@ -4,9 +4,10 @@ The rules find what they were written for; this stage finds neighbours they miss
 the pills lined up"). It is a linear classifier on TF-IDF character n-grams and words (scikit-learn): a
 Complement Naive Bayes (`model = "complement_nb"`, chosen by the prospective replay, README, triage) or a
 logistic regression (`model = "logistic"`), trained from the project's own labelled messages (`train_on` in
-second_stage.toml; nothing is downloaded). Two decisions: at `threshold` the level is raised to `raise_to`
+second_stage.toml; nothing is downloaded). Three decisions: at `threshold` the level is raised to `raise_to`
 (high); at `watch_threshold` (optional, lower) a message the rules leave at `none` is raised to `watch` with the
-clarifying question.
+clarifying question; and a second model of the same kind, urgent messages against all the others, raises a
+message at high to urgent from `urgent_threshold` (optional).
 
 Training runs once, in a child process (`main` below), so scikit-learn and
 its memory never stay in the bot; the result is a JSON file (stage_model.py) kept in the cache directory
@@ -55,6 +56,7 @@ class Labelled:
     lang: str
     dangerous: bool
     origin: str  # the file it came from
+    urgent: bool = False  # labelled urgent (the urgent step learns these against all the others)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Config:
     model: str = "logistic"  # or "complement_nb"
     alpha: float = 0.03  # smoothing of complement_nb
     watch_threshold: float | None = None  # none -> watch + clarifying question from this probability; None: never
+    urgent_threshold: float | None = None  # high -> urgent from this probability of the urgent model; None: never
 
 
 def load_config(path: Path = CONFIG) -> Config:
@@ -76,11 +79,11 @@ def load_config(path: Path = CONFIG) -> Config:
     kind = str(data.get("model", "logistic"))
     if kind not in MODELS:
         raise ValueError(f"second_stage.toml: model is one of {', '.join(MODELS)}, not {kind!r}")
-    watch = data.get("watch_threshold")
+    watch, urgent = data.get("watch_threshold"), data.get("urgent_threshold")
     return Config(bool(data.get("enabled", True)), str(data.get("raise_to", "high")), float(data["threshold"]),
                   float(data.get("c", 1.0)), float(data.get("added_false_alarms", 0.02)),
                   tuple(HERE / p for p in data["train_on"]), kind, float(data.get("alpha", 0.03)),
-                  None if watch is None else float(watch))
+                  None if watch is None else float(watch), None if urgent is None else float(urgent))
 
 
 def read_labelled(paths: tuple[Path, ...] | list[Path]) -> list[Labelled]:
@@ -91,7 +94,7 @@ def read_labelled(paths: tuple[Path, ...] | list[Path]) -> list[Labelled]:
             if line.strip() and not line.startswith("#"):
                 fields = line.split("\t")
                 if len(fields) == 5:
-                    out.append(Labelled(fields[4], fields[0], fields[1] == "danger", path.stem))
+                    out.append(Labelled(fields[4], fields[0], fields[1] == "danger", path.stem, fields[2] == "urgent"))
     return out
 
 
@@ -112,9 +115,10 @@ def _pipeline(c: float, kind: str = "logistic", alpha: float = 0.03):
     return make_pipeline(features, LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
 
 
-def fit(messages: list[Labelled], c: float, kind: str = "logistic", alpha: float = 0.03):
-    """The scikit-learn pipeline fitted on `messages` (for calibration and for `train`)."""
-    return _pipeline(c, kind, alpha).fit([m.text for m in messages], [m.dangerous for m in messages])
+def fit(messages: list[Labelled], c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = False):
+    """The scikit-learn pipeline fitted on `messages`: dangerous against the rest, or `urgent` against the rest."""
+    return _pipeline(c, kind, alpha).fit([m.text for m in messages],
+                                         [m.urgent if urgent else m.dangerous for m in messages])
 
 
 def _weights(classifier) -> tuple[list[float], float]:
@@ -143,9 +147,10 @@ def to_model(pipeline) -> Model:
     return Model(tuple(spaces), intercept)
 
 
-def train(paths: tuple[Path, ...] | list[Path], c: float, kind: str = "logistic", alpha: float = 0.03) -> Model:
+def train(paths: tuple[Path, ...] | list[Path], c: float, kind: str = "logistic", alpha: float = 0.03,
+          urgent: bool = False) -> Model:
     """Train on the labelled files (scikit-learn is imported here only)."""
-    return to_model(fit(read_labelled(paths), c, kind, alpha))
+    return to_model(fit(read_labelled(paths), c, kind, alpha, urgent))
 
 
 def training_key(config: Config) -> str | None:
@@ -157,7 +162,8 @@ def training_key(config: Config) -> str | None:
         version = metadata.version("scikit-learn")
     except metadata.PackageNotFoundError:
         return None
-    digest = hashlib.sha256(repr((config.model, config.alpha, config.c, CHARS, WORDS, version)).encode())
+    digest = hashlib.sha256(repr((config.model, config.alpha, config.c, CHARS, WORDS, version,
+                                  config.urgent_threshold is not None)).encode())
     for path in config.train_on:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
@@ -181,11 +187,17 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "relier"
 
 
-def trained(config: Config, key: str) -> Model | None:
-    """The model for `key`: from the cache, else trained now in a child process (then kept in the cache)."""
+def urgent_path(path: Path) -> Path:
+    """Where the urgent model is kept, next to the model of dangerous messages."""
+    return path.with_name(path.name.replace("triage-stage-", "triage-stage-urgent-"))
+
+
+def trained(config: Config, key: str) -> tuple[Model, Model | None] | None:
+    """The models for `key` (dangerous; urgent when `urgent_threshold` is set): from the cache, else trained now
+    in a child process (then kept in the cache)."""
     folder = cache_dir()
     path = folder / f"triage-stage-{key}.json"
-    found = Model.load(path, key)
+    found = _load_pair(config, path, key)
     if found is not None:
         return found
     try:
@@ -195,17 +207,25 @@ def trained(config: Config, key: str) -> Model | None:
     except OSError:
         log.warning("triage second stage: cache directory %s not writable, trained at every start", folder)
         with tempfile.TemporaryDirectory(prefix="relier-stage-") as scratch:
-            return _train_into(Path(scratch) / path.name, key)
-    fresh = _train_into(path, key)
+            return _train_into(config, Path(scratch) / path.name, key)
+    fresh = _train_into(config, path, key)
     if fresh is not None:
         for old in folder.glob("triage-stage-*.json"):
-            if old != path:
+            if old not in (path, urgent_path(path)):
                 old.unlink(missing_ok=True)  # trained for labelled files or settings that changed since
     return fresh
 
 
-def _train_into(path: Path, key: str) -> Model | None:
-    """Train in a child process, which writes the model to `path`; read it back."""
+def _load_pair(config: Config, path: Path, key: str) -> tuple[Model, Model | None] | None:
+    danger = Model.load(path, key)
+    if danger is None or config.urgent_threshold is None:
+        return None if danger is None else (danger, None)
+    urgent = Model.load(urgent_path(path), key)
+    return None if urgent is None else (danger, urgent)
+
+
+def _train_into(config: Config, path: Path, key: str) -> tuple[Model, Model | None] | None:
+    """Train in a child process, which writes the models next to `path`; read them back."""
     started = time.monotonic()
     child = "import sys; from dialogs.triage.second_stage import main; sys.exit(main(sys.argv[1:]))"
     try:
@@ -219,11 +239,11 @@ def _train_into(path: Path, key: str) -> Model | None:
                   done.stderr.strip().splitlines()[-1:] or "")
         return None
     log.info("triage second stage: trained in %.1f s", time.monotonic() - started)
-    return Model.load(path, key)
+    return _load_pair(config, path, key)
 
 
 @cache
-def model() -> tuple[Model, Config] | None:
+def model() -> tuple[Model, Config, Model | None] | None:
     """The trained stage and its settings, once per process; None when disabled or impossible (then said once)."""
     config = load_config()
     if not config.enabled:
@@ -237,31 +257,43 @@ def model() -> tuple[Model, Config] | None:
         log.warning("triage second stage off: scikit-learn is not installed")
         return None
     loaded = trained(config, key)
-    return None if loaded is None else (loaded, config)
+    return None if loaded is None else (loaded[0], config, loaded[1])
 
 
 def raise_level(assessment: Assessment, text: str) -> Assessment:
     """What `assess_text` calls: the assessment, raised by the second stage when it is on (second_stage.toml)."""
     loaded = model()
-    return assessment if loaded is None else raise_with(*loaded, assessment, text)
+    if loaded is None:
+        return assessment
+    danger, config, urgent = loaded
+    return raise_with(danger, config, assessment, text, urgent=urgent)
 
 
-def raise_with(stage: Model, config: Config, assessment: Assessment, text: str) -> Assessment:
-    """The assessment, raised to `raise_to` when the rules say less and the classifier is confident enough.
+def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
+               urgent: Model | None = None) -> Assessment:
+    """The assessment, raised when the rules say less and the classifiers are confident enough.
 
-    Below `threshold` but at `watch_threshold` or more (when set), a message the rules leave at `none` becomes
-    `watch` with the clarifying question (it goes to the team's queue, it is not a case). Never lower; never
-    over a negation the rules saw (they already ask the clarifying question there).
+    1. Below `raise_to` (high): at `threshold` the level becomes high. Below `threshold` but at `watch_threshold`
+       or more (when set), a message the rules leave at `none` becomes `watch` with the clarifying question.
+    2. Then, a message at high (by the rules or by step 1) becomes urgent when the `urgent` model (urgent against
+       everything else) gives `urgent_threshold` or more: the person gets the emergency numbers at once.
+    Never lower; never over a negation the rules saw (they already ask the clarifying question there), nor over
+    an event the rules read as long over ("two years ago": the team decided it is read soon, not an emergency).
     """
-    if rank(assessment.level) >= rank(config.raise_to) or assessment.negated:
+    if assessment.negated:
         return assessment  # a negation the rules saw ("je veux pas mourir") keeps their answer: the question
-    probability = stage.probability(text)
-    if probability >= config.threshold:
-        return replace(assessment, level=config.raise_to, rule=RULE, phrase=None, pattern=None, span=None,
-                       negated=False, long_ago=False, clarify=False)
-    if config.watch_threshold is not None and probability >= config.watch_threshold and assessment.level == "none":
-        return replace(assessment, level="watch", rule=RULE, phrase=None, pattern=None, span=None,
-                       negated=False, long_ago=False, clarify=True)
+    if rank(assessment.level) < rank(config.raise_to):
+        probability = stage.probability(text)
+        if probability >= config.threshold:
+            assessment = replace(assessment, level=config.raise_to, rule=RULE, phrase=None, pattern=None, span=None,
+                                 negated=False, long_ago=False, clarify=False)
+        elif (config.watch_threshold is not None and probability >= config.watch_threshold
+              and assessment.level == "none"):
+            return replace(assessment, level="watch", rule=RULE, phrase=None, pattern=None, span=None,
+                           negated=False, long_ago=False, clarify=True)
+    if (urgent is not None and config.urgent_threshold is not None and assessment.level == "high"
+            and not assessment.long_ago and urgent.probability(text) >= config.urgent_threshold):
+        return replace(assessment, level="urgent", rule=RULE, phrase=None, pattern=None, span=None, clarify=False)
     return assessment
 
 
@@ -272,5 +304,8 @@ def main(argv: list[str]) -> int:
     if training_key(config) != key:
         print("the labelled files changed while training", file=sys.stderr)
         return 1
-    train(config.train_on, config.c, config.model, config.alpha).save(out, key)
+    messages = read_labelled(config.train_on)
+    to_model(fit(messages, config.c, config.model, config.alpha)).save(out, key)
+    if config.urgent_threshold is not None:
+        to_model(fit(messages, config.c, config.model, config.alpha, urgent=True)).save(urgent_path(out), key)
     return 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 from tests.cases.conftest import PARENT
 from tests.conftest import onboard_parent, reach_first_child
 
-# Below high for the rules, high for the second stage (tests/triage/test_families.py, RAISED_BY_THE_STAGE).
-STAGE_ONLY = "i'm at the railway station, the next train comes at 5"
-WORRYING = "i'm planning to do it on friday when everyone's out"  # the rules only watch it; the stage raises it
+# Below high for the rules, raised by the second stage (tests/triage/test_families.py, RAISED_BY_THE_STAGE):
+STAGE_ONLY = "i'm at the railway station, the next train comes at 5"  # to urgent (its urgent step agrees)
+STAGE_HIGH = "i take my adhd meds so i can get through school"  # to high only
+WORRYING = "i'm planning to do it on friday when everyone's out"  # the rules only watch it; the stage: urgent
 
 
 async def open_case(core, telegram_id: int):
@@ -16,14 +17,25 @@ async def open_case(core, telegram_id: int):
         return None if person is None else await uow.cases.open_for(person.id)
 
 
-async def test_a_message_only_the_second_stage_finds_reaches_the_team_and_the_person_is_told(core, centre, chat_for):
+async def test_a_message_only_the_second_stage_finds_urgent_gets_the_numbers_at_once(core, centre, chat_for):
     chat = chat_for(PARENT, "en")
     await onboard_parent(chat)
     await chat.command("menu")
     await chat.text(WORRYING)
+    answer = chat.last.replies[0].text
+    assert "sounds serious" in answer and "<b>3114</b>" in answer and "passed your message on" in answer
+    case = await open_case(core, PARENT)
+    assert (case.level, case.reason, case.snapshot["message"]) == ("urgent", "second_stage", WORRYING)
+
+
+async def test_a_message_it_raises_to_high_reaches_the_team_and_the_person_is_told(core, centre, chat_for):
+    chat = chat_for(PARENT, "en")
+    await onboard_parent(chat)
+    await chat.command("menu")
+    await chat.text(STAGE_HIGH)
     assert "I have passed your message on to the centre's team" in chat.last.replies[0].text
     case = await open_case(core, PARENT)
-    assert (case.level, case.reason, case.snapshot["message"]) == ("high", "second_stage", WORRYING)
+    assert (case.level, case.reason, case.snapshot["message"]) == ("high", "second_stage", STAGE_HIGH)
 
 
 async def test_a_typed_answer_is_read_by_the_rules_only(core, centre, chat_for):
@@ -43,7 +55,7 @@ async def test_the_same_words_written_freely_are_read_by_the_second_stage_too(co
     await chat.command("menu")
     await chat.text(STAGE_ONLY)
     case = await open_case(core, PARENT)
-    assert (case.level, case.reason) == ("high", "second_stage")
+    assert (case.level, case.reason) == ("urgent", "second_stage")
 
 
 def test_the_team_reads_in_words_that_the_learned_model_found_it_not_a_rule():

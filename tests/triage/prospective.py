@@ -5,8 +5,8 @@ commit: they had never seen it), and the classifier is trained on the labelled s
 before it. Pooled over the fresh batches, it prints dangerous recall and false alarms of the rules alone and
 of the rules plus the classifier at several thresholds, so the choice to turn the stage on rests on every
 fresh batch, not on the last one. Usage, from the repository root (about five minutes; needs git history and
-the `dev` extra): `python -m tests.triage.prospective [--model logistic|complement_nb] [--c 16]` (the model and
-its settings of second_stage.toml by default).
+the `dev` extra): `python -m tests.triage.prospective [--model logistic|complement_nb] [--c 16] [--urgent]` (the model and
+its settings of second_stage.toml by default; `--urgent` also replays the urgent step).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Row:
     probability: float
     urgent: bool = False
     rules_urgent: bool = False
+    p_urgent: float = 0.0  # the urgent model's probability (with --urgent)
 
     def flagged(self, threshold: float | None) -> bool:
         return self.rules_flagged or (threshold is not None and self.probability >= threshold)
@@ -81,7 +82,7 @@ def levels_at(commit: str, cases: list[Case]) -> list[str]:
     return json.loads(done.stdout)
 
 
-def rows(c: float, kind: str = "logistic", alpha: float = 0.03) -> list[Row]:
+def rows(c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = False) -> list[Row]:
     from dialogs.triage.second_stage import fit, read_labelled
 
     cases = load_cases()
@@ -89,12 +90,15 @@ def rows(c: float, kind: str = "logistic", alpha: float = 0.03) -> list[Row]:
     for batch in FRESH:
         mine = [case for case in cases if case.batch == batch]
         before = [LABELLED] + sorted(p for p in BATCHES.glob("batch_*.tsv") if p.stem < batch)
-        model = fit(read_labelled(before), c, kind, alpha)
+        learned = read_labelled(before)
+        model = fit(learned, c, kind, alpha)
         probabilities = model.predict_proba([case.text for case in mine])[:, 1]
+        urgent_p = (fit(learned, c, kind, alpha, urgent=True).predict_proba([case.text for case in mine])[:, 1]
+                    if urgent else [0.0] * len(mine))
         ordinary = not any(case.dangerous for case in mine)
-        for case, level, p in zip(mine, levels_at(commit_of(batch), mine), probabilities):
+        for case, level, p, u in zip(mine, levels_at(commit_of(batch), mine), probabilities, urgent_p):
             out.append(Row(batch, case.dangerous, ordinary, level in ("high", "urgent"), float(p),
-                           case.level == "urgent", level == "urgent"))
+                           case.level == "urgent", level == "urgent", float(u)))
     return out
 
 
@@ -119,6 +123,26 @@ def table(found: list[Row], thresholds: tuple[float, ...] = THRESHOLDS) -> list[
     return lines
 
 
+def urgent_table(found: list[Row], threshold: float, urgent_thresholds: tuple[float, ...]) -> list[str]:
+    """Markdown lines: the urgent step (a message at high, by the rules or the first step, raised to urgent)."""
+    lines = ["| batches | urgent step | urgent recall | non-urgent given urgent | harmless given urgent |",
+             "|---|---|---|---|---|"]
+    for name, part in (("05-53", [r for r in found if r.batch < "batch_54"]),
+                       ("54 on", [r for r in found if r.batch >= "batch_54"])):
+        for step in (None, *urgent_thresholds):
+            def urgent(r: Row) -> bool:
+                high = r.rules_flagged or r.probability >= threshold
+                return r.rules_urgent or (step is not None and high and r.p_urgent >= step)
+            urgent_rows = [r for r in part if r.urgent]
+            others = [r for r in part if not r.urgent]
+            harmless = [r for r in part if not r.dangerous]
+            lines.append(f"| {name} | {'off' if step is None else step} "
+                         f"| {100 * sum(map(urgent, urgent_rows)) / len(urgent_rows):.1f}% ({len(urgent_rows)}) "
+                         f"| {100 * sum(map(urgent, others)) / len(others):.1f}% "
+                         f"| {100 * sum(map(urgent, harmless)) / len(harmless):.1f}% |")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     from dialogs.triage.second_stage import load_config
 
@@ -126,7 +150,10 @@ def main(argv: list[str]) -> int:
     c = float(argv[argv.index("--c") + 1]) if "--c" in argv else config.c
     kind = argv[argv.index("--model") + 1] if "--model" in argv else config.model
     print(f"model: {kind}" + (f", alpha {config.alpha}" if kind == "complement_nb" else f", C {c}"))
-    print("\n".join(table(rows(c, kind, config.alpha), SHARP_THRESHOLDS if kind == "complement_nb" else THRESHOLDS)))
+    found = rows(c, kind, config.alpha, urgent="--urgent" in argv)
+    print("\n".join(table(found, SHARP_THRESHOLDS if kind == "complement_nb" else THRESHOLDS)))
+    if "--urgent" in argv:  # the urgent step, with the first step at its threshold of second_stage.toml
+        print("\n".join(["", *urgent_table(found, config.threshold, (0.9995, 0.99999))]))
     return 0
 
 

@@ -80,7 +80,9 @@ def with_second_stage():
     """assess_text with the second stage trained and applied, whatever `enabled` says."""
     config = load_config()
     stage = train(config.train_on, config.c, config.model, config.alpha)
-    return lambda text, lang: raise_with(stage, config, assess_rules(text, lang), text)
+    urgent = (None if config.urgent_threshold is None
+              else train(config.train_on, config.c, config.model, config.alpha, urgent=True))
+    return lambda text, lang: raise_with(stage, config, assess_rules(text, lang), text, urgent=urgent)
 
 
 def main(argv: list[str]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import math
+from collections import Counter
 from dataclasses import replace
 
 from dialogs.triage import assess_rules, assess_text, rank
@@ -32,14 +33,15 @@ def constant(probability: float) -> Model:
     return Model((), math.log(probability / (1 - probability)))
 
 
-def test_as_shipped_it_is_on_and_only_ever_raises_what_the_rules_say_to_high():
-    assert CONFIG.enabled and model() is not None
-    raised = 0
+def test_as_shipped_it_is_on_and_only_ever_raises_what_the_rules_say():
+    assert CONFIG.enabled and model() is not None and model()[2] is not None  # both steps: high, then urgent
+    raised = Counter()
     for case in CASES[::5]:
         rules, both = assess_rules(case.text, case.lang), assess_text(case.text, case.lang)
-        assert both == rules or (both.level, both.rule, rules.level in ("none", "watch")) == ("high", RULE, True)
-        raised += both != rules
-    assert raised > 0  # it is really on: some labelled messages the rules leave below high are raised
+        assert both == rules or (both.rule == RULE and rank(both.level) > rank(rules.level)), case.text
+        assert both == rules or both.level in ("high", "urgent"), case.text
+        raised[both.level] += both != rules
+    assert raised["high"] > 0 and raised["urgent"] > 0  # it is really on: some labelled messages are raised
 
 
 def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
@@ -52,9 +54,9 @@ def test_it_trains_from_the_projects_own_labelled_files_only_and_all_of_them():
 
 
 def test_the_shipped_model_is_complement_naive_bayes_with_the_thresholds_chosen_on_batches_05_to_29():
-    chosen = (CONFIG.model, CONFIG.alpha, CONFIG.threshold, CONFIG.watch_threshold)
+    chosen = (CONFIG.model, CONFIG.alpha, CONFIG.threshold, CONFIG.watch_threshold, CONFIG.urgent_threshold)
     # the softer action (watch + the question) is off: it asked after 10 of the 400 ordinary check-ins of 66-67
-    assert chosen == ("complement_nb", 0.03, 0.9995, None)
+    assert chosen == ("complement_nb", 0.03, 0.9995, None, 0.9995)
 
 
 def test_when_on_it_never_lowers_what_the_rules_say(stage):
@@ -144,9 +146,11 @@ def test_it_trains_once_in_a_child_process_and_the_next_start_reads_the_kept_mod
     (tmp_path / "cache" / "triage-stage-0123.json").write_text("{}", encoding="utf-8")  # for older labelled files
     key = second_stage.training_key(CONFIG)
     first = second_stage.trained(CONFIG, key)  # trained now, by `python -c ... main(...)`
-    assert first is not None and [p.name for p in (tmp_path / "cache").iterdir()] == [f"triage-stage-{key}.json"]
+    assert first is not None and sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
+        f"triage-stage-{key}.json", f"triage-stage-urgent-{key}.json"]
     text = "i'm planning to do it on friday when everyone's out"
-    assert first.probability(text) == pytest.approx(stage.probability(text), abs=1e-12)
+    assert first[0].probability(text) == pytest.approx(stage.probability(text), abs=1e-12)
+    assert first[1] is not None and first[1].probability(text) != first[0].probability(text)  # the urgent model
 
     def no_training(*args, **kwargs):
         raise AssertionError("trained again")
@@ -175,3 +179,23 @@ def test_a_cache_directory_it_cannot_write_still_gives_a_model(tmp_path, monkeyp
     monkeypatch.setenv("RELIER_CACHE_DIR", str(blocker / "cache"))
     key = second_stage.training_key(CONFIG)
     assert second_stage.trained(CONFIG, key) is not None
+
+
+@pytest.mark.parametrize("urgent_p, expected", [(0.9999, "urgent"), (0.5, "high")])
+def test_the_urgent_step_raises_a_message_at_high_to_urgent_when_its_model_is_sure(urgent_p, expected):
+    high = Assessment(level="high", rule="hopeless")
+    raised = raise_with(constant(0.1), CONFIG, high, "x", urgent=constant(urgent_p))
+    assert raised.level == expected and raised.rule == ("hopeless" if expected == "high" else RULE)
+    # and what the first step raised to high too
+    assert raise_with(constant(0.99999), CONFIG, Assessment(), "x", urgent=constant(urgent_p)).level == expected
+
+
+def test_the_urgent_step_leaves_below_high_an_event_long_over_a_negation_and_when_it_is_off():
+    sure = constant(0.99999)
+    assert raise_with(constant(0.1), CONFIG, Assessment(), "x", urgent=sure) == Assessment()  # not high: untouched
+    long_ago = Assessment(level="high", rule="attempt", long_ago=True)
+    assert raise_with(sure, CONFIG, long_ago, "x", urgent=sure) == long_ago
+    negated = Assessment(level="watch", rule="suicide", negated=True, clarify=True)
+    assert raise_with(sure, CONFIG, negated, "x", urgent=sure) == negated
+    high = Assessment(level="high", rule="hopeless")
+    assert raise_with(sure, replace(CONFIG, urgent_threshold=None), high, "x", urgent=sure) == high

@@ -63,6 +63,6 @@ def test_the_team_reads_in_words_that_the_learned_model_found_it_not_a_rule():
     from dialogs.i18n import use_locale
 
     with use_locale("fr"):
-        assert "modèle appris" in rule_words("second_stage", "text")
+        assert "modèle appris" in rule_words("second_stage", "text") and "pas d'une règle" in rule_words("second_stage")
     with use_locale("en"):
         assert "learned model" in rule_words("second_stage", "text")

@@ -118,7 +118,8 @@ def table(found: list[Row], thresholds: tuple[float, ...] = THRESHOLDS) -> list[
         lines.append(f"| {name} | {share(dangerous, threshold)} | {share(harmless, threshold)}"
                      f" | {share(ordinary, threshold)} |")
     urgent = [r for r in found if r.urgent]
-    lines.append(f"\nUrgent recall ({len(urgent)} messages, the stage never raises to urgent): "
+    lines.append(f"\nUrgent recall ({len(urgent)} messages, the rules alone; "
+                 "the first step never raises to urgent): "
                  f"{100 * sum(r.rules_urgent for r in urgent) / len(urgent):.1f}%")
     return lines
 

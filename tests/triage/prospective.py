@@ -137,10 +137,10 @@ def urgent_table(found: list[Row], threshold: float, urgent_thresholds: tuple[fl
             urgent_rows = [r for r in part if r.urgent]
             others = [r for r in part if not r.urgent]
             harmless = [r for r in part if not r.dangerous]
-            lines.append(f"| {name} | {'off' if step is None else step} "
-                         f"| {100 * sum(map(urgent, urgent_rows)) / len(urgent_rows):.1f}% ({len(urgent_rows)}) "
-                         f"| {100 * sum(map(urgent, others)) / len(others):.1f}% "
-                         f"| {100 * sum(map(urgent, harmless)) / len(harmless):.1f}% |")
+            def share(group: list[Row]) -> str:
+                return f"{100 * sum(map(urgent, group)) / len(group):.1f}%" if group else "–"
+            lines.append(f"| {name} | {'off' if step is None else step} | {share(urgent_rows)} ({len(urgent_rows)}) "
+                         f"| {share(others)} | {share(harmless)} |")
     return lines
 
 

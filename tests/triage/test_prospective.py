@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.triage.prospective import Row, table
+from tests.triage.prospective import Row, table, urgent_table
 
 
 def test_the_table_pools_recall_and_false_alarms_per_threshold():
@@ -15,5 +15,17 @@ def test_the_table_pools_recall_and_false_alarms_per_threshold():
     assert lines[2] == "| off (rules alone) | 50.0% | 0.0% | 0.0% |"
     assert "| threshold 0.6 | 100.0% | 50.0% | 100.0% |" in lines
     assert "| threshold 0.8 | 50.0% | 50.0% | 0.0% |" in lines
-    assert lines[-1].endswith("(2 messages, the stage never raises to urgent): 50.0%")
+    assert lines[-1].endswith("(2 messages, the rules alone; the first step never raises to urgent): 50.0%")
+
+
+def test_the_urgent_table_raises_only_what_is_at_high_and_counts_the_cost():
+    found = [Row("batch_05", True, False, True, 0.1, urgent=True, rules_urgent=True),  # urgent by the rules
+             Row("batch_05", True, False, True, 0.1, urgent=True, p_urgent=0.9999),  # high by the rules, raised
+             Row("batch_05", True, False, False, 0.1, urgent=True, p_urgent=0.9999),  # not high: not raised
+             Row("batch_05", False, False, False, 0.99999, p_urgent=0.9999),  # harmless, high by step 1, raised
+             Row("batch_60", True, False, False, 0.99999, urgent=True, p_urgent=0.5)]  # step 1, not sure enough
+    lines = urgent_table(found, 0.9995, (0.9995,))
+    assert "| 05-53 | off | 33.3% (3) | 0.0% | 0.0% |" in lines
+    assert "| 05-53 | 0.9995 | 66.7% (3) | 100.0% | 100.0% |" in lines
+    assert "| 54 on | 0.9995 | 0.0% (1) | – | – |" in lines
 

@@ -655,6 +655,17 @@ URGENT = [
     ('il est rentré avec du sang sur le visage', 'fr'),
     # an everyday phrase with a gap ('overdosed on .. chocolate') used to hide this one
     ('she overdosed on paracetamol after eating chocolate', 'en'),
+    # batch 70: the train that passes, not back from practice in the dark, a coach's locked door, a boss in the store room, 'send another video tonight', days without food and fainting, not coming back from a trip, goodbye to the club
+    ("i know what time the freight train passes the bridge, i'll be there tonight, sorry mum", 'en'),
+    ("my son didn't come back from football practice, it's dark and nobody has seen him", 'en'),
+    ("the swim coach does 'massages' with the door locked and yesterday it went too far", 'en'),
+    ('my boss locked the store room and pinned me against the wall and tried to pull my shirt off', 'en'),
+    ("he says if i don't send another video tonight he shares it with my team", 'en'),
+    ('3 days no food before the weigh-in and i fainted at training', 'en'),
+    ('i keep thinking i could just not come back from the school trip', 'en'),
+    ('je mange presque rien depuis une semaine et je me suis évanouie en cours', 'fr'),
+    ("j'ai dit au revoir à tout le monde au club, ce soir c'est la dernière fois", 'fr'),
+    ('elle a des photos de moi et veut 100 euros sinon elle les publie', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -938,6 +949,15 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("des bleus dans le dos encore, il dit qu'il est tombé, c'est la quatrième fois", 'fr'),
     # batch 69: 'refaire le portrait'
     ("ils ont dit qu'ils allaient lui refaire le portrait", 'fr'),
+    # batch 70: needles in a gym bag, 'they will end me', a drunk father and the door, « je sers plus à rien », unable to stand, pills « pour tenir », a hazing promised
+    ("found needles and vials in my son's room, he's got huge really fast", 'en'),
+    ('they said they will end me if i come to practice', 'en'),
+    ("when he's drunk he punched a hole in the door", 'en'),
+    ('depuis que je suis blessé je sers plus à rien', 'fr'),
+    ('elle est rentrée de la soirée incapable de tenir debout', 'fr'),
+    ('un collègue me donne des cachets pour tenir le rythme', 'fr'),
+    ("ils m'ont promis un bizutage au déplacement, je vais pleurer", 'fr'),
+    ('quand il a bu il a défoncé la porte de ma chambre', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1119,6 +1139,9 @@ NOT_DANGER = [  # none or watch
     ('we got locked out in the garden for an hour lol', 'en'),
     ("j'ai pris une photo du haut du pont pendant la randonnée, c'était la dernière étape", 'fr'),
     ("c'est la dernière photo des vacances", 'fr'),
+    # batch 70: a lift home from school, the bus back without a child who stayed at his dad's
+    ('i walked out of school at lunch and a guy from year 11 gave me a lift home', 'en'),
+    ("the bus came back without him because he stayed at his dad's", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

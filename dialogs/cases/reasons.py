@@ -39,8 +39,7 @@ def rule_words(reason: str | None, source: str | None = None) -> str:
         "youth_not_safe": _("does not always feel safe"),
         "parent_mood_low": _("the parent at their lowest (1/5)"),
         # the learned second stage (dialogs/triage/second_stage.py) set the level, not a rule
-        "second_stage": _("a worrying message: its level was set by the learned model, not by a rule; "
-                          "please read it"),
+        "second_stage": _("its level was set by the learned model, not by a rule; please read it"),
         # other reasons
         "wants_to_talk": _("wants to talk to someone"),
         "request": _("asked to talk to someone"),

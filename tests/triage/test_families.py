@@ -676,6 +676,14 @@ URGENT = [
     ('lundi je reprends les cours et ce sera aussi le dernier jour', 'fr'),
     ("merci d'avoir essayé avec moi, c'est pas votre faute", 'fr'),
     ("il est sorti de psychiatrie et on l'a trouvé avec la carabine de son oncle", 'fr'),
+    # batch 72: photos with no clothes, made to take a top off, a lot of the medicine and dizzy, not back from school, left home for the station, nobody has seen him since, 'they'll kill me with a knife'
+    ('a man on roblox wants photos with no clothes', 'en'),
+    ('the older boys made me take my top off in the changing room', 'en'),
+    ("i drank a lot of the cough medicine and now i'm dizzy", 'en'),
+    ("ma fille n'est pas rentrée de l'école et elle répond pas au téléphone", 'fr'),
+    ('je suis parti de la maison, je suis à la gare', 'fr'),
+    ("personne ne l'a vu depuis ce matin", 'fr'),
+    ('ils vont me tuer avec un couteau à la sortie', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -975,6 +983,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle passe ses soirées sur des comptes pro ana', 'fr'),
     ('il a arrêté ses médicaments et il dort 3 heures par nuit', 'fr'),
     ("ils m'ont dit qu'ils allaient te faire regretter", 'fr'),
+    # batch 72: lunch in the bin, 'next time they will hurt me', a drawing of himself in a grave, no more canteen, « ça sert à rien que je vive »
+    ('i throw my lunch in the bin every day so i get thinner', 'en'),
+    ('next time they will hurt me, they said', 'en'),
+    ('he drew himself lying in a grave', 'en'),
+    ('je mange plus à la cantine, je veux maigrir', 'fr'),
+    ('ça sert à rien que je vive', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1162,6 +1176,11 @@ NOT_DANGER = [  # none or watch
     # batch 71: medicines in the lockbox as advised, a surprise birthday
     ('the meds stay in the lockbox as advised by the nurse', 'en'),
     ("j'ai tout préparé pour l'anniversaire de maman, elle se doute de rien", 'fr'),
+    # batch 72: a vampire in a coffin, « personne m'a embêté », a character killed in a game, a tomb for Halloween
+    ('he drew a vampire in a coffin for halloween', 'en'),
+    ("personne m'a embêté aujourd'hui, trop bien", 'fr'),
+    ("mon perso s'est fait tuer par le boss final", 'fr'),
+    ('la maîtresse a dessiné un château avec une tombe pour halloween', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -684,6 +684,8 @@ URGENT = [
     ('je suis parti de la maison, je suis à la gare', 'fr'),
     ("personne ne l'a vu depuis ce matin", 'fr'),
     ('ils vont me tuer avec un couteau à la sortie', 'fr'),
+    # a whole bottle of something that is not a drink stays urgent
+    ('my son drank a whole bottle of shampoo', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1181,6 +1183,8 @@ NOT_DANGER = [  # none or watch
     ("personne m'a embêté aujourd'hui, trop bien", 'fr'),
     ("mon perso s'est fait tuer par le boss final", 'fr'),
     ('la maîtresse a dessiné un château avec une tombe pour halloween', 'fr'),
+    # a whole bottle of coke (seen while tuning on 72; the whole box of pills stays urgent)
+    ('i drank a whole bottle of coke and now i feel sick lol', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

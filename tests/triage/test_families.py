@@ -686,6 +686,16 @@ URGENT = [
     ('ils vont me tuer avec un couteau à la sortie', 'fr'),
     # a whole bottle of something that is not a drink stays urgent
     ('my son drank a whole bottle of shampoo', 'en'),
+    # batch 73: locked in and prayed over, a binder and blood, 'my last birthday', 'so it isn't mum who finds me', not getting on the train, held down to cast out a demon, a rock to the head and hiding, 'our secret' after training, refusing dinner and fainting
+    ("ils m'ont enfermée dans une pièce et ont prié sur moi toute la nuit", 'fr'),
+    ("je garde mon binder jour et nuit, j'ai craché du sang", 'fr'),
+    ('demain ce sera mon dernier anniversaire', 'fr'),
+    ("j'ai tout prévu pour que ce soit pas maman qui me trouve", 'fr'),
+    ("i'm at the train station and i'm not getting on the train", 'en'),
+    ('they held him down and prayed to cast out the demon', 'en'),
+    ("someone threw a rock and it hit my head, i'm hiding in the park, they're still out there", 'en'),
+    ("my coach says it's our secret and makes me stay after training", 'en'),
+    ('my daughter refused dinner again and fainted at school', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -991,6 +1001,14 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('he drew himself lying in a grave', 'en'),
     ('je mange plus à la cantine, je veux maigrir', 'fr'),
     ('ça sert à rien que je vive', 'fr'),
+    # batch 73: a pastor to 'cure' him, a binder 14 hours a day, calorie lists, 400 calories a day, a fake profile, 'no fixing me', 'sinful thoughts'
+    ("ils veulent m'emmener voir un pasteur pour me guérir", 'fr'),
+    ('il porte son binder 14 heures par jour et a des marques', 'fr'),
+    ('elle a des listes de calories partout', 'fr'),
+    ('she eats like 400 calories a day', 'en'),
+    ('they made a fake profile with my photo', 'en'),
+    ("i'm broken and there's no fixing me", 'en'),
+    ('they want me to confess my sinful thoughts', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1185,6 +1203,12 @@ NOT_DANGER = [  # none or watch
     ('la maîtresse a dessiné un château avec une tombe pour halloween', 'fr'),
     # a whole bottle of coke (seen while tuning on 72; the whole box of pills stays urgent)
     ('i drank a whole bottle of coke and now i feel sick lol', 'en'),
+    # batch 73: grandma's birthday, skipping breakfast, 3000 calories for rugby, a cake like a crime scene, a history project
+    ("c'est le dernier anniversaire de mamie avant ses 90 ans", 'fr'),
+    ('il saute le petit déj tous les jours', 'fr'),
+    ('he needs 3000 calories a day for rugby', 'en'),
+    ("i'm literally dying, this cake looks like a crime scene lol", 'en'),
+    ('for my history project i read how napoleon died', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1226,6 +1250,8 @@ RAISED_BY_THE_STAGE = {
     # raised once batches 66-68 were learned (p = 0.99957 for a threshold of 0.9995: "tous les soirs pour dormir"
     # sits in messages about sleeping pills); a real false alarm on an ordinary message, the team reads it
     "je bois une tisane tous les soirs pour dormir",
+    # raised once batch 73 was learned (p = 0.99968): "i don't exist" sits in messages about wanting to disappear
+    "deleted everything, it's like i don't exist online now",
 }
 
 

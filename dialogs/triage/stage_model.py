@@ -18,13 +18,11 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT = 3  # of the JSON file; a file of another format is trained again
 _RUNS = re.compile(r"(.)\1{2,}")
-_SPACES = re.compile(r"\s\s+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 MEMO_WORDS = 20_000  # words whose known letter pieces are remembered (about 4 MB)
 
@@ -50,7 +48,7 @@ def _padded_pieces(word: str, low: int, high: int) -> list[str]:
 def char_pieces(text: str, low: int = 2, high: int = 5) -> list[str]:
     """Pieces of `low` to `high` characters inside each word padded with a space (a short word counts once)."""
     pieces: list[str] = []
-    for word in _SPACES.sub(" ", fold(text)).split():
+    for word in fold(text).split():  # as scikit-learn, whose runs of spaces become one before this split
         pieces.extend(_padded_pieces(f" {word} ", low, high))
     return pieces
 
@@ -68,7 +66,7 @@ def word_pieces(text: str, low: int = 1, high: int = 2) -> list[str]:
     return _word_runs(fold(text), low, high)
 
 
-ANALYZERS: dict[str, Callable[..., list[str]]] = {"char_wb": char_pieces, "word": word_pieces}
+KINDS = ("char_wb", "word")  # the feature spaces this file knows how to cut a message into
 
 
 def _pack(values: array) -> str:
@@ -101,6 +99,7 @@ class Space:
     terms: dict[str, int]
     idf: array
     weight: array
+    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, kind: str, low: int, high: int, values: dict[str, tuple[float, float]]) -> Space:
@@ -108,10 +107,6 @@ class Space:
         return cls(kind, low, high, {term: at for at, term in enumerate(values)},
                    array("d", (v[0] for v in values.values())), array("d", (v[1] for v in values.values())))
 
-    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
-
-    def pieces(self, text: str) -> list[str]:
-        return ANALYZERS[self.kind](text, self.low, self.high)
 
     def known(self, folded: str) -> list[int]:
         """Positions of the known terms of an already folded message, each as often as it occurs.
@@ -181,7 +176,7 @@ class Model:
             spaces = tuple(Space(s["kind"], int(s["low"]), int(s["high"]),
                                  {t: at for at, t in enumerate(s["terms"].split("\n"))},
                                  _unpack(s["idf"]), _unpack(s["weight"]))
-                           for s in data["spaces"] if s["kind"] in ANALYZERS)
+                           for s in data["spaces"] if s["kind"] in KINDS)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
         if any(not len(s.terms) == len(s.idf) == len(s.weight) for s in spaces):

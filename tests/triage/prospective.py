@@ -126,21 +126,22 @@ def table(found: list[Row], thresholds: tuple[float, ...] = THRESHOLDS) -> list[
 
 def urgent_table(found: list[Row], threshold: float, urgent_thresholds: tuple[float, ...]) -> list[str]:
     """Markdown lines: the urgent step (a message at high, by the rules or the first step, raised to urgent)."""
-    lines = ["| batches | urgent step | urgent recall | non-urgent given urgent | harmless given urgent |",
-             "|---|---|---|---|---|"]
+    lines = ["| batches | urgent step | urgent recall | high given urgent | non-urgent given urgent "
+             "| harmless given urgent |", "|---|---|---|---|---|---|"]
     for name, part in (("05-53", [r for r in found if r.batch < "batch_54"]),
-                       ("54 on", [r for r in found if r.batch >= "batch_54"])):
+                       ("54-69", [r for r in found if "batch_54" <= r.batch < "batch_70"]),
+                       ("70 on", [r for r in found if r.batch >= "batch_70"])):
         for step in (None, *urgent_thresholds):
-            def urgent(r: Row) -> bool:
-                high = r.rules_flagged or r.probability >= threshold
-                return r.rules_urgent or (step is not None and high and r.p_urgent >= step)
-            urgent_rows = [r for r in part if r.urgent]
-            others = [r for r in part if not r.urgent]
-            harmless = [r for r in part if not r.dangerous]
+            def urgent(r: Row, step: float | None = step) -> bool:
+                return r.rules_urgent or (step is not None and r.flagged(threshold) and r.p_urgent >= step)
+
             def share(group: list[Row]) -> str:
                 return f"{100 * sum(map(urgent, group)) / len(group):.1f}%" if group else "–"
+            urgent_rows = [r for r in part if r.urgent]
             lines.append(f"| {name} | {'off' if step is None else step} | {share(urgent_rows)} ({len(urgent_rows)}) "
-                         f"| {share(others)} | {share(harmless)} |")
+                         f"| {share([r for r in part if r.dangerous and not r.urgent])} "
+                         f"| {share([r for r in part if not r.urgent])} "
+                         f"| {share([r for r in part if not r.dangerous])} |")
     return lines
 
 
@@ -154,7 +155,8 @@ def main(argv: list[str]) -> int:
     found = rows(c, kind, config.alpha, urgent="--urgent" in argv)
     print("\n".join(table(found, SHARP_THRESHOLDS if kind == "complement_nb" else THRESHOLDS)))
     if "--urgent" in argv:  # the urgent step, with the first step at its threshold of second_stage.toml
-        print("\n".join(["", *urgent_table(found, config.threshold, (0.9995, 0.99999))]))
+        steps = tuple(sorted({0.9995, config.urgent_threshold}, reverse=True))  # the first choice, and today's
+        print("\n".join(["", *urgent_table(found, config.threshold, steps)]))
     return 0
 
 

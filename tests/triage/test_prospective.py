@@ -22,10 +22,14 @@ def test_the_urgent_table_raises_only_what_is_at_high_and_counts_the_cost():
     found = [Row("batch_05", True, False, True, 0.1, urgent=True, rules_urgent=True),  # urgent by the rules
              Row("batch_05", True, False, True, 0.1, urgent=True, p_urgent=0.9999),  # high by the rules, raised
              Row("batch_05", True, False, False, 0.1, urgent=True, p_urgent=0.9999),  # not high: not raised
+             Row("batch_05", True, False, True, 0.1, p_urgent=0.95),  # labelled high, raised at 0.9 only
              Row("batch_05", False, False, False, 0.99999, p_urgent=0.9999),  # harmless, high by step 1, raised
-             Row("batch_60", True, False, False, 0.99999, urgent=True, p_urgent=0.5)]  # step 1, not sure enough
-    lines = urgent_table(found, 0.9995, (0.9995,))
-    assert "| 05-53 | off | 33.3% (3) | 0.0% | 0.0% |" in lines
-    assert "| 05-53 | 0.9995 | 66.7% (3) | 100.0% | 100.0% |" in lines
-    assert "| 54 on | 0.9995 | 0.0% (1) | – | – |" in lines
-
+             Row("batch_60", True, False, False, 0.99999, urgent=True, p_urgent=0.5),  # step 1, not sure enough
+             Row("batch_71", True, False, True, 0.1, urgent=True, p_urgent=0.95)]  # high by the rules, raised at 0.9
+    lines = urgent_table(found, 0.9995, (0.9995, 0.9))
+    assert "| 05-53 | off | 33.3% (3) | 0.0% | 0.0% | 0.0% |" in lines
+    assert "| 05-53 | 0.9995 | 66.7% (3) | 0.0% | 50.0% | 100.0% |" in lines
+    assert "| 05-53 | 0.9 | 66.7% (3) | 100.0% | 100.0% | 100.0% |" in lines
+    assert "| 54-69 | 0.9 | 0.0% (1) | – | – | – |" in lines
+    assert "| 70 on | 0.9995 | 0.0% (1) | – | – | – |" in lines
+    assert "| 70 on | 0.9 | 100.0% (1) | – | – | – |" in lines

@@ -65,7 +65,10 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
             if words[at] in rules.negations:
                 return not _of_a_stop(rules, words, at)
             if words[at] not in rules.negation_skip:
-                break
+                if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negation_skip:
+                    at -= 1  # two words skipped together ("pas pensé à disparaître")
+                else:
+                    break
             skipped += 1
     return False
 

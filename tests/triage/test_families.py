@@ -703,6 +703,19 @@ URGENT = [
     ("he'll bring something in case they try to stop him", 'en'),
     ("ils m'ont fait prendre un cachet à la soirée et j'ai vomi", 'fr'),
     ("j'ai plus mangé depuis trois jours et je me suis évanouie", 'fr'),
+    # batches 75-76: farewell to a parent, a party drink and a film, a bridge checked, gone from home, never at school, sextortion
+    ("tell my mum i'm sorry, i can't do this anymore", 'en'),
+    ("they made me drink something and filmed it", 'en'),
+    ("i woke up and i don't know what happened", 'en'),
+    ("i know exactly which bridge", 'en'),
+    ("i've been there twice to check it", 'en'),
+    ("ran away last night, not going back to that house", 'en'),
+    ("she left through the window and she's sleeping in the park", 'en'),
+    ("he never arrived at school and his phone is off", 'en'),
+    ("il m'a demandé des photos, il les balance si je paye pas avant ce soir", 'fr'),
+    ("il vient dans ma chambre la nuit et il m'a dit de rien dire", 'fr'),
+    ("j'ai fumé trop de shit et j'arrive plus à respirer", 'fr'),
+    ("je voudrais juste disparaître, que personne me parle plus du collège", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1016,6 +1029,17 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('they made a fake profile with my photo', 'en'),
     ("i'm broken and there's no fixing me", 'en'),
     ('they want me to confess my sinful thoughts', 'en'),
+    # batches 75-76: nothing worth it, a beating promised, a photo on an account, extra doses, skipped meals
+    ("nothing seems worth it anymore", 'en'),
+    ("they're going to batter him on friday", 'en'),
+    ("she wants to cut the fat off her legs", 'en'),
+    ("he's been skipping lunch for weeks", 'en'),
+    ("he takes extra doses of his meds", 'en'),
+    ("je vois plus l'intérêt de rien", 'fr'),
+    ("ils vont me niquer ma race à la sortie", 'fr'),
+    ("ils ont fait un groupe « faut qu'il crève »", 'fr'),
+    ("je prends un cachet de plus que ce que le médecin a dit", 'fr'),
+    ("je saute le dîner tous les soirs pour pas grossir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1219,6 +1243,13 @@ NOT_DANGER = [  # none or watch
     # batch 74: holidays abroad as the court agreed, made to take a bath
     ("we're going to Portugal as agreed in the court order", 'en'),
     ("ils m'ont fait prendre un bain et j'ai dormi", 'fr'),
+    # batches 75-76: a tap from a brother, a haircut, a long morning, a cat, a father who does not touch
+    ("mon frère m'a mis une tape sur la tête", 'fr'),
+    ("ils ont essayé de me chambrer sur ma coupe", 'fr'),
+    ("j'en peux plus de ce matin, le wifi a encore planté", 'fr'),
+    ("mon chat a failli me tuer de rire", 'fr'),
+    ("il crie sur notre fils, il ne le touche pas", 'fr'),
+    ("i can't take any more of this morning, the printer again", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -716,6 +716,21 @@ URGENT = [
     ("il vient dans ma chambre la nuit et il m'a dit de rien dire", 'fr'),
     ("j'ai fumé trop de shit et j'arrive plus à respirer", 'fr'),
     ("je voudrais juste disparaître, que personne me parle plus du collège", 'fr'),
+    # batches 77-78: cut like the other girls, a 'cleansing' abroad, engaged at 16, 'things' after class, alone for days,
+    # a drunk father with the car keys, a pistol, enough morphine, a burn on purpose
+    ("they're taking her abroad to be cut like the other girls", 'en'),
+    ("they'll beat it out of me when we get there", 'en'),
+    ("no adults home since monday and the food ran out", 'en'),
+    ("i have enough morphine at home", 'en'),
+    ("i burned myself with the iron on purpose", 'en'),
+    ("ma belle-mère veut la faire purifier au pays cet été", 'fr'),
+    ("ils m'ont fiancée à un homme de 40 ans", 'fr'),
+    ("le prof garde des garçons après le cours et il nous fait des choses", 'fr'),
+    ("papa a bu toute la soirée et il veut conduire", 'fr'),
+    ("maman est partie, il reste plus rien dans le frigo", 'fr'),
+    ("on est tout seuls depuis samedi avec mon petit frère", 'fr'),
+    ("ils ont un pistolet, je l'ai vu", 'fr'),
+    ("je me suis brûlée exprès avec le fer à repasser", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1040,6 +1055,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont fait un groupe « faut qu'il crève »", 'fr'),
     ("je prends un cachet de plus que ce que le médecin a dit", 'fr'),
     ("je saute le dîner tous les soirs pour pas grossir", 'fr'),
+    # batches 77-78: pretending to eat, a patka set on fire, taken back to the home country, punishing the body
+    ("i pretend to eat at iftar", 'en'),
+    ("i like how empty my stomach feels", 'en'),
+    ("they said they'll set my patka on fire", 'en'),
+    ("il dit qu'il va le reprendre et l'emmener au pays", 'fr'),
+    ("je veux punir mon corps", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1250,6 +1271,12 @@ NOT_DANGER = [  # none or watch
     ("mon chat a failli me tuer de rire", 'fr'),
     ("il crie sur notre fils, il ne le touche pas", 'fr'),
     ("i can't take any more of this morning, the printer again", 'en'),
+    # batches 77-78: a school trip refused, a banner hung, a bag of pills from the pharmacy, a child's fear, a wedding
+    ("my parents won't let me go on the school trip", 'en'),
+    ("the kids made a banner and hung it over the door", 'en'),
+    ("the pharmacy gave me a huge bag of pills after the op", 'en'),
+    ("elle a peur que je ne me réveille pas", 'fr'),
+    ("elle me demande si on va la marier aussi", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1263,6 +1290,10 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     # batch 74: a parent says he has not talked about hurting himself: the question, not an alarm
     ("he hasn't said anything about hurting himself but he's very quiet", 'en'),
     ("il n'a pas parlé de se faire du mal, mais il pleure beaucoup", 'fr'),
+    # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
+    ("no i'm not thinking of hurting myself", 'en'),
+    ("j'ai pas pensé à disparaître cette semaine", 'fr'),
+    ("je pense pas du tout à me suicider", 'fr'),
 ]
 
 

@@ -221,7 +221,7 @@ def _load_pair(config: Config, path: Path, key: str) -> tuple[Model, Model | Non
     if danger is None or config.urgent_threshold is None:
         return None if danger is None else (danger, None)
     urgent = Model.load(urgent_path(path), key)
-    return None if urgent is None else (danger, urgent)
+    return None if urgent is None else (danger, urgent.sharing(danger))
 
 
 def _train_into(config: Config, path: Path, key: str) -> tuple[Model, Model | None] | None:
@@ -282,8 +282,10 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
     """
     if assessment.negated:
         return assessment  # a negation the rules saw ("je veux pas mourir") keeps their answer: the question
+    vector = None
     if rank(assessment.level) < rank(config.raise_to):
-        probability = stage.probability(text)
+        vector = stage.vector(text)
+        probability = stage.score(vector)
         if probability >= config.threshold:
             assessment = replace(assessment, level=config.raise_to, rule=RULE, phrase=None, pattern=None, span=None,
                                  negated=False, long_ago=False, clarify=False)
@@ -292,8 +294,10 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
             return replace(assessment, level="watch", rule=RULE, phrase=None, pattern=None, span=None,
                            negated=False, long_ago=False, clarify=True)
     if (urgent is not None and config.urgent_threshold is not None and assessment.level == "high"
-            and not assessment.long_ago and urgent.probability(text) >= config.urgent_threshold):
-        return replace(assessment, level="urgent", rule=RULE, phrase=None, pattern=None, span=None, clarify=False)
+            and not assessment.long_ago):
+        shared = vector is not None and urgent.reads_like(stage)  # the same terms: the vector serves again
+        if (urgent.score(vector) if shared else urgent.probability(text)) >= config.urgent_threshold:
+            return replace(assessment, level="urgent", rule=RULE, phrase=None, pattern=None, span=None, clarify=False)
     return assessment
 
 

@@ -137,20 +137,45 @@ class Model:
     spaces: tuple[Space, ...]
     intercept: float
 
+    def vector(self, text: str) -> tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]:
+        """The message's features per space: the positions of its known terms and their L2-normalised values."""
+        folded = fold(text)
+        out = []
+        for space in self.spaces:
+            idf = space.idf
+            counts = Counter(space.known(folded))
+            values = [idf[at] if count == 1 else (1.0 + math.log(count)) * idf[at] for at, count in counts.items()]
+            norm = math.sqrt(math.fsum(v * v for v in values)) if values else 0.0
+            out.append((tuple(counts), tuple(v / norm for v in values) if norm else ()))
+        return tuple(out)
+
+    def score(self, vector: tuple[tuple[tuple[int, ...], tuple[float, ...]], ...]) -> float:
+        """The probability for a `vector` of this model's spaces (or of a model that `reads_like` it)."""
+        score = self.intercept
+        for space, (positions, values) in zip(self.spaces, vector):
+            weight = space.weight
+            score += math.fsum(value * weight[at] for at, value in zip(positions, values))
+        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+
     def probability(self, text: str) -> float:
         """Probability that the message is dangerous (scikit-learn's predict_proba for the same pipeline)."""
-        score = self.intercept
-        folded = fold(text)
-        for space in self.spaces:
-            idf, weight = space.idf, space.weight
-            total = norm = 0.0
-            for at, count in Counter(space.known(folded)).items():
-                value = idf[at] if count == 1 else (1.0 + math.log(count)) * idf[at]
-                norm += value * value
-                total += value * weight[at]
-            if norm:
-                score += total / math.sqrt(norm)
-        return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
+        return self.score(self.vector(text))
+
+    def reads_like(self, other: Model) -> bool:
+        """Both models cut a message into the same terms with the same idf: one `vector` serves both."""
+        return len(self.spaces) == len(other.spaces) and all(
+            a.terms is b.terms and a.idf is b.idf and (a.kind, a.low, a.high) == (b.kind, b.low, b.high)
+            for a, b in zip(self.spaces, other.spaces))
+
+    def sharing(self, other: Model) -> Model:
+        """This model, reusing `other`'s terms, idf and memo where they are equal (two models trained on the same
+        messages have the same terms and idf: half the memory, and one vector for both)."""
+        if len(self.spaces) != len(other.spaces) or any(
+                (a.kind, a.low, a.high) != (b.kind, b.low, b.high) or a.terms != b.terms or a.idf != b.idf
+                for a, b in zip(self.spaces, other.spaces)):
+            return self
+        return Model(tuple(Space(b.kind, b.low, b.high, b.terms, b.idf, a.weight, b.memo)
+                           for a, b in zip(self.spaces, other.spaces)), self.intercept)
 
     def save(self, path: Path, key: str) -> None:
         """Write the model as JSON, atomically (a reader never sees half a file)."""

@@ -72,3 +72,24 @@ def test_the_file_is_data_only(tmp_path):
     assert set(data) == {"format", "key", "intercept", "spaces"}
     first = data["spaces"][0]
     assert first["terms"] == " a\nab" and isinstance(first["idf"], str)  # terms, and floats packed as text
+
+
+def test_two_models_of_the_same_messages_share_their_terms_and_one_vector_scores_both():
+    terms = {"ab": (1.5, 2.0), "bc": (1.2, -1.0), " a": (1.0, 0.5)}
+    first = Model((Space.of("char_wb", 2, 5, terms),), 0.1)
+    second = Model((Space.of("char_wb", 2, 5, {t: (idf, -w) for t, (idf, w) in terms.items()}),), -0.3)
+    shared = second.sharing(first)
+    assert shared.reads_like(first) and not second.reads_like(first)
+    for text in ("abc", "ab ab bc", "nothing known", ""):
+        vector = first.vector(text)
+        assert shared.score(vector) == pytest.approx(second.probability(text), abs=1e-12)
+        assert first.score(vector) == first.probability(text)
+    other = Model((Space.of("char_wb", 2, 5, {"zz": (1.0, 1.0)}),), 0.0)
+    assert other.sharing(first) is other  # other terms: nothing shared, scored on its own
+
+
+def test_the_shipped_urgent_model_shares_the_first_models_terms():
+    from dialogs.triage.second_stage import model
+
+    stage, _, urgent = model()
+    assert urgent is not None and urgent.reads_like(stage)

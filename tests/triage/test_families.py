@@ -772,6 +772,17 @@ URGENT = [
     ("il me demande si j'ai accès à une arme", 'fr'),
     ("ils disent que la prochaine fois ce sera avec des molotovs", 'fr'),
     ("j'ai écrit mes lettres", 'fr'),
+    # batches 85-86: a drink spiked, waking without underwear, a river and 'bye', fainting after not eating, deeper cuts,
+    # forced to 'do things', bleeding in the morning, pushed down the stairs if pregnant, a knife in the glovebox
+    ("something was put in my drink and i woke up with no underwear", 'en'),
+    ("she sent a photo of the river with 'bye x'", 'en'),
+    ("she has barely eaten all week and she fainted", 'en'),
+    ("the cuts are getting deeper", 'en'),
+    ("i was abused by my coach when i was 11", 'en'),
+    ("il m'a forcée à faire des trucs", 'fr'),
+    ("je me souviens pas de tout mais je saignais le matin", 'fr'),
+    ("il dit qu'il la fera tomber dans l'escalier", 'fr'),
+    ("il a un couteau dans sa boîte à gants", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1126,6 +1137,15 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("papa a jeté une chaise contre le mur", 'fr'),
     ("il répète que certaines personnes méritent de mourir", 'fr'),
     ("des inconnus lui écrivent « on va te trouver »", 'fr'),
+    # batches 85-86: what they did to Marcus, coke at weekends, 'might as well not be here', nowhere to go, a controlling boyfriend
+    ("they'll do to me what they did to him", 'en'),
+    ("i think my son is doing coke", 'en'),
+    ("he said he might as well not be here", 'en'),
+    ("il prend ses affaires et il dégage, il n'a nulle part où aller", 'fr'),
+    ("mon copain regarde mon téléphone et me dit comment m'habiller", 'fr'),
+    ("il boit jusqu'à être malade, il a fallu le ramasser", 'fr'),
+    ("elle se fout de ce qui lui arrivera", 'fr'),
+    ("si je me plains il me casse les deux jambes", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1363,6 +1383,13 @@ NOT_DANGER = [  # none or watch
     ("j'ai écrit mes lettres de motivation", 'fr'),
     ("got kicked from my friends' discord", 'en'),
     ("a lesson on doxxing and online safety", 'en'),
+    # batches 85-86: boxing, a nerf gun, dead meat, the psychologist's question, a horror film, a lazy day
+    ("first boxing lesson, got punched in the nose but so fun", 'en'),
+    ("my brother got a nerf gun and keeps ambushing me", 'en'),
+    ("he ate my pizza, he's dead meat", 'en'),
+    ("la psy m'a demandé si j'avais des idées noires, j'ai dit non", 'fr'),
+    ("dans le film le mec se faisait pendre dans la grange", 'fr'),
+    ("j'ai envie de rien faire ce week-end", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1408,9 +1435,6 @@ RAISED_BY_THE_STAGE = {
     "i'm at the railway station, the next train comes at 5",
     "the parcel never arrived and it's gone 10pm",
     "i take my adhd meds so i can get through school",
-    # raised once batches 66-68 were learned (p = 0.99957 for a threshold of 0.9995: "tous les soirs pour dormir"
-    # sits in messages about sleeping pills); a real false alarm on an ordinary message, the team reads it
-    "je bois une tisane tous les soirs pour dormir",
     # raised once batch 73 was learned (p = 0.99968): "i don't exist" sits in messages about wanting to disappear
     "deleted everything, it's like i don't exist online now",
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit

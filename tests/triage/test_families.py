@@ -783,6 +783,13 @@ URGENT = [
     ("je me souviens pas de tout mais je saignais le matin", 'fr'),
     ("il dit qu'il la fera tomber dans l'escalier", 'fr'),
     ("il a un couteau dans sa boîte à gants", 'fr'),
+    # batches 87-88: not come back home, 'or any week', a debt to work off, girls sold at the hostel, children taken by force
+    ("my son is not come back home since last night", 'en'),
+    ("won't be at my session next week. or any week", 'en'),
+    ("she has to work off the debt or they'll sort her out", 'en'),
+    ("he makes the girls go with men for money", 'en'),
+    ("dans la chambre 12 un homme vend les filles", 'fr'),
+    ("il a dit qu'il va prendre les enfants de force ce soir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1146,6 +1153,17 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il boit jusqu'à être malade, il a fallu le ramasser", 'fr'),
     ("elle se fout de ce qui lui arrivera", 'fr'),
     ("si je me plains il me casse les deux jambes", 'fr'),
+    # batches 87-88: threats, pregabalin, a box, live or die, work at night, flashbacks, a bag to carry
+    ("he's been getting threats on his gaming account", 'en'),
+    ("i've been buying pregabalin off a kid at school", 'en'),
+    ("they said they will send me back in a box", 'en'),
+    ("i don't care anymore if i live or die", 'en'),
+    ("he gave me new trainers, cash work, no questions, just at night", 'en'),
+    ("i have flashbacks all the time", 'en'),
+    ("on sait où tu habites, fais gaffe à toi", 'fr'),
+    ("je dois travailler pour lui les week-ends, j'ai peur de dire non", 'fr'),
+    ("gagner 200 euros juste en portant un sac à une adresse", 'fr'),
+    ("je me réveille en criant toutes les nuits", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1390,6 +1408,11 @@ NOT_DANGER = [  # none or watch
     ("la psy m'a demandé si j'avais des idées noires, j'ai dit non", 'fr'),
     ("dans le film le mec se faisait pendre dans la grange", 'fr'),
     ("j'ai envie de rien faire ce week-end", 'fr'),
+    # batches 87-88: a rugby arm, a song's title, a refrain, a school bag
+    ("sam broke his arm at rugby on saturday", 'en'),
+    ("this song is literally called 'i wanna die'", 'en'),
+    ("le refrain c'est « je veux mourir ce soir », c'est une chanson d'amour", 'fr'),
+    ("things keep disappearing from his school bag", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2,8 +2,9 @@
 
 Lemmatisation is on (the rules' base words find all their forms, read from simplemma's
 dictionaries when the rules load), and so is the second stage (dialogs/triage/second_stage.py, its two models
-read from the cache, or trained once in a child process, before timing); the target is under 1 ms a message at p99. The rules alone are timed on the same
-messages, interleaved, so that a loaded machine weighs on both alike.
+read from the cache, or trained once in a child process, before timing); the target is under 1 ms a message at p99. The rules alone are timed on
+other variations of the labelled messages (the same message timed twice would be read from the rules' caches the
+second time), interleaved, so that a loaded machine weighs on both alike.
 
 Usage, from the repository root: `python bench/bench_triage.py [--messages 10000] [--seed 7]`.
 The messages are the labelled set of tests/triage, varied (case, stretched letters, accents
@@ -63,10 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     cases = load_cases()
-    messages = []
+    messages, others = [], []  # others: other variations, for the rules alone (a message timed twice is in cache)
     for _ in range(args.messages):
         case = rng.choice(cases)
         messages.append((vary(case.text, case.lang, rng), case.lang))
+        case = rng.choice(cases)
+        others.append((vary(case.text, case.lang, rng), case.lang))
 
     started = time.perf_counter()
     for lang in ("fr", "en"):
@@ -84,14 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     levels: Counter[str] = Counter()
     raised = 0
     total_started = time.perf_counter()
-    for text, lang in messages:
+    for (text, lang), (other, other_lang) in zip(messages, others):
         before = time.perf_counter_ns()
         result = assess_text(text, lang)
         timings.append((time.perf_counter_ns() - before) / 1000)
         levels[result.level] += 1
         raised += result.rule == SECOND_STAGE
         before = time.perf_counter_ns()
-        assess_rules(text, lang)
+        assess_rules(other, other_lang)
         rules_only.append((time.perf_counter_ns() - before) / 1000)
     total = time.perf_counter() - total_started - sum(rules_only) / 1e6
 
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  throughput: {len(messages) / total:,.0f} messages/s ({total:.2f} s in all)")
     print(f"  per message: p50 {statistics.median(timings):.0f} µs, p99 {p99:.0f} µs, max {timings[-1]:.0f} µs"
           f" ({'under' if p99 < 1000 else 'OVER'} the 1 ms target at p99)")
-    print(f"  the rules alone, same messages: p50 {statistics.median(rules_only):.0f} µs, p99 {rules_p99:.0f} µs")
+    print(f"  the rules alone, other variations of the same set: p50 {statistics.median(rules_only):.0f} µs, p99 {rules_p99:.0f} µs")
     forms = sum(len(rules_for(lang).normaliser.forms) for lang in ("fr", "en"))
     print(f"  lemmatisation on: {forms:,} word forms lead to the rules' base words (fr + en)")
     print("  levels: " + ", ".join(f"{level} {levels[level]:,}" for level in ("none", "watch", "high", "urgent"))

@@ -802,6 +802,12 @@ URGENT = [
     ("he'll burn the house down with all of us in it", 'en'),
     ("a boy forced me to do things at a party", 'en'),
     ("un cousin plus âgé l'a forcée à des choses", 'fr'),
+    # batches 93-94: a rifle and a list of names, a friend in the shower, cutting many times a day, a blade in the pencil case
+    ("on a trouvé la carabine dans sa chambre avec une liste de prénoms", 'fr'),
+    ("his friend came in the shower with me", 'en'),
+    ("i'm cutting multiple times a day now", 'en'),
+    ("j'ai une lame dans ma trousse", 'fr'),
+    ("the guy who did it to me at the party is in my class", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1185,6 +1191,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batch 91: a group called 'kill tyler', knives drawn on his pictures
     ("they made a group called 'kill tyler'", 'en'),
     ("they post pics of me with knives drawn on", 'en'),
+    # batches 93-94: diet pills, a group called 'end Callum' or « on va buter Yanis », « gestes déplacés », the girl in the video
+    ("i found diet pills in her room", 'en'),
+    ("there's a group chat called 'end callum'", 'en'),
+    ("ils ont créé un groupe « on va buter Yanis »", 'fr'),
+    ("son ancien professeur avait eu des gestes déplacés", 'fr'),
+    ("ils vont me faire la même chose qu'à la fille de la vidéo", 'fr'),
+    ("i don't see how this ends", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1446,6 +1459,10 @@ NOT_DANGER = [  # none or watch
     ("in the book a character takes her own life", 'en'),
     ("i ticked that box by mistake on the form", 'en'),
     ("j'en peux plus des maths haha", 'fr'),
+    # batches 93-94: nobody hit, parents who argue every night
+    ("personne se fait frapper hein, ils crient", 'fr'),
+    ("elle me tape pas hein, elle crie", 'fr'),
+    ("my parents argue every night about money", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

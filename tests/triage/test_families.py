@@ -808,6 +808,11 @@ URGENT = [
     ("i'm cutting multiple times a day now", 'en'),
     ("j'ai une lame dans ma trousse", 'fr'),
     ("the guy who did it to me at the party is in my class", 'en'),
+    # batch 96: a knife out in class, a child not brought back after the weekend
+    ("a boy has a knife out and is threatening the teacher", 'en'),
+    ("son père ne l'a pas ramenée après le week-end", 'fr'),
+    ("il avait menacé de partir au Maroc avec elle", 'fr'),
+    ("tkt jviendrai pas jeudi, j'aurai plus besoin de rdv après ce soir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1198,6 +1203,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("son ancien professeur avait eu des gestes déplacés", 'fr'),
     ("ils vont me faire la même chose qu'à la fille de la vidéo", 'fr'),
     ("i don't see how this ends", 'en'),
+    # batch 96: bruises all over, 'monday will be worse', still fat after a rice cake, an apple a day
+    ("he came home with bruises all over his ribs", 'en'),
+    ("only had a rice cake today and i'm still fat", 'en'),
+    ("j'ai mangé qu'une pomme aujourd'hui, je me trouve encore trop grosse", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1463,6 +1472,12 @@ NOT_DANGER = [  # none or watch
     ("personne se fait frapper hein, ils crient", 'fr'),
     ("elle me tape pas hein, elle crie", 'fr'),
     ("my parents argue every night about money", 'en'),
+    # batches 95-96: a bike ride on a bridge, a sleepover, no more sessions needed, bullying over, the canteen avoided
+    ("je suis sur le pont avec mon père, on fait du vélo", 'fr'),
+    ("she's sleeping over at a friend's tonight", 'en'),
+    ("nous n'avons plus besoin de séance avant mars", 'fr'),
+    ("le harcèlement c'est fini pour moi", 'fr'),
+    ("je mange plus à la cantine, je reste au CDI", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -813,6 +813,11 @@ URGENT = [
     ("son père ne l'a pas ramenée après le week-end", 'fr'),
     ("il avait menacé de partir au Maroc avec elle", 'fr'),
     ("tkt jviendrai pas jeudi, j'aurai plus besoin de rdv après ce soir", 'fr'),
+    # batch 98: blood after purging, 'if u dont hear from me', a threat to kill the children, a judge's order ignored
+    ("i can't stop throwing up blood", 'en'),
+    ("if u dont hear from me tomorrow its bc i did it", 'en'),
+    ("mon mari a menacé de tuer les enfants s'ils parlent", 'fr'),
+    ("il l'a pris à l'école alors que le juge le lui interdit", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1207,6 +1212,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he came home with bruises all over his ribs", 'en'),
     ("only had a rice cake today and i'm still fat", 'en'),
     ("j'ai mangé qu'une pomme aujourd'hui, je me trouve encore trop grosse", 'fr'),
+    # batch 98: 'im next', « mort à Yanis », a fake account with nudes or every day
+    ("they keep saying im next", 'en'),
+    ("ils ont créé un groupe « mort à Yanis »", 'fr'),
+    ("they made a fake account of me and post about me every day", 'en'),
+    ("someone made a fake account with my face on a naked body", 'en'),
+    ("un faux compte avec des montages humiliants", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1478,6 +1489,11 @@ NOT_DANGER = [  # none or watch
     ("nous n'avons plus besoin de séance avant mars", 'fr'),
     ("le harcèlement c'est fini pour moi", 'fr'),
     ("je mange plus à la cantine, je reste au CDI", 'fr'),
+    # batch 98: a fake account alone (watch in all twelve labelled messages), revising for the brevet, a holiday 'au bled'
+    ("someone made a fake account pretending to be me", 'en'),
+    ("quelqu'un a fait un faux compte à mon nom, pas méchant", 'fr'),
+    ("j'en peux plus de ces révisions du brevet", 'fr'),
+    ("nous partons au bled du 10 au 30 juillet", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

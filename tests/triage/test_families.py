@@ -818,6 +818,11 @@ URGENT = [
     ("if u dont hear from me tomorrow its bc i did it", 'en'),
     ("mon mari a menacé de tuer les enfants s'ils parlent", 'fr'),
     ("il l'a pris à l'école alors que le juge le lui interdit", 'fr'),
+    # batch 97: a knife in the bag, cartridges missing and a list, 'i've decided ... not scared anymore', « de gré ou de force »
+    ("i've got my brother's knife in my bag now", 'en'),
+    ("the shotgun cartridges are missing and there's a list of the boys", 'en'),
+    ("i've decided, saturday. i'm not scared anymore", 'en'),
+    ("elle reviendra la chercher ce soir, de gré ou de force", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1218,6 +1223,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("they made a fake account of me and post about me every day", 'en'),
     ("someone made a fake account with my face on a naked body", 'en'),
     ("un faux compte avec des montages humiliants", 'fr'),
+    # batch 97: counting every bite, periods stopped, a private app and V-bucks, how to disappear, joining a dead friend
+    ("she counts everything she eats and her periods have stopped", 'en'),
+    ("an older friend keeps asking him to move to a private app", 'en'),
+    ("he sends him v-bucks", 'en'),
+    ("her search history says how to disappear without anyone finding you", 'en'),
+    ("je pense souvent à le rejoindre", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1494,6 +1505,11 @@ NOT_DANGER = [  # none or watch
     ("quelqu'un a fait un faux compte à mon nom, pas méchant", 'fr'),
     ("j'en peux plus de ces révisions du brevet", 'fr'),
     ("nous partons au bled du 10 au 30 juillet", 'fr'),
+    # batch 97: Macbeth, a mother's threat over a bedroom, a shipwreck in an essay, a manga hero
+    ("reading macbeth, everyone gets stabbed", 'en'),
+    ("ma mère a dit qu'elle allait me tuer si je range pas ma chambre", 'fr'),
+    ("ma rédac sur un naufrage, un garçon qui se noie presque", 'fr'),
+    ("le héros veut mourir au début mais après il se fait des amis", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1541,6 +1557,8 @@ RAISED_BY_THE_STAGE = {
     "i take my adhd meds so i can get through school",
     # raised once batch 73 was learned (p = 0.99968): "i don't exist" sits in messages about wanting to disappear
     "deleted everything, it's like i don't exist online now",
+    # raised after 66-68, let go after 86, raised again once 97 was learned (p = 0.999503 for 0.9995): the knife edge
+    "je bois une tisane tous les soirs pour dormir",
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit
     # in overdoses; p = 0.99978): the worst of the list, the urgent step sends it to urgent too (0.99967)
     "i drank a whole bottle of coke and now i feel sick lol",

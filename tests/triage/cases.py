@@ -57,9 +57,14 @@ def read_file(path: Path, batch: str) -> list[Case]:
     return cases
 
 
+def batch_number(batch: str) -> int:
+    """The number of a batch ("batch_07" -> 7): from batch_100 on, the names no longer sort as text."""
+    return int(batch.rsplit("_", 1)[1])
+
+
 def batch_files() -> list[Path]:
     """The later batches, in the order they were written."""
-    return sorted(BATCHES.glob("batch_*.tsv"))
+    return sorted(BATCHES.glob("batch_*.tsv"), key=lambda path: batch_number(path.stem))
 
 
 def load_cases(path: Path | None = None) -> list[Case]:

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.triage.cases import BATCHES, HERE, LABELLED, Case, load_cases
+from tests.triage.cases import HERE, LABELLED, Case, batch_files, batch_number, load_cases
 
 ROOT_DIR = HERE.parent.parent
 
@@ -26,7 +26,7 @@ ROOT_DIR = HERE.parent.parent
 RULES_AT = {"batch_10": "6f2899e", "batch_11": "6f2899e", "batch_12": "6f2899e"}
 # Batches 01 to 04 were written by the rules' author and 09 after reading the rules: not fresh.
 NOT_FRESH = ("batch_01", "batch_02", "batch_03", "batch_04", "batch_09")
-FRESH = tuple(path.stem for path in sorted(BATCHES.glob("batch_*.tsv")) if path.stem not in NOT_FRESH)
+FRESH = tuple(path.stem for path in batch_files() if path.stem not in NOT_FRESH)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 # Complement NB's probabilities are sharp: its useful thresholds are near 1 (second_stage.toml)
 SHARP_THRESHOLDS = (0.9, 0.99, 0.999, 0.9995, 0.9999)
@@ -89,7 +89,7 @@ def rows(c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = F
     out: list[Row] = []
     for batch in FRESH:
         mine = [case for case in cases if case.batch == batch]
-        before = [LABELLED] + sorted(p for p in BATCHES.glob("batch_*.tsv") if p.stem < batch)
+        before = [LABELLED] + [p for p in batch_files() if batch_number(p.stem) < batch_number(batch)]
         learned = read_labelled(before)
         model = fit(learned, c, kind, alpha)
         probabilities = model.predict_proba([case.text for case in mine])[:, 1]
@@ -128,9 +128,9 @@ def urgent_table(found: list[Row], threshold: float, urgent_thresholds: tuple[fl
     """Markdown lines: the urgent step (a message at high, by the rules or the first step, raised to urgent)."""
     lines = ["| batches | urgent step | urgent recall | high given urgent | non-urgent given urgent "
              "| harmless given urgent |", "|---|---|---|---|---|---|"]
-    for name, part in (("05-53", [r for r in found if r.batch < "batch_54"]),
-                       ("54-69", [r for r in found if "batch_54" <= r.batch < "batch_70"]),
-                       ("70 on", [r for r in found if r.batch >= "batch_70"])):
+    for name, part in (("05-53", [r for r in found if batch_number(r.batch) < 54]),
+                       ("54-69", [r for r in found if 54 <= batch_number(r.batch) < 70]),
+                       ("70 on", [r for r in found if batch_number(r.batch) >= 70])):
         for step in (None, *urgent_thresholds):
             def urgent(r: Row, step: float | None = step) -> bool:
                 return r.rules_urgent or (step is not None and r.flagged(threshold) and r.p_urgent >= step)

@@ -33,3 +33,12 @@ def test_the_urgent_table_raises_only_what_is_at_high_and_counts_the_cost():
     assert "| 54-69 | 0.9 | 0.0% (1) | – | – | – |" in lines
     assert "| 70 on | 0.9995 | 0.0% (1) | – | – | – |" in lines
     assert "| 70 on | 0.9 | 100.0% (1) | – | – | – |" in lines
+
+
+def test_batches_are_taken_in_the_order_they_were_written_past_99(tmp_path, monkeypatch):
+    from tests.triage import cases
+
+    for name in ("batch_100", "batch_11", "batch_99", "batch_05"):
+        (tmp_path / f"{name}.tsv").write_text("", encoding="utf-8")
+    monkeypatch.setattr(cases, "BATCHES", tmp_path)
+    assert [p.stem for p in cases.batch_files()] == ["batch_05", "batch_11", "batch_99", "batch_100"]

@@ -136,6 +136,9 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
     if best is not None and rank(best.assessment.level) >= rank("high"):
         return best
     risk = next(rules.unsure.find(words, lemmas, seen), None)
+    if risk is None:  # a word that is the whole message ("help", « au secours »)
+        risk = next((h for h in rules.unsure_alone.find(words, lemmas, seen) if h.start == 0 and h.end == len(words)),
+                    None)
     if risk is not None and best is not None and best.assessment.level == "watch":
         assert best_hit is not None
         return _reading(replace(best.assessment, clarify=True), columns, best_hit, risk)

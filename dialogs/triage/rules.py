@@ -20,7 +20,7 @@ _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "
         "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago", "still_going", "unsure", "group",
         "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
-_UNSURE = {"id", "name", "about", "phrases"}
+_UNSURE = {"id", "name", "about", "phrases", "alone"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class RuleSet:
     guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
     combinations: Combinations = field(default_factory=Combinations)  # groups' "intention + mort" rules
     negation_keeps: frozenset[str] = frozenset()  # "ça n'arrête pas de saigner": a negated stop means it goes on
+    unsure_alone: PhraseIndex = field(default_factory=PhraseIndex)  # "help" as the whole message: the bot asks
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -154,10 +155,11 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
                          str(raw_unsure.get("name", "unsure")), True)
     names[unsure_group.id] = unsure_group.name
     unsure = index("unsure", raw_unsure.get("phrases", []))
+    unsure_alone = index("unsure.alone", raw_unsure.get("alone", []))
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    for built in (groups, everyday, serious, long_ago, still_going, unsure, concepts, guards):
+    for built in (groups, everyday, serious, long_ago, still_going, unsure, unsure_alone, concepts, guards):
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
@@ -170,7 +172,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
         negation_keeps=_fold_words(_strings(data.get("negation_keeps", []), f"{origin}: negation_keeps")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
-        concepts=concepts, combinations=Combinations(combinations), guards=guards,
+        concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
     )
 
 

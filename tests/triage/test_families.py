@@ -823,6 +823,20 @@ URGENT = [
     ("the shotgun cartridges are missing and there's a list of the boys", 'en'),
     ("i've decided, saturday. i'm not scared anymore", 'en'),
     ("elle reviendra la chercher ce soir, de gré ou de force", 'fr'),
+    # batch 100: very short messages
+    ("bye forever", 'en'),
+    ("cant anymore. tonight", 'en'),
+    ("wrote my note", 'en'),
+    ("running away tonight", 'en'),
+    ("my partner is hurting her right now", 'en'),
+    ("elle est pas rentrée", 'fr'),
+    ("mon fils n'est pas rentré", 'fr'),
+    ("ma fille a disparu", 'fr'),
+    ("il a un couteau", 'fr'),
+    ("il est revenu il tape maman", 'fr'),
+    ("le mec du jeu veut me voir ce soir seule", 'fr'),
+    ("merci pour tout bye pour de vrai", 'fr'),
+    ("jsuis a bout jvais le faire ce soir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1229,6 +1243,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he sends him v-bucks", 'en'),
     ("her search history says how to disappear without anyone finding you", 'en'),
     ("je pense souvent à le rejoindre", 'fr'),
+    # batch 100: short and read soon
+    ("cant anymore", 'en'),
+    ("shes down to 40kg", 'en'),
+    ("some of my oxycodone is missing", 'en'),
+    ("they said im dead monday", 'en'),
+    ("elle pèse plus rien", 'fr'),
+    ("jmange plus depuis 4 jours", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1510,6 +1531,10 @@ NOT_DANGER = [  # none or watch
     ("ma mère a dit qu'elle allait me tuer si je range pas ma chambre", 'fr'),
     ("ma rédac sur un naufrage, un garçon qui se noie presque", 'fr'),
     ("le héros veut mourir au début mais après il se fait des amis", 'fr'),
+    # batch 100: not yet home, no more cutting, traffic
+    ("il est pas encore rentré du foot", 'fr'),
+    ("ça fait 2 mois que jme coupe plus", 'fr'),
+    ("I can't anymore with this traffic", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1527,6 +1552,11 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),
     ("je pense pas du tout à me suicider", 'fr'),
+    # batch 100: a cry for help as the whole message asks the question
+    ("help", 'en'),
+    ("HELP!!", 'en'),
+    ("au secours", 'fr'),
+    ("aide", 'fr'),
 ]
 
 
@@ -1573,3 +1603,10 @@ def test_what_a_batch_showed_is_not_danger_stays_below_high(text, lang):
         assert result.rule == SECOND_STAGE and result.level in ("high", "urgent"), "no longer raised: remove it"
     else:
         assert result.level in ("none", "watch")
+
+
+@pytest.mark.parametrize(("text", "lang"), [("can you help me with the form", "en"), ("help me choose a date please", "en"),
+                                            ("vous pouvez m'aider pour le dossier ?", "fr"), ("aide aux devoirs mardi", "fr")])
+def test_help_inside_a_sentence_asks_nothing(text, lang):
+    result = assess_text(text, lang)
+    assert (result.level, result.clarify) == ("none", False)

@@ -837,6 +837,9 @@ URGENT = [
     ("le mec du jeu veut me voir ce soir seule", 'fr'),
     ("merci pour tout bye pour de vrai", 'fr'),
     ("jsuis a bout jvais le faire ce soir", 'fr'),
+    # batch 99: a child missing on a beach, a face to cut over a debt
+    ("mon fils de 8 ans a disparu sur la plage", 'fr'),
+    ("they'll cut his face if he doesn't pay, they know our address", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1250,6 +1253,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("they said im dead monday", 'en'),
     ("elle pèse plus rien", 'fr'),
     ("jmange plus depuis 4 jours", 'fr'),
+    # batch 99: legs to break
+    ("they'll break my legs if i come monday", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1535,6 +1540,11 @@ NOT_DANGER = [  # none or watch
     ("il est pas encore rentré du foot", 'fr'),
     ("ça fait 2 mois que jme coupe plus", 'fr'),
     ("I can't anymore with this traffic", 'en'),
+    # batch 99: a pencil case taken, fewer sessions, a mother's hyperbole, a remote control gone
+    ("ils ont recommencé à me piquer ma trousse", 'fr'),
+    ("j'ai plus besoin de venir aussi souvent", 'fr'),
+    ("si je range pas ma chambre elle me jette par la fenêtre mdr", 'fr'),
+    ("ma petite soeur a disparu avec la télécommande", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

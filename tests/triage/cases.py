@@ -19,7 +19,7 @@ LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # Batches committed and scored (their first figures are in the README) whose messages have not been read
 # nor tuned on yet: the tests of tuned messages (test_labelled) leave them out until the rules are tuned
 # on them; the score script and the benchmark read them like the others. Remove a batch once tuned.
-NOT_YET_TUNED: tuple[str, ...] = ()
+NOT_YET_TUNED: tuple[str, ...] = ("batch_102",)
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
     meant = next(rules.serious.find(words, lemmas, seen), None) is not None  # "and i mean it", "je rigole pas"
     for hit in [] if meant else list(rules.everyday.find(words, lemmas, seen)):
         for at in range(hit.start, hit.end):
-            words[at] = ""  # an everyday expression ("mort de rire") is out of play
+            words[at], lemmas[at] = "", ()  # an everyday expression ("mort de rire") is out of play, forms and all
         seen = None
     seen = seen or Seen.of(words, lemmas)
     hits = list(rules.groups.find(words, lemmas, seen))

@@ -19,6 +19,9 @@ LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # Batches committed and scored (their first figures are in the README) whose messages have not been read
 # nor tuned on yet: the tests of tuned messages (test_labelled) leave them out until the rules are tuned
 # on them; the score script and the benchmark read them like the others. Remove a batch once tuned.
+# batch_102 (replies to the bot's direct question) is tuned for what a reply says on its own; four replies that
+# only mean danger after the question ("parfois. surtout le soir", "yes but I won't do anything") are neither flagged
+# nor asked: reading a reply with the question it answers is left for the next session.
 NOT_YET_TUNED: tuple[str, ...] = ("batch_102",)
 
 

@@ -840,6 +840,14 @@ URGENT = [
     # batch 99: a child missing on a beach, a face to cut over a debt
     ("mon fils de 8 ans a disparu sur la plage", 'fr'),
     ("they'll cut his face if he doesn't pay, they know our address", 'en'),
+    # batch 102: replies to the question that name a day, poison, a dose, a shower, a knife missing
+    ("stop asking me that. saturday is the day", 'en'),
+    ("his kitchen knife is missing", 'en'),
+    ("oui et ce soir c'est le bon soir", 'fr'),
+    ("j'ai acheté de la mort aux rats, c'est pour moi", 'fr'),
+    ("j'ai pris 3 fois la dose de mes cachets", 'fr'),
+    ("le prof de foot m'a touché sous la douche", 'fr'),
+    ("dites à ma mère que c'est pas sa faute", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1545,6 +1553,10 @@ NOT_DANGER = [  # none or watch
     ("j'ai plus besoin de venir aussi souvent", 'fr'),
     ("si je range pas ma chambre elle me jette par la fenêtre mdr", 'fr'),
     ("ma petite soeur a disparu avec la télécommande", 'fr'),
+    # batch 102: words quoted from before and explained
+    ("lol no, when i said 'i'm gonna kill myself' it was about my maths exam", 'en'),
+    ("non je plaisantais quand j'ai dit que ma sœur allait me tuer, c'est parce que j'ai pris son pull", 'fr'),
+    ("mdr non, j'ai dit « je vais me tuer » à cause du contrôle, c'était une blague", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

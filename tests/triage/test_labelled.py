@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.triage import assess_text, rank
-from tests.triage.cases import NOT_YET_TUNED, load_cases
+from tests.triage.cases import NOT_YET_TUNED, batch_number, load_cases
 from tests.triage.score import score
 
 CASES = [c for c in load_cases() if c.batch not in NOT_YET_TUNED]  # the rules have been tuned on these
@@ -39,7 +39,7 @@ def test_a_dangerous_message_of_a_later_batch_is_flagged_or_asked_about(case):
 def test_a_batch_not_yet_tuned_on_is_still_scored_and_no_older_one_is_left_out():
     scored = {c.batch for c in load_cases()}
     assert set(NOT_YET_TUNED) <= scored  # in the tree, so score.py and the benchmark read it
-    assert all(name >= "batch_66" for name in NOT_YET_TUNED)  # an older batch cannot leave the tuned tests
+    assert all(batch_number(name) >= 66 for name in NOT_YET_TUNED)  # an older batch cannot leave the tuned tests
 
 
 def test_the_labelled_set_is_big_and_balanced():

@@ -22,7 +22,7 @@ LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # batch_102 (replies to the bot's direct question) is tuned for what a reply says on its own; four replies that
 # only mean danger after the question ("parfois. surtout le soir", "yes but I won't do anything") are neither flagged
 # nor asked: reading a reply with the question it answers is left for the next session.
-NOT_YET_TUNED: tuple[str, ...] = ("batch_101", "batch_102")
+NOT_YET_TUNED: tuple[str, ...] = ("batch_102",)
 
 
 @dataclass(frozen=True)

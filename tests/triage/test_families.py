@@ -848,6 +848,9 @@ URGENT = [
     ("j'ai pris 3 fois la dose de mes cachets", 'fr'),
     ("le prof de foot m'a touché sous la douche", 'fr'),
     ("dites à ma mère que c'est pas sa faute", 'fr'),
+    # batch 101: not back from a friend's, seen by no one; 'this weekend', everything planned
+    ("ma fille n'est pas revenue de chez sa copine, personne ne l'a vue", 'fr'),
+    ("je vais le faire ce week-end, j'ai tout prévu", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1263,6 +1266,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("jmange plus depuis 4 jours", 'fr'),
     # batch 99: legs to break
     ("they'll break my legs if i come monday", 'en'),
+    # batch 101: medication running out early, 500 cals a day, « on va la tuer » as a group's name
+    ("he keeps running out of his adhd medication way too early", 'en'),
+    ("under 500 cals a day for 3 weeks", 'en'),
+    ("ils ont créé un groupe « on va la tuer » avec ma photo", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch

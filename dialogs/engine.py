@@ -165,6 +165,8 @@ class Dialogs:
         return response
 
     async def _text(self, ctx: Ctx) -> Response:
+        if await clarify.waiting(ctx):  # the direct question is on screen: this text is its answer
+            return await self._answer(ctx)
         place = self.here(ctx)
         step = self.step(place)
         answers = step is not None and step.on_text is not None
@@ -185,6 +187,16 @@ class Dialogs:
             response = await self.follow(ctx, step, place, result, edit=None)
             if screening.ask:  # the answer is taken; the question comes below it
                 response.replies.extend((await self.show(ctx, clarify.ASK, notice="", edit=None)).replies)
+        response.replies[0:0] = screening.replies
+        return response
+
+    async def _answer(self, ctx: Ctx) -> Response:
+        """A text typed while the direct question is on screen: screened first (kept by the question, so that
+        it reaches the case once), then read as « yes », « no » or neither (dialogs.flows.clarify)."""
+        text = ctx.event.text
+        screening = await screen_text(ctx, text, kept_by_step=True)
+        result = await clarify.typed(ctx, text, screening.answered, screening.assessment)
+        response = await self.follow(ctx, self.step(clarify.ASK), clarify.ASK, result, edit=None)
         response.replies[0:0] = screening.replies
         return response
 
@@ -275,6 +287,10 @@ class Dialogs:
             assert step is not None
         if not step.overlay:
             self._move(ctx, place)
+        if place == clarify.ASK:  # the last screen: a typed text answers the question
+            ctx.data[clarify.WAITING] = True
+        else:
+            ctx.data.pop(clarify.WAITING, None)
         screen = await step.render(ctx)
         if notice:
             screen = Screen(f"{notice}\n\n{screen.text}", screen.rows)

@@ -36,6 +36,7 @@ class Screening:
     replies: list[Reply] = field(default_factory=list)
     answered: bool = False  # the text is on a case and answered: not to be taken as an answer to the screen
     ask: bool = False  # unsure: ask one direct question (dialogs.flows.clarify), the text already on a case
+    assessment: Assessment | None = None  # what the rules (and the second stage) read, when not `none`
 
 
 async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False, typed_answer: bool = False) -> Screening:
@@ -57,18 +58,19 @@ async def screen_text(ctx: Ctx, text: str, kept_by_step: bool = False, typed_ans
         if ctx.person is None:
             return Screening([Reply(ctx.event.chat_id, await not_joined_answer(ctx))], answered=True)
         await record_alarm(ctx, text, assessment, kept_by_step)
-        return Screening([Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))], answered=True)
+        return Screening([Reply(ctx.event.chat_id, await urgent_answer(ctx, assessment))], answered=True,
+                         assessment=assessment)
     if ctx.person is None:
         return Screening()
     if assessment.clarify:
         # Risk words, but no rule is sure: the message goes to the team as `watch` whatever the answer.
         await record_alarm(ctx, text, assessment, kept_by_step, level="watch")
-        return Screening(ask=True)
+        return Screening(ask=True, assessment=assessment)
     if assessment.level == "high" and not kept_by_step:
         # Worrying (hopelessness, severe bullying): on the case for the team, and the person told so.
         await record_alarm(ctx, text, assessment)
-        return Screening([Reply(ctx.event.chat_id, passed_on(ctx))], answered=True)
-    return Screening()
+        return Screening([Reply(ctx.event.chat_id, passed_on(ctx))], answered=True, assessment=assessment)
+    return Screening(assessment=assessment)
 
 
 def passed_on(ctx: Ctx) -> str:

@@ -118,6 +118,19 @@ def _as_typed_then_one(word: str) -> Iterator[str]:
         yield one
 
 
+def plain_words(text: str) -> list[list[tuple[str, ...]]]:
+    """The folded words of `text`, sentence by sentence (a comma does not end one), each word as typed and, when
+    different, with its repeated letters made one ("ouaiiis" -> "ouais"): for short answers (dialogs.triage.reply)."""
+    sentences: list[list[tuple[str, ...]]] = [[]]
+    previous_end = 0
+    for raw, start, end, _after_break in _pieces_once(text):
+        if sentences[-1] and any(mark in text[previous_end:start] for mark in ".!?\n…"):
+            sentences.append([])
+        sentences[-1].append(tuple(_as_typed_then_one(raw)))
+        previous_end = end
+    return [s for s in sentences if s]
+
+
 def fold_word(word: str) -> str:
     """Fold one word of a rules file (lowercase, no accents)."""
     return fold(word)[0]

@@ -68,3 +68,97 @@ async def test_hopeless_words_at_the_menu_reach_the_team_and_the_person_is_told(
     assert "Main menu" in chat.screen
     case = await open_case(core, PARENT)
     assert (case.level, case.snapshot["message"]) == ("high", "I can't do this anymore")
+
+
+# -- an answer typed instead of tapped -------------------------------------------------------------------------
+
+YOUTH_QUESTION_FR = "Est-ce que tu as des idées de te faire du mal ou de ne plus être en vie ?"
+YOUTH_QUESTION_EN = "Are you having thoughts of hurting yourself or of not being alive any more?"
+
+
+async def asked_youth(core, chat_for, language: str, first: str):
+    youth = chat_for(YOUTH, language)
+    await join_as_youth(core, youth)
+    await youth.text(first)
+    assert (YOUTH_QUESTION_FR if language == "fr" else YOUTH_QUESTION_EN) in youth.screen
+    return youth
+
+
+def numbers_sent(chat) -> int:
+    return sum("<b>3114</b>" in r.text for r in chat.last.replies)
+
+
+async def test_a_typed_sometimes_is_a_yes_the_case_is_urgent_and_the_numbers_come_at_once(core, centre, chat_for):
+    youth = await asked_youth(core, chat_for, "fr", "je crois que je vais faire une connerie")
+    await youth.text("parfois. surtout le soir")  # on its own nothing alarming; after the question, a yes
+    assert numbers_sent(youth) == 1 and "tu comptes" in youth.last.replies[0].text
+    case = await open_case(core, YOUTH)
+    assert case.level == "urgent"
+    assert await later_messages(core, case.id) == [("answer", f"{YOUTH_QUESTION_FR} parfois. surtout le soir")]
+    await youth.text("merci")  # the question is answered: the next text is not read as an answer again
+    assert numbers_sent(youth) == 0 and "Ajouté à ta demande" in youth.screen
+
+
+async def test_a_parent_who_types_no_is_thanked_and_the_case_stays_with_the_team(core, centre, chat_for):
+    chat = chat_for(PARENT, "en")
+    await onboard_parent(chat)
+    await chat.command("menu")
+    await chat.text("I think he might do something stupid")
+    assert "Is your child having thoughts" in chat.screen
+    await chat.text("No, it was a box of sweets he wanted to hide from his sister")
+    assert "Thank you for answering" in chat.screen and "Main menu" in chat.screen
+    assert numbers_sent(chat) == 0
+    case = await open_case(core, PARENT)
+    assert case.level == "watch"  # a typed "no" closes nothing either
+    assert [kind for kind, _text in await later_messages(core, case.id)] == ["answer"]
+
+
+async def test_an_answer_urgent_by_itself_gets_the_numbers_once_and_reaches_the_case_once(core, centre, chat_for):
+    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    await youth.text("yes and tonight i have the pills ready")
+    assert numbers_sent(youth) == 1
+    case = await open_case(core, YOUTH)
+    assert case.level == "urgent"
+    assert await later_messages(core, case.id) == [
+        ("answer", f"{YOUTH_QUESTION_EN} yes and tonight i have the pills ready")]
+
+
+async def test_a_no_followed_by_a_disclosure_is_urgent_by_the_rules(core, centre, chat_for):
+    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    await youth.text("no but my stepbrother comes into my room at night and touches me")
+    assert numbers_sent(youth) == 1
+    assert (await open_case(core, YOUTH)).level == "urgent"
+
+
+async def test_a_no_with_worrying_words_raises_the_case_and_says_it_was_passed_on(core, centre, chat_for):
+    youth = await asked_youth(core, chat_for, "fr", "je crois que je vais faire une connerie")
+    await youth.text("non. mais je me fais vomir après chaque repas")
+    assert numbers_sent(youth) == 0 and "transmis ton message" in youth.all_text
+    case = await open_case(core, YOUTH)
+    assert case.level == "high"
+    assert await later_messages(core, case.id) == [
+        ("answer", f"{YOUTH_QUESTION_FR} non. mais je me fais vomir après chaque repas")]
+
+
+async def test_an_answer_that_is_neither_is_kept_and_the_question_asked_again(core, centre, chat_for):
+    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    await youth.text("who reads this?")
+    assert "could not tell if it means yes or no" in youth.screen and YOUTH_QUESTION_EN in youth.screen
+    assert youth.labels() == ["Yes", "No", "☎️ Emergency numbers"]
+    case = await open_case(core, YOUTH)
+    assert (case.level, await later_messages(core, case.id)) == ("watch", [("answer", f"{YOUTH_QUESTION_EN} who "
+                                                                                      "reads this?")])
+    await youth.text("yeah for months")
+    assert numbers_sent(youth) == 1 and (await open_case(core, YOUTH)).level == "urgent"
+
+
+async def test_after_the_question_is_left_for_the_menu_a_yes_is_not_read_as_its_answer(core, centre, chat_for):
+    chat = chat_for(PARENT, "fr")
+    await onboard_parent(chat)
+    await chat.command("menu")
+    await chat.text("je crois qu'il va faire une connerie")
+    await chat.command("menu")  # another screen: the question is no longer the one on screen
+    await chat.text("oui")
+    assert numbers_sent(chat) == 0
+    case = await open_case(core, PARENT)
+    assert case.level == "watch" and (await later_messages(core, case.id))[-1] == ("text", "oui")

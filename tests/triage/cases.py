@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dialogs.triage import Assessment, assess_text, combine
+from dialogs.triage.reply import read_reply
 from dialogs.triage.second_stage import LABELLED_DIR
 
 HERE = Path(__file__).resolve().parent
@@ -19,10 +21,13 @@ LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # Batches committed and scored (their first figures are in the README) whose messages have not been read
 # nor tuned on yet: the tests of tuned messages (test_labelled) leave them out until the rules are tuned
 # on them; the score script and the benchmark read them like the others. Remove a batch once tuned.
-# batch_102 (replies to the bot's direct question) is tuned for what a reply says on its own; four replies that
-# only mean danger after the question ("parfois. surtout le soir", "yes but I won't do anything") are neither flagged
-# nor asked: reading a reply with the question it answers is left for the next session.
-NOT_YET_TUNED: tuple[str, ...] = ("batch_102",)
+NOT_YET_TUNED: tuple[str, ...] = ()
+# Batches of answers TYPED to the bot's direct question (« Est-ce que tu as des idées de te faire du mal... ? »).
+# The bot reads the text that follows the question as its answer (dialogs.flows.clarify): screened like any text,
+# and a yes ("parfois. surtout le soir", "yeah for months") is the « Oui » button, hence urgent. They are scored
+# as the bot reads them there (`assess_case`). The second stage does not learn from them: "yeah for months" is
+# dangerous only after the question, and would teach it that "months" is.
+REPLIES: frozenset[str] = frozenset({"batch_102"})
 
 
 @dataclass(frozen=True)
@@ -78,3 +83,12 @@ def load_cases(path: Path | None = None) -> list[Case]:
     for batch in batch_files():
         cases += read_file(batch, batch.stem)
     return cases
+
+
+def assess_case(case: Case, assess=assess_text) -> Assessment:
+    """What the bot makes of a labelled message: its triage, and for an answer to the direct question (REPLIES)
+    the answer read as the question's buttons would be (a yes is urgent)."""
+    result = assess(case.text, case.lang)
+    if case.batch in REPLIES and read_reply(case.text, case.lang) == "yes":
+        return combine(result, Assessment("urgent", rule="clarify_yes"))
+    return result

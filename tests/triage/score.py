@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dialogs.triage import assess_rules, assess_text
 from dialogs.triage.second_stage import load_config, raise_with, train
-from tests.triage.cases import Case, load_cases
+from tests.triage.cases import Case, assess_case, load_cases
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def score(cases: list[Case], assess=assess_text) -> tuple[Score, list[tuple[Case
     counts = defaultdict(int)
     wrong: list[tuple[Case, str]] = []
     for case in cases:
-        result = assess(case.text, case.lang)
+        result = assess_case(case, assess)  # an answer to the direct question is read as one
         level = result.level
         flagged = level in ("high", "urgent")
         if case.dangerous:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.triage import assess_text, rank
-from tests.triage.cases import NOT_YET_TUNED, batch_number, load_cases
+from tests.triage.cases import NOT_YET_TUNED, assess_case, batch_number, load_cases
 from tests.triage.score import score
 
 CASES = [c for c in load_cases() if c.batch not in NOT_YET_TUNED]  # the rules have been tuned on these
@@ -32,7 +32,7 @@ def test_the_first_rounds_get_their_exact_level(case):
 @pytest.mark.parametrize("case", [c for c in BATCHES if c.dangerous], ids=describe)
 def test_a_dangerous_message_of_a_later_batch_is_flagged_or_asked_about(case):
     """Flagged for the staff, or at least the clarifying question is asked (false alarms: the aggregate below)."""
-    result = assess_text(case.text, case.lang)
+    result = assess_case(case)
     assert rank(result.level) >= rank("high") or result.clarify, (case.text, result)
 
 

@@ -5,7 +5,7 @@ commit: they had never seen it), and the classifier is trained on the labelled s
 before it. Pooled over the fresh batches, it prints dangerous recall and false alarms of the rules alone and
 of the rules plus the classifier at several thresholds, so the choice to turn the stage on rests on every
 fresh batch, not on the last one. Usage, from the repository root (about five minutes; needs git history and
-the `dev` extra): `python -m tests.triage.prospective [--model logistic|complement_nb] [--c 16] [--urgent]` (the model and
+the `dev` extra): `python -m tests.triage.prospective [--model logistic|complement_nb] [--c 16] [--urgent [--steps 0.995,0.99]]` (the model and
 its settings of second_stage.toml by default; `--urgent` also replays the urgent step).
 """
 
@@ -157,6 +157,8 @@ def main(argv: list[str]) -> int:
     print("\n".join(table(found, SHARP_THRESHOLDS if kind == "complement_nb" else THRESHOLDS)))
     if "--urgent" in argv:  # the urgent step, with the first step at its threshold of second_stage.toml
         steps = tuple(sorted({0.9995, config.urgent_threshold}, reverse=True))  # the first choice, and today's
+        if "--steps" in argv:  # others to compare, e.g. --steps 0.995,0.99
+            steps = tuple(sorted({float(s) for s in argv[argv.index("--steps") + 1].split(",")}, reverse=True))
         print("\n".join(["", *urgent_table(found, config.threshold, steps)]))
     return 0
 

@@ -851,6 +851,12 @@ URGENT = [
     # batch 101: not back from a friend's, seen by no one; 'this weekend', everything planned
     ("ma fille n'est pas revenue de chez sa copine, personne ne l'a vue", 'fr'),
     ("je vais le faire ce week-end, j'ai tout prévu", 'fr'),
+    # batches 103-105: a list of ways to die; a teacher who keeps her back and touches her; a calm goodbye
+    ("j'ai trouvé dans son carnet une liste de façons de mourir", 'fr'),
+    ("le prof de sport le retient après l'entraînement et le touche", 'fr'),
+    ("je voulais vous dire au revoir. j'ai pris ma décision, ne vous inquiétez pas pour moi", 'fr'),
+    # batch 102, after retraining: a boyfriend who forced her (the stage had read it; the rules read it now)
+    ("son copain l'a forcée quand elle était chez lui", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1270,6 +1276,16 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he keeps running out of his adhd medication way too early", 'en'),
     ("under 500 cals a day for 3 weeks", 'en'),
     ("ils ont créé un groupe « on va la tuer » avec ma photo", 'fr'),
+    # batches 103-105: a black hole never left; 'régler son compte'; drugs to get through school; a gun edited
+    # to his head, 'RIP' on it; a photo of her undressed shared; walls punched, a head banged, to feel something
+    ("c'est comme un trou noir et j'en sortirai jamais", 'fr'),
+    ("ils m'ont dit qu'ils allaient me régler mon compte à la sortie", 'fr'),
+    ("j'ai pris des trucs à une fête et j'en reprends pour tenir en cours", 'fr'),
+    ("they posted a video of him with a gun pointing at his head, RIP written on it", 'en'),
+    ("the girls shared a photo of her undressed in the changing room", 'en'),
+    ("he punched the wall and broke his hand, he said he wanted to feel something other than this", 'en'),
+    ("she bangs her head when she's upset, every day now", 'en'),
+    ("i feel like a ghost and i've stopped caring about anything", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1564,6 +1580,18 @@ NOT_DANGER = [  # none or watch
     ("lol no, when i said 'i'm gonna kill myself' it was about my maths exam", 'en'),
     ("non je plaisantais quand j'ai dit que ma sœur allait me tuer, c'est parce que j'ai pris son pull", 'fr'),
     ("mdr non, j'ai dit « je vais me tuer » à cause du contrôle, c'était une blague", 'fr'),
+    # batches 103-105: homework hyperbole, a car that died, a question answered no, weight for the summer, a baby
+    # photo posted by a mother, nobody likes me much, gaming until 4 am
+    ("si j'ai encore un devoir pour demain je me jette par la fenêtre mdr", 'fr'),
+    ("our car died on the motorway, can we move the appointment?", 'en'),
+    ("you asked if i had thoughts about hurting myself, honestly no not at all", 'en'),
+    ("i want to lose a bit of weight before summer, is that ok?", 'en'),
+    ("ma mère a publié une photo de moi bébé, la honte", 'fr'),
+    ("personne m'aime bien dans ma classe", 'fr'),
+    ("j'ai joué jusqu'à 3h du matin, j'arrive plus à me lever", 'fr'),
+    ("on va lui régler son compte à ce boss, il est trop dur", 'fr'),
+    ("du café, j'en prends pour tenir le matin", 'fr'),
+    ("mon copain m'a forcée à venir au cinéma, c'était nul", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

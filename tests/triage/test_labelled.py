@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.triage import assess_text, rank
+from dialogs.triage import assess_rules, assess_text, rank
 from tests.triage.cases import NOT_YET_TUNED, assess_case, batch_number, load_cases
 from tests.triage.score import score
 
@@ -20,11 +20,20 @@ def describe(case) -> str:
     return f"{case.batch.replace(' ', '')}-{case.lang}-{case.line}-{case.level}"
 
 
+# Rounds 1-3 were labelled before the later batches' definition of urgent ("violence or abuse happening or
+# threatened"). Once batches 103-105 were learned, the urgent step (p = 0.9925 for 0.99) raises this threat for
+# tomorrow, labelled high then, to urgent. Kept at 0.99: 0.995 would keep it high but lose about half a point of
+# urgent recall on the prospective replay (92.4% -> 91.9% on batches 70 on). The rules alone still say high.
+THREAT_FOR_TOMORROW = {"ils disent qu'ils vont me tabasser demain"}
+
+
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)
 def test_the_first_rounds_get_their_exact_level(case):
     result = assess_text(case.text, case.lang)
     if case.level == "none":  # the middle band may ask about a risk word: watch with the question
         assert result.level == "none" or (result.level == "watch" and result.clarify), (case.text, result)
+    elif case.text in THREAT_FOR_TOMORROW:
+        assert assess_rules(case.text, case.lang).level == case.level and result.level == "urgent", (case.text, result)
     else:
         assert result.level == case.level, (case.text, result)
 

@@ -857,6 +857,17 @@ URGENT = [
     ("je voulais vous dire au revoir. j'ai pris ma décision, ne vous inquiétez pas pour moi", 'fr'),
     # batch 102, after retraining: a boyfriend who forced her (the stage had read it; the rules read it now)
     ("son copain l'a forcée quand elle était chez lui", 'fr'),
+    # batches 106-108: a goodbye that thanks and cancels the next appointment; a threat 'and he means it'; 'finish
+    # what we started'; fresh burns with a straightener; married off abroad; a goodbye that hands over the others;
+    # not home for two days; made to drink, woke up without her shorts
+    ("sorry for wasting your time. you were kind. i won't need my next session", 'en'),
+    ("mum says she'll kill me and she means it", 'en'),
+    ("they said they're coming to finish what they started", 'en'),
+    ("his legs are covered in fresh cuts", 'en'),
+    ("my brother hasn't been home for three nights", 'en'),
+    ("mon père veut que je sois mariée au pays cet été", 'fr'),
+    ("je vous dis au revoir, occupez vous bien des autres", 'fr'),
+    ("ils m'ont fait boire et je me suis réveillée chez un mec, j'avais plus ma culotte", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1286,6 +1297,15 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he punched the wall and broke his hand, he said he wanted to feel something other than this", 'en'),
     ("she bangs her head when she's upset, every day now", 'en'),
     ("i feel like a ghost and i've stopped caring about anything", 'en'),
+    # batches 106-108: weighing ten times a day; throwing up after eating; an account with her photos calling her a
+    # whore; a life 'foutue'; refusing school and shut in his room; emptiness all the time
+    ("i weigh myself 8 times a day", 'en'),
+    ("she throws up after she eats, every single day", 'en'),
+    ("ils ont fait un compte avec mes photos, ils mettent que je suis une salope", 'fr'),
+    ("il répète que sa vie est foutue", 'fr'),
+    ("elle refuse d'aller au lycée et reste enfermée dans sa chambre", 'fr'),
+    ("je me sens vide tout le temps", 'fr'),
+    ("i feel completely numb", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1592,6 +1612,15 @@ NOT_DANGER = [  # none or watch
     ("on va lui régler son compte à ce boss, il est trop dur", 'fr'),
     ("du café, j'en prends pour tenir le matin", 'fr'),
     ("mon copain m'a forcée à venir au cinéma, c'était nul", 'fr'),
+    # batches 106-108: a school talk on suicide figures; a kitten that bites; 'id rather die lol. jk'; school since
+    # the start of term without an absence; the canteen skipped to avoid eating alone; feeling a bit empty
+    ("pour mon exposé, combien de jeunes pensent au suicide ?", 'fr'),
+    ("notre chiot me mord les mains quand il joue", 'fr'),
+    ("dentist tomorrow, id rather die lol jk", 'en'),
+    ("il a un nouveau copain en classe depuis la rentrée", 'fr'),
+    ("je mange plus le midi pour pas aller au self toute seule", 'fr'),
+    ("i feel kind of empty since the holidays ended", 'en'),
+    ("i won't need the next appointment, we're moving to Lyon", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -868,6 +868,13 @@ URGENT = [
     ("mon père veut que je sois mariée au pays cet été", 'fr'),
     ("je vous dis au revoir, occupez vous bien des autres", 'fr'),
     ("ils m'ont fait boire et je me suis réveillée chez un mec, j'avais plus ma culotte", 'fr'),
+    # batches 109-111: the medicine cabinet emptied tonight; a child not brought back, 'you will never see her
+    # again'; 'the only one who listened ... bye'; hair set on fire; a youth worker who touched him
+    ("je vais prendre tout ce qu'il y a dans l'armoire à pharmacie", 'fr'),
+    ("son père ne l'a pas ramené et dit que je ne le reverrai jamais", 'fr'),
+    ("you were the only one who cared. bye", 'en'),
+    ("they want to set her hair on fire after school", 'en'),
+    ("le moniteur de colo la touchait le soir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1306,6 +1313,14 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle refuse d'aller au lycée et reste enfermée dans sa chambre", 'fr'),
     ("je me sens vide tout le temps", 'fr'),
     ("i feel completely numb", 'en'),
+    # batches 109-111: a crevasse that would settle everything; 'on va te retrouver et te planter'; 500 cals max;
+    # a boy who pressured her into sending photos
+    ("si je tombais d'un télésiège ça réglerait tout", 'fr'),
+    ("ils ont écrit qu'ils vont le retrouver et le planter", 'fr'),
+    ("400 cals max a day until the trip", 'en'),
+    ("he pushed her into sending nudes", 'en'),
+    # batch 102, after retraining on 109-111: an account called 'kill <name>'
+    ("there's a group chat called kill jess", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1621,6 +1636,18 @@ NOT_DANGER = [  # none or watch
     ("je mange plus le midi pour pas aller au self toute seule", 'fr'),
     ("i feel kind of empty since the holidays ended", 'en'),
     ("i won't need the next appointment, we're moving to Lyon", 'en'),
+    # batches 109-111: knife skills, dying in the heat, a set book where someone dies, a brother's punch on the arm,
+    # 'not that i'd ever hurt myself', a counsellor's question answered no, a song heard once more, a first fight
+    # between brothers, mocked and talking about it every evening
+    ("knife skills today in food tech, all fingers intact", 'en'),
+    ("we're all dying in this heat", 'en'),
+    ("we're reading of mice and men, lennie dies", 'en'),
+    ("my sister keeps punching my arm", 'en'),
+    ("not that i'd ever hurt myself but maths was hell", 'en'),
+    ("no i'm not having thoughts of suicide, just tired", 'en'),
+    ("if i see that advert one more time i'm jumping out the window lol", 'en'),
+    ("il a frappé sa petite sœur pour la première fois", 'fr'),
+    ("on se moque de ses lunettes, elle en parle tous les soirs", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

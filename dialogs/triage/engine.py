@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 from dialogs.triage import concepts
@@ -106,8 +106,8 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
             words[at], lemmas[at] = "", ()  # an everyday expression ("mort de rire") is out of play, forms and all
         seen = None
     seen = seen or Seen.of(words, lemmas)
-    hits = list(rules.groups.find(words, lemmas, seen))
-    hits += concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen)  # "intention + mort", any order
+    hits = chain(rules.groups.find(words, lemmas, seen),
+                 concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen))  # "intention + mort", any order
     clauses = _clauses(columns.brks)
     over: set[int] | None = None
     best: Reading | None = None
@@ -133,6 +133,10 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                 clarify=asks,
             ), columns, hit)
             best_hit = hit
+            if level == "urgent":
+                # A later hit replaces the best only at a higher level, or at the same level when it asks (watch
+                # and below): nothing replaces urgent, so the phrases and combinations left are not looked for.
+                break
     if best is not None and rank(best.assessment.level) >= rank("high"):
         return best
     risk = next(rules.unsure.find(words, lemmas, seen), None)

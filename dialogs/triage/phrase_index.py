@@ -37,6 +37,14 @@ class Seen(NamedTuple):
         return sorted(chain.from_iterable(map(where.__getitem__, live)))
 
 
+def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
+    """File `entry` (its number in a list of prefixed words or phrases) under the first 3 letters of each of its
+    prefixes (a prefix has 3 letters or more, see patterns.parse), once each: a word new to the index is then
+    checked against the few prefixes it may start with, not against all of them (hundreds in a rules file)."""
+    for head in dict.fromkeys(prefix[:3] for prefix in prefixes):
+        heads.setdefault(head, []).append(entry)
+
+
 class _Starts(NamedTuple):
     """The phrases one word may start (see PhraseIndex._starts)."""
 
@@ -53,15 +61,14 @@ class PhraseIndex:
         self._exact: dict[str, list[tuple[Phrase, object]]] = {}
         self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
-        self._all_prefixes: tuple[str, ...] = ()
+        self._prefixed_by_head: dict[str, list[int]] = {}  # see _by_head
         self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
         self._pairs: dict[tuple, tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]] = {}  # _followed
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
-        self._every_prefix: tuple[str, ...] = ()
-        self._heads: set[str] = set()  # the first 3 letters of every prefix (a prefix has 3 or more): a quick no
+        self._by_prefix_head: dict[str, list[int]] = {}  # see _by_head
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
         self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
@@ -78,9 +85,8 @@ class PhraseIndex:
                 for word in element.lemmas:
                     self._by_lemma.setdefault(word, set()).add(number)
                 if element.prefixes:
-                    self._heads.update(prefix[:3] for prefix in element.prefixes)
+                    _by_head(self._by_prefix_head, element.prefixes, len(self._by_prefix))
                     self._by_prefix.append((element.prefixes, number))
-                    self._every_prefix = tuple(sorted(set(self._every_prefix) | set(element.prefixes)))
         self._needs[id(phrase)] = frozenset(self._numbers[e] for e in phrase.elements if isinstance(e, Word))
         second = phrase.elements[1] if len(phrase.elements) > 1 else None
         self._seconds[id(phrase)] = self._numbers[second] if isinstance(second, Word) else None
@@ -91,8 +97,8 @@ class PhraseIndex:
         for word in first.lemmas:
             self._lemma.setdefault(word, []).append((phrase, payload))
         if first.prefixes:
+            _by_head(self._prefixed_by_head, first.prefixes, len(self._prefixed))
             self._prefixed.append((first.prefixes, phrase, payload))
-            self._all_prefixes = tuple(sorted({p for ps, _, _ in self._prefixed for p in ps}))
 
     def vocabulary(self) -> tuple[set[str], set[str]]:
         """Every exact word and every prefix used by the phrases of this index."""
@@ -122,8 +128,10 @@ class PhraseIndex:
             if more:
                 seen = {id(p) for p, _ in candidates}
                 candidates += [c for c in more if id(c[0]) not in seen]
-        if word[:3] in self._heads and self._all_prefixes and word.startswith(self._all_prefixes):
-            candidates += [(p, load) for ps, p, load in self._prefixed if word.startswith(ps)]
+        prefixed = self._prefixed_by_head.get(word[:3])
+        if prefixed:
+            candidates += [(p, load) for ps, p, load in map(self._prefixed.__getitem__, prefixed)
+                           if word.startswith(ps)]
         return candidates
 
     def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
@@ -131,8 +139,10 @@ class PhraseIndex:
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
             found |= self._by_lemma.get(lemma, set())
-        if word[:3] in self._heads and word.startswith(self._every_prefix):
-            found.update(number for prefixes, number in self._by_prefix if word.startswith(prefixes))
+        prefixed = self._by_prefix_head.get(word[:3])
+        if prefixed:
+            found.update(number for prefixes, number in map(self._by_prefix.__getitem__, prefixed)
+                         if word.startswith(prefixes))
         return frozenset(found) if found else _NOTHING  # most words: one shared empty set, not one each
 
     def _learn(self, keys: set[tuple[str, tuple[str, ...]]], message: set[tuple[str, tuple[str, ...]]]) -> None:

@@ -16,8 +16,8 @@ from dialogs.triage.normalise import fold_word, plain_words
 from dialogs.triage.patterns import RulesError
 
 PATH = Path(__file__).resolve().parent / "replies.toml"
-KINDS = ("yes", "unsure", "no")
-LONGEST = 5  # words in the longest phrase read
+KINDS = ("yes", "unsure", "no", "neither")
+LONGEST = 6  # words in the longest phrase read
 
 
 @cache
@@ -42,9 +42,11 @@ def read_reply(text: str, lang: str) -> str | None:
     for number, sentence in enumerate(sentences):
         for start in range(len(sentence)):
             kind = _at(phrases, sentence, start)
-            if kind == "unsure":  # "idk" is a yes, unless the same sentence goes on to say no ("idk, no i guess")
-                rest = sentence[start + 1:]
+            if kind == "unsure":  # "idk" is a yes, unless the answer goes on to say no ("idk, no i guess")
+                rest = [*sentence[start + 1:], *(word for later in sentences[number + 1:] for word in later)]
                 return "no" if any(_at(phrases, rest, i) == "no" for i in range(len(rest))) else "yes"
+            if kind == "neither":  # "no one", "no matter": not an answer
+                continue
             if kind is not None:
                 return kind
     return None

@@ -21,9 +21,10 @@ def describe(case) -> str:
 
 
 # Rounds 1-3 were labelled before the later batches' definition of urgent ("violence or abuse happening or
-# threatened"). Once batches 103-105 were learned, the urgent step (p = 0.9925 for 0.99) raises this threat for
-# tomorrow, labelled high then, to urgent. Kept at 0.99: 0.995 would keep it high but lose about half a point of
-# urgent recall on the prospective replay (92.4% -> 91.9% on batches 70 on). The rules alone still say high.
+# threatened"). This threat for tomorrow, labelled high then, sits on the urgent step's knife edge: learning 103-105
+# raised it to urgent (p = 0.9925 for 0.99), learning 112-114 let it go (0.9891). Kept at 0.99: 0.995 would keep it
+# high but lose about half a point of urgent recall on the prospective replay (92.4% -> 91.9% on batches 70 on).
+# The rules alone say high; the stage may only raise it.
 THREAT_FOR_TOMORROW = {"ils disent qu'ils vont me tabasser demain"}
 
 
@@ -33,7 +34,8 @@ def test_the_first_rounds_get_their_exact_level(case):
     if case.level == "none":  # the middle band may ask about a risk word: watch with the question
         assert result.level == "none" or (result.level == "watch" and result.clarify), (case.text, result)
     elif case.text in THREAT_FOR_TOMORROW:
-        assert assess_rules(case.text, case.lang).level == case.level and result.level == "urgent", (case.text, result)
+        assert assess_rules(case.text, case.lang).level == case.level and result.level in ("high", "urgent"), (
+            case.text, result)
     else:
         assert result.level == case.level, (case.text, result)
 

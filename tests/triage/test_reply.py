@@ -18,6 +18,7 @@ from dialogs.triage.reply import read_reply
     ("en", "not today. last week yeah, bad"),
     ("en", "honestly? yes."),
     ("en", "idk"),
+    ("en", "idk. no one would care anyway"),  # "no one" is not a no
     ("en", "not really thoughts anymore, it's decided"),
 ])
 def test_a_yes_in_other_words_is_a_yes(lang, text):
@@ -35,6 +36,7 @@ def test_a_yes_in_other_words_is_a_yes(lang, text):
     ("en", "No, it was a box of sweets"),
     ("en", "idk, no i guess. i just hate myself a bit sometimes"),
     ("en", "not anymore. I have a plan for help now"),
+    ("fr", "Je sais pas si ça compte mais je me sens nulle tout le temps. Mais non pas de me faire du mal."),
 ])
 def test_a_no_is_a_no_whatever_comes_after_it(lang, text):
     assert read_reply(text, lang) == "no"

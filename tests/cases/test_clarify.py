@@ -84,6 +84,15 @@ async def asked_youth(core, chat_for, language: str, first: str):
     return youth
 
 
+async def asked_parent(chat_for, language: str, first: str):
+    chat = chat_for(PARENT, language)
+    await onboard_parent(chat)
+    await chat.command("menu")
+    await chat.text(first)
+    assert ("votre enfant a des idées" if language == "fr" else "Is your child having thoughts") in chat.screen
+    return chat
+
+
 def numbers_sent(chat) -> int:
     return sum("<b>3114</b>" in r.text for r in chat.last.replies)
 
@@ -100,11 +109,7 @@ async def test_a_typed_sometimes_is_a_yes_the_case_is_urgent_and_the_numbers_com
 
 
 async def test_a_parent_who_types_no_is_thanked_and_the_case_stays_with_the_team(core, centre, chat_for):
-    chat = chat_for(PARENT, "en")
-    await onboard_parent(chat)
-    await chat.command("menu")
-    await chat.text("I think he might do something stupid")
-    assert "Is your child having thoughts" in chat.screen
+    chat = await asked_parent(chat_for, "en", "I think he might do something stupid")
     await chat.text("No, it was a box of sweets he wanted to hide from his sister")
     assert "Thank you for answering" in chat.screen and "Main menu" in chat.screen
     assert numbers_sent(chat) == 0
@@ -153,10 +158,7 @@ async def test_an_answer_that_is_neither_is_kept_and_the_question_asked_again(co
 
 
 async def test_after_the_question_is_left_for_the_menu_a_yes_is_not_read_as_its_answer(core, centre, chat_for):
-    chat = chat_for(PARENT, "fr")
-    await onboard_parent(chat)
-    await chat.command("menu")
-    await chat.text("je crois qu'il va faire une connerie")
+    chat = await asked_parent(chat_for, "fr", "je crois qu'il va faire une connerie")
     await chat.command("menu")  # another screen: the question is no longer the one on screen
     await chat.text("oui")
     assert numbers_sent(chat) == 0

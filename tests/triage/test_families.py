@@ -891,6 +891,14 @@ URGENT = [
     ("she's been taking pills all night and lost count", 'en'),
     # batch 102, after retraining on 112-114: pills put aside 'au cas où'
     ("j'ai caché des médicaments sous mon lit au cas où", 'fr'),
+    # batches 115-117: a teacher's compliments on her body and his private number; affairs put in order; how to tie
+    # a knot; touched by a supervisor; 'did things to her'; a head held under in the toilet
+    ("le prof me fait des compliments sur mon corps", 'fr'),
+    ("j'ai mis mes affaires en ordre pour vous", 'fr'),
+    ("j'ai cherché comment faire un noeud", 'fr'),
+    ("j'ai été touchée par un animateur", 'fr'),
+    ("her uncle did things to her", 'en'),
+    ("they held my head under the water until i couldn't breathe", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1347,6 +1355,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i'm beyond help", 'en'),
     ("what's the point of being alive", 'en'),
     ("he hits himself in the head when he gets a bad mark", 'en'),
+    # batches 115-117: done trying; no end in sight
+    ("i'm done trying, nothing ever changes", 'en'),
+    ("il dit qu'il voit pas le bout", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1680,6 +1691,15 @@ NOT_DANGER = [  # none or watch
     ("elle n'en peut plus de l'ambiance de sa classe", 'fr'),
     ("c'est mort pour moi demain, j'ai piscine", 'fr'),
     ("i eat too much when im stressed, not making myself sick or anything", 'en'),
+    # batches 115-117: fed up with 'ce bahut'; hit with a cuddly toy; videos of girls who cut themselves, seen and
+    # talked about; 'je me tue à vous dire'; 'pretends i don't exist'; not hurting myself at all; never wanted to
+    ("j'en peux plus de ce bahut", 'fr'),
+    ("ma sœur m'a tapé avec sa peluche", 'fr'),
+    ("elle a vu des vidéos de filles qui se scarifient et m'en a parlé", 'fr'),
+    ("je me tue à te répéter de ranger ta chambre", 'fr'),
+    ("everyone in the group pretends i don't exist", 'en'),
+    ("i don't feel like hurting myself at all", 'en'),
+    ("no i've never wanted to hurt myself, wrong box ticked", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1730,8 +1750,6 @@ RAISED_BY_THE_STAGE = {
     "i'm at the railway station, the next train comes at 5",
     "the parcel never arrived and it's gone 10pm",
     "i take my adhd meds so i can get through school",
-    # raised once batch 73 was learned (p = 0.99968): "i don't exist" sits in messages about wanting to disappear
-    "deleted everything, it's like i don't exist online now",
     # raised after 66-68, let go after 86, raised again once 97 was learned (p = 0.999503 for 0.9995): the knife edge
     "je bois une tisane tous les soirs pour dormir",
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit

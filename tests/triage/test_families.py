@@ -899,6 +899,16 @@ URGENT = [
     ("j'ai été touchée par un animateur", 'fr'),
     ("her uncle did things to her", 'en'),
     ("they held my head under the water until i couldn't breathe", 'en'),
+    # batches 118-120: not off the school bus; missing from the fete; acid; a teacher who kissed her; a hand on her
+    # leg; gas from the vats; a threat with the secateurs
+    ("she didn't get off the school bus", 'en'),
+    ("my son has been missing since lunchtime", 'en'),
+    ("they said they'd throw acid at her", 'en'),
+    ("her tutor kissed her after the lesson", 'en'),
+    ("he keeps putting his hand on my thigh in the car", 'en'),
+    ("people pass out from the gas in the tanks, nobody checks at night", 'en'),
+    ("j'ai trouvé comment faire avec le gaz", 'fr'),
+    ("il m'a menacée avec un couteau", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1358,6 +1368,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 115-117: done trying; no end in sight
     ("i'm done trying, nothing ever changes", 'en'),
     ("il dit qu'il voit pas le bout", 'fr'),
+    # batches 118-120: chewing and spitting; thinking of dying sometimes; drinking with the seasonal workers; coke
+    # 'pour tenir'
+    ("i chew and spit it out every meal", 'en'),
+    ("il pense souvent à mourir", 'fr'),
+    ("il boit avec les saisonniers le soir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1700,6 +1715,12 @@ NOT_DANGER = [  # none or watch
     ("everyone in the group pretends i don't exist", 'en'),
     ("i don't feel like hurting myself at all", 'en'),
     ("no i've never wanted to hurt myself, wrong box ticked", 'en'),
+    # batches 118-120: a friend's dramatic line at the homework; an annoying sister; free from self harm; no more dark
+    # thoughts since the summer
+    ("my friend said he'd jump off a bridge when he saw the homework, so dramatic", 'en'),
+    ("my brother is so annoying i'm going to strangle him", 'en'),
+    ("3 months free from self harm!", 'en'),
+    ("j'ai plus de pensées noires depuis la rentrée", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

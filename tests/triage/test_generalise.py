@@ -8,7 +8,8 @@ import pytest
 
 from bot.cli import main
 from dialogs.i18n import use_locale
-from dialogs.triage import assess_text, clarifying_question, cli_json
+from dialogs.triage import assess_rules, assess_text, clarifying_question, cli_json
+from dialogs.triage.second_stage import RULE as SECOND_STAGE
 from dialogs.triage.rules import rules_for
 
 
@@ -70,8 +71,13 @@ def test_everyday_uses_keep_not_firing(text, lang):
      ("i'm planning to do it on friday", "en"), ("i would never hurt myself", "en")],
 )
 def test_risk_words_without_a_sure_rule_give_watch_and_the_question(text, lang):
+    rules = assess_rules(text, lang)
+    assert (rules.level, rules.clarify) == ("watch", True), rules
+    # the learned second stage may only raise it: since batches 124-126 it is sure that « j'ai pris toute la
+    # boîte » is an overdose (urgent, the numbers at once); the others keep the question
     result = assess_text(text, lang)
-    assert (result.level, result.clarify) == ("watch", True), result
+    assert (result.level, result.clarify) == ("watch", True) or (
+        result.rule == SECOND_STAGE and result.level in ("high", "urgent")), result
 
 
 def test_sure_rules_and_plain_messages_do_not_ask():
@@ -104,7 +110,7 @@ def test_relier_triage_prints_the_family_in_words_and_the_lemmas(capsys):
 
 
 def test_the_middle_band_shows_in_the_cli():
-    out = cli_json("j'ai pris toute la boîte", "fr")
+    out = cli_json("je vais faire une connerie", "fr")
     assert (out["level"], out["clarify"], out["rule"]) == ("watch", True, "unsure")
     assert out["family"].startswith("mots à risque")
 

@@ -26,6 +26,7 @@ from dialogs.reminders.unreachable import contact_lost
 from dialogs.flows import clarify, said
 from dialogs.safety import screen_text
 from storage.errors import ConversationChanged
+from storage.repos.cases import CaseRecord
 from storage.store import Store
 
 log = logging.getLogger("relier.dialogs")
@@ -165,8 +166,9 @@ class Dialogs:
         return response
 
     async def _text(self, ctx: Ctx) -> Response:
-        if await clarify.waiting(ctx):  # the direct question is on screen: this text is its answer
-            return await self._answer(ctx)
+        case = await clarify.waiting(ctx)
+        if case is not None:  # the direct question is on screen: this text is its answer
+            return await self._answer(ctx, case)
         place = self.here(ctx)
         step = self.step(place)
         answers = step is not None and step.on_text is not None
@@ -190,12 +192,12 @@ class Dialogs:
         response.replies[0:0] = screening.replies
         return response
 
-    async def _answer(self, ctx: Ctx) -> Response:
+    async def _answer(self, ctx: Ctx, case: CaseRecord) -> Response:
         """A text typed while the direct question is on screen: screened first (kept by the question, so that
         it reaches the case once), then read as « yes », « no » or neither (dialogs.flows.clarify)."""
         text = ctx.event.text
         screening = await screen_text(ctx, text, kept_by_step=True)
-        result = await clarify.typed(ctx, text, screening.answered, screening.assessment)
+        result = await clarify.typed(ctx, case, text, screening.answered, screening.assessment)
         response = await self.follow(ctx, self.step(clarify.ASK), clarify.ASK, result, edit=None)
         response.replies[0:0] = screening.replies
         return response

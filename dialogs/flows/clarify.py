@@ -23,6 +23,7 @@ from dialogs.flows.talk import say, youth
 from dialogs.i18n import _, pgettext
 from dialogs.triage import Assessment, clarifying_question
 from dialogs.triage.reply import read_reply
+from storage.repos.cases import CaseRecord
 
 FAMILY = frozenset({"parent", "youth"})
 ASK = "clarify.ask"
@@ -50,32 +51,34 @@ async def press_ask(ctx: Ctx, action: str) -> Next:
         return Next(ASK, notice=texts.emergency_contacts(youth(ctx)))
     if action not in ("yes", "no"):
         return Next(BACK_TO_CURRENT)
-    if action == "yes":
-        return await _yes(ctx, say(ctx, _("Yes"), pgettext("youth", "Yes")))
     case = await ctx.uow.cases.open_for(ctx.person.id)
+    if action == "yes":
+        return await _yes(ctx, say(ctx, _("Yes"), pgettext("youth", "Yes")), case)
     if case is not None:  # a "no" is kept with the message; it closes nothing
         await add_to_case(ctx.uow, case.id, "answer", f"{question(ctx)} {say(ctx, _('No'), pgettext('youth', 'No'))}")
     return _thanks(ctx)
 
 
-async def waiting(ctx: Ctx) -> bool:
-    """Whether a typed text answers the question: it is on screen, and the case it was asked for is open."""
+async def waiting(ctx: Ctx) -> CaseRecord | None:
+    """The open case a typed text answers the question of (the question is on screen), or None."""
     if not ctx.data.get(WAITING):
-        return False
-    if ctx.person is not None and ctx.person.role in FAMILY and await ctx.uow.cases.open_for(ctx.person.id):
-        return True
+        return None
+    if ctx.person is not None and ctx.person.role in FAMILY:
+        case = await ctx.uow.cases.open_for(ctx.person.id)
+        if case is not None:
+            return case
     ctx.data.pop(WAITING, None)  # the case was closed meanwhile: the text is read as any other
-    return False
+    return None
 
 
-async def typed(ctx: Ctx, text: str, urgent_already: bool, assessment: Assessment | None) -> Next:
-    """A text typed while the question is on screen, screened already (`urgent_already`: its numbers are sent)."""
+async def typed(ctx: Ctx, case: CaseRecord, text: str, urgent_already: bool, assessment: Assessment | None) -> Next:
+    """A text typed while the question of the open `case` is on screen, screened already (`urgent_already`: its
+    numbers are sent). The screen may have raised the case's level; its id and child stay."""
     answer = text.strip()[:ANSWER_MAX]
     reading = read_reply(answer, ctx.locale)
     if reading == "yes" and not urgent_already:
-        return await _yes(ctx, answer)
+        return await _yes(ctx, answer, case)
     person = ctx.person
-    case = await ctx.uow.cases.open_for(person.id)
     level, rule = None, None
     if assessment is not None and assessment.level in ("urgent", "high"):
         level, rule = assessment.level, assessment.rule or "text"
@@ -100,12 +103,12 @@ async def typed(ctx: Ctx, text: str, urgent_already: bool, assessment: Assessmen
     ))
 
 
-async def _yes(ctx: Ctx, answer: str) -> Next:
-    """Yes: the case becomes urgent (opened if it was closed meanwhile), and the numbers are shown at once."""
+async def _yes(ctx: Ctx, answer: str, before: CaseRecord | None) -> Next:
+    """Yes: the open case (`before`) becomes urgent, or one opens if it was closed meanwhile; the numbers are
+    shown at once."""
     from dialogs.safety import urgent_answer  # the same words as for any urgent message
 
     person = ctx.person
-    before = await ctx.uow.cases.open_for(person.id)
     said = f"{question(ctx)} {answer}"
     case = await open_or_raise(ctx.uow, person.centre_id, person.id, before.child_id if before else None, "urgent",
                                "clarify_yes", "text", {"message": said})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
+from itertools import product
 from pathlib import Path
 
 from dialogs.triage.normalise import fold_word, plain_words
@@ -55,16 +56,7 @@ def read_reply(text: str, lang: str) -> str | None:
 def _at(phrases: dict[tuple[str, ...], str], words: list[tuple[str, ...]], start: int) -> str | None:
     """The kind of the longest phrase starting at `start` (each word as typed, or with its repeated letters as one)."""
     for size in range(min(LONGEST, len(words) - start), 0, -1):
-        for candidate in _spellings(words[start:start + size]):
+        for candidate in product(*words[start:start + size]):
             if candidate in phrases:
                 return phrases[candidate]
     return None
-
-
-def _spellings(words: list[tuple[str, ...]]):
-    if not words:
-        yield ()
-        return
-    for first in words[0]:
-        for rest in _spellings(words[1:]):
-            yield (first, *rest)

@@ -52,6 +52,14 @@ def test_long_ago_is_high_unless_it_goes_on():
     assert assess_text("l'an dernier je me scarifiais et j'ai recommencé", "fr").level == "urgent"
 
 
+def test_a_season_gone_by_is_long_ago_too():
+    for text, lang in [("l'été dernier j'ai essayé avec des cachets, personne le sait", "fr"),
+                       ("she tried to hang herself last summer, she seems okay now", "en")]:
+        result = assess_text(text, lang)
+        assert (result.level, result.long_ago) == ("high", True), text
+    assert assess_text("l'été dernier j'ai essayé avec des cachets et j'y pense encore", "fr").level == "urgent"
+
+
 def test_huge_and_empty_texts():
     assert assess_text("", "fr").level == "none"
     assert assess_text(None, "fr").level == "none"  # type: ignore[arg-type]

@@ -924,6 +924,12 @@ URGENT = [
     ("been planning it for weeks", 'en'),
     ("bye. you were kind to me", 'en'),
     ("he puts his hand in my pants at night", 'en'),
+    # batches 127-129 (after their blind score)
+    ("my sister is passed out on the bathroom floor, there's an empty packet of tablets", 'en'),
+    ('he says i owe him now for all the weed, i have to do a drop for him tonight', 'en'),
+    ("i can't stop cutting myself tonight, i've done both wrists", 'en'),
+    ("they're going to kick him to death at the bus stop, they said so", 'en'),
+    ("my dad's rifle is in my room now, i took it from the cupboard", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1404,6 +1410,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("better if i was never born", 'en'),
     ("i skipped every meal this week", 'en'),
     ("j'ai sauté presque tous les repas", 'fr'),
+    # batches 127-129 (after their blind score)
+    ('year 9 lads keep pulling her skirt up in the corridor and laughing', 'en'),
+    ('honestly why should i even bother anymore, nothing changes', 'en'),
+    ("she told me i won't be around to see christmas, like it was a joke", 'en'),
+    ("mon père dit qu'il aurait préféré ne jamais m'avoir, il me le répète tous les soirs", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1758,6 +1769,9 @@ NOT_DANGER = [  # none or watch
     # batches 124-126: a goldfish's funeral; a brother playing dead
     ("our hamster died and we did a funeral in the garden", 'en'),
     ("my brother keeps playing dead to scare me", 'en'),
+    # batches 127-129 (after their blind score)
+    ("my cousin destroyed me at chess again, i'm never playing him again", 'en'),
+    ('that film was so scary, i screamed so hard i nearly died', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

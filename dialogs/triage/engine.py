@@ -58,11 +58,18 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
     """A negation inside a gap of the phrase, or just before it in the same clause."""
     if any(words[i] in rules.negations and not _of_a_stop(rules, words, i) for i in hit.gaps):
         return True
+    # A phrase that holds the second half of a negation (« on ne me reverra jamais »): the « ne » before it is the
+    # first half of that same negation, not one of the phrase. (Not for a combination: its span also holds the
+    # words between its parts.)
+    whole = (rules.negation_openers and not hit.starts
+             and any(words[i] in rules.negation_closers for i in _own(hit)))
     for start in hit.starts or (hit.start,):
         at, skipped = start, 0
         while at > 0 and not brks[at] and skipped <= NEGATION_LOOKBACK:
             at -= 1
             if words[at] in rules.negations:
+                if whole and words[at] in rules.negation_openers:
+                    break
                 return not _of_a_stop(rules, words, at)
             if words[at] not in rules.negation_skip:
                 if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negation_skip:
@@ -73,9 +80,14 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
     return False
 
 
-def _matched(columns: _Columns, hit: Hit) -> tuple[Token, ...]:
+def _own(hit: Hit) -> list[int]:
+    """The positions of the words the phrase itself matched (not those of its gaps)."""
     gaps = set(hit.gaps) | set(hit.far)
-    return tuple(columns.token(i) for i in range(hit.start, hit.end) if i not in gaps)
+    return [i for i in range(hit.start, hit.end) if i not in gaps]
+
+
+def _matched(columns: _Columns, hit: Hit) -> tuple[Token, ...]:
+    return tuple(map(columns.token, _own(hit)))
 
 
 def _reading(assessment: Assessment, columns: _Columns, *hits: Hit) -> Reading:

@@ -16,7 +16,7 @@ from dialogs.triage.phrase_index import PhraseIndex
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "m_a_before",
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers", "m_a_before",
         "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago", "still_going", "unsure", "group",
         "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
@@ -55,6 +55,8 @@ class RuleSet:
     guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
     combinations: Combinations = field(default_factory=Combinations)  # groups' "intention + mort" rules
     negation_keeps: frozenset[str] = frozenset()  # "ça n'arrête pas de saigner": a negated stop means it goes on
+    negation_openers: frozenset[str] = frozenset()  # « ne », the first half of « ne ... jamais » (see engine._negated)
+    negation_closers: frozenset[str] = frozenset()  # « jamais », « plus », the second half (see engine._negated)
     unsure_alone: PhraseIndex = field(default_factory=PhraseIndex)  # "help" as the whole message: the bot asks
 
 
@@ -171,6 +173,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
         negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
         negation_keeps=_fold_words(_strings(data.get("negation_keeps", []), f"{origin}: negation_keeps")),
+        negation_openers=_fold_words(_strings(data.get("negation_openers", []), f"{origin}: negation_openers")),
+        negation_closers=_fold_words(_strings(data.get("negation_closers", []), f"{origin}: negation_closers")),
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
     )

@@ -135,3 +135,19 @@ def test_both_rules_files_name_the_same_families():
 )
 def test_a_negated_stop_keeps_the_danger(text, lang, level):
     assert assess_text(text, lang).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the phrase holds « jamais » or « plus »: the « ne » before it is the other half of that same negation
+        ("il est parti en disant qu'on ne le reverrait jamais", "urgent"),
+        ("vous ne me reverrez plus", "urgent"),
+        # a negation of the danger itself still moves it to watch, with the question
+        ("je ne veux pas mourir", "watch"),
+    ],
+)
+def test_a_ne_that_belongs_to_the_phrase_does_not_negate_it(text, level):
+    result = assess_text(text, "fr")
+    assert result.level == level, text
+    assert result.negated is (level == "watch")

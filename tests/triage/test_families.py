@@ -934,6 +934,13 @@ URGENT = [
     ("ma mère a dit en partant qu'on ne la reverrait jamais, elle répond plus", 'fr'),
     ("j'ai un plan pour samedi, je prendrai tous les cachets de ma mère", 'fr'),
     ('my stepbrother holds me down at night and touches me down there', 'en'),
+    # batches 133-135 (after their blind score)
+    ('she gave away all her things this week and left notes addressed to all of us', 'en'),
+    ('watched a video on how to do it painlessly, ordered the pills, they arrive friday', 'en'),
+    ("mon beau-père crie et casse tout, j'ai peur qu'il le tue", 'fr'),
+    ('je connais la falaise, je sais à quelle heure y a personne', 'fr'),
+    ("dad pressed my arm against the radiator for answering back, i can't go home tonight", 'en'),
+    ('i slept on a night bus, not going home again', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1426,6 +1433,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ma fille arrive au lycée bourrée le lundi matin, la CPE m'a prévenue", 'fr'),
     ("honestly i'm sick of being me, every single day", 'en'),
     ('the year 10s say they will batter me on friday', 'en'),
+    # batches 133-135 (after their blind score)
+    ("honestly i wouldn't mind if something happened to me on the way to school", 'en'),
+    ('they leaked my address in the year 8 group chat', 'en'),
+    ('she wears baggy clothes so no one notices how thin she is', 'en'),
+    ("il dit qu'il mérite d'avoir mal, il s'est donné des coups dans le ventre", 'fr'),
+    ("ils vont m'éclater la tête à la sortie du collège", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1786,6 +1799,11 @@ NOT_DANGER = [  # none or watch
     # batches 130-132 (after their blind score)
     ("she won't eat the school dinners, she says they're disgusting", 'en'),
     ('this game is so hard, i almost died about 40 times on the first level', 'en'),
+    # batches 133-135 (after their blind score)
+    ('sorry for my mistakes, my english is bad, thank you for the group', 'en'),
+    ('took a hockey ball to the shin at practice, massive bruise lol', 'en'),
+    ('i literally died when the teacher read my essay out loud', 'en'),
+    ("des fois je me sens vide, c'est bizarre", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

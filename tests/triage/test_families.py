@@ -941,6 +941,12 @@ URGENT = [
     ('je connais la falaise, je sais à quelle heure y a personne', 'fr'),
     ("dad pressed my arm against the radiator for answering back, i can't go home tonight", 'en'),
     ('i slept on a night bus, not going home again', 'en'),
+    # batches 136-138 (after their blind score)
+    ("demain je saute du pont, c'est décidé", 'fr'),
+    ("ma fille de 9 ans est nulle part, des mecs l'ont embarquée à la sortie du parc", 'fr'),
+    ('elle se fait vomir tous les soirs, hier elle a vomi du sang', 'fr'),
+    ('goodbye all. i really mean it now', 'en'),
+    ("she left the park with a 'cousin', but we have no family around here", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1439,6 +1445,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('she wears baggy clothes so no one notices how thin she is', 'en'),
     ("il dit qu'il mérite d'avoir mal, il s'est donné des coups dans le ventre", 'fr'),
     ("ils vont m'éclater la tête à la sortie du collège", 'fr'),
+    # batches 136-138 (after their blind score)
+    ("franchement j'ai plus rien à perdre, tout est foutu", 'fr'),
+    ('elle pèse 35 kilos et se trouve encore trop grosse', 'fr'),
+    ("they ranked who they would deal with first on snapchat, i'm second", 'en'),
+    ("the coach kept touching my knee in the car and i didn't like it", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1804,6 +1815,9 @@ NOT_DANGER = [  # none or watch
     ('took a hockey ball to the shin at practice, massive bruise lol', 'en'),
     ('i literally died when the teacher read my essay out loud', 'en'),
     ("des fois je me sens vide, c'est bizarre", 'fr'),
+    # batches 136-138 (after their blind score)
+    ("my cousin says i'm useless at football, whatever", 'en'),
+    ('i almost died of stress before my piano exam', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1859,6 +1873,8 @@ RAISED_BY_THE_STAGE = {
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit
     # in overdoses; p = 0.99978): the worst of the list, the urgent step sends it to urgent too (0.99967)
     "i drank a whole bottle of coke and now i feel sick lol",
+    # let go once 124-126 were learned, raised again once 136-138 were (p = 0.99953 for 0.9995): the knife edge
+    "deleted everything, it's like i don't exist online now",
 }
 
 

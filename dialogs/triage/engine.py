@@ -13,7 +13,7 @@ from dialogs.triage.patterns import Hit
 from dialogs.triage.phrase_index import Seen
 from dialogs.triage.rules import Group, RuleSet
 
-NEGATION_LOOKBACK = 3  # words of negation_skip a negation may stand behind ("not going to ...")
+NEGATION_LOOKBACK = 4  # words of negation_skip a negation may stand behind ("not going to ...")
 
 
 @dataclass(frozen=True)

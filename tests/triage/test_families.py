@@ -947,6 +947,9 @@ URGENT = [
     ('elle se fait vomir tous les soirs, hier elle a vomi du sang', 'fr'),
     ('goodbye all. i really mean it now', 'en'),
     ("she left the park with a 'cousin', but we have no family around here", 'en'),
+    # batches 139-141 (after their blind score)
+    ("je pars ce soir chez un pote à Lyon, personne sait, j'ai presque plus de batterie", 'fr'),
+    ("i'm such a burden to all of you. goodbye", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1450,6 +1453,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle pèse 35 kilos et se trouve encore trop grosse', 'fr'),
     ("they ranked who they would deal with first on snapchat, i'm second", 'en'),
     ("the coach kept touching my knee in the car and i didn't like it", 'en'),
+    # batches 139-141 (after their blind score)
+    ('il prend de la 3mmc avec des majeurs le samedi soir', 'fr'),
+    ("my son admitted he's been doing ket at parties since september", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1818,6 +1824,13 @@ NOT_DANGER = [  # none or watch
     # batches 136-138 (after their blind score)
     ("my cousin says i'm useless at football, whatever", 'en'),
     ('i almost died of stress before my piano exam', 'en'),
+    # batches 139-141 (after their blind score)
+    ('ran the half marathon, my legs are dead lol', 'en'),
+    ('overdosed on crisps at the sleepover, feel gross', 'en'),
+    ('three weeks without cutting today, my mum hugged me', 'en'),
+    ('je déteste la pluie à mourir', 'fr'),
+    ("j'ai pas du tout envie de mourir, je voulais juste dire merci", 'fr'),
+    ("she won't see anybody at weekends, not even her cousins", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

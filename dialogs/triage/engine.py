@@ -71,6 +71,8 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
                 if whole and words[at] in rules.negation_openers:
                     break
                 return not _of_a_stop(rules, words, at)
+            if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negations:
+                return True  # two words that negate together (« j'ai plus de pensées noires »: « ai plus »)
             if words[at] not in rules.negation_skip:
                 if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negation_skip:
                     at -= 1  # two words skipped together ("pas pensé à disparaître")

@@ -950,6 +950,12 @@ URGENT = [
     # batches 139-141 (after their blind score)
     ("je pars ce soir chez un pote à Lyon, personne sait, j'ai presque plus de batterie", 'fr'),
     ("i'm such a burden to all of you. goodbye", 'en'),
+    # batch 144 (after its blind score)
+    ("je voulais vous dire au revoir, merci d'avoir été gentille avec moi", 'fr'),
+    ("au revoir tout le monde, n'ayez pas peur, ça fera pas mal", 'fr'),
+    # batches 142-143 (after their blind score)
+    ('the rope is tied in the garage, i checked it takes my weight', 'en'),
+    ('thank you for everything, tell the team i will not be there next time', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1456,6 +1462,14 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 139-141 (after their blind score)
     ('il prend de la 3mmc avec des majeurs le samedi soir', 'fr'),
     ("my son admitted he's been doing ket at parties since september", 'en'),
+    # batches 142-143 (after their blind score)
+    ("they said they'll be waiting, i'm getting jumped after school tomorrow", 'en'),
+    ('my son has not eaten for 5 days, just water', 'en'),
+    ("si je parle ils me pètent les genoux, ils l'ont dit devant tout le monde", 'fr'),
+    ('il me coince dans les vestiaires après le sport, tous les mardis', 'fr'),
+    ('something happened with my uncle when i was little, i think it was abuse', 'en'),
+    ("i haven't eaten since friday and honestly i'm proud of not eating", 'en'),
+    ('elle prend des ecstas tous les samedis avec des majeurs', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1831,6 +1845,17 @@ NOT_DANGER = [  # none or watch
     ('je déteste la pluie à mourir', 'fr'),
     ("j'ai pas du tout envie de mourir, je voulais juste dire merci", 'fr'),
     ("she won't see anybody at weekends, not even her cousins", 'en'),
+    # batch 144 (after its blind score)
+    ("il s'est fait arracher deux dents de lait, ça saigne encore un peu", 'fr'),
+    ('i have never thought about hurting myself, just so you know', 'en'),
+    ('nobody wants me on their team in PE', 'en'),
+    # batches 142-143 (after their blind score)
+    ('the scene where the dog nearly dies made me cry so much', 'en'),
+    ('on étudie un poème de Hugo sur la mort de sa fille', 'fr'),
+    ('cut my thumb on the bread knife making sandwiches, blood everywhere lol', 'en'),
+    ('the popular girls keep leaving me out of the group chat', 'en'),
+    ("on s'est fâchés avec mon frère mais c'est réglé maintenant", 'fr'),
+    ("j'ai plus de pensées noires depuis que j'ai changé de classe", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -1886,9 +1911,10 @@ RAISED_BY_THE_STAGE = {
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit
     # in overdoses; p = 0.99978): the worst of the list, the urgent step sends it to urgent too (0.99967)
     "i drank a whole bottle of coke and now i feel sick lol",
-    # let go once 124-126 were learned, raised again once 136-138 were (p = 0.99953 for 0.9995): the knife edge
-    "deleted everything, it's like i don't exist online now",
 }
+# "deleted everything, it's like i don't exist online now" (in NOT_DANGER): raised after some rounds, let go after
+# others (raised once 136-138 were learned, p = 0.99953 for 0.9995; let go once 142-144 were): the knife edge. It
+# stays in NOT_DANGER, where it passes today; a round that raises it again should list it here.
 
 
 @pytest.mark.parametrize(("text", "lang"), NOT_DANGER)

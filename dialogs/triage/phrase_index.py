@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 from typing import NamedTuple
 
 from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
@@ -27,14 +26,6 @@ class Seen(NamedTuple):
         for at, key in enumerate(keys):
             where.setdefault(key, []).append(at)
         return cls(keys, set(where), where)
-
-    def positions(self, live: set[tuple[str, tuple[str, ...]]]) -> list[int]:
-        """Where the words of `live` stand, in order: made from `where`, so that each index that reads a long
-        message does not go over all of its words again (most indexes have only a few words live)."""
-        where = self.where
-        if len(live) == 1:
-            return where[next(iter(live))]
-        return sorted(chain.from_iterable(map(where.__getitem__, live)))
 
 
 def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
@@ -223,18 +214,27 @@ class PhraseIndex:
         if not live:
             return
         present: frozenset[int] | None = None  # the phrase words the message has, when first needed
-        pairs, last = self._pairs, len(keys) - 1
-        fitting: dict[tuple, list] = {}  # a pair of words met again (filler repeats) -> its candidates that may fit
-        for at in seen.positions(live):
-            pair = (keys[at], keys[at + 1] if at < last else None)
-            candidates = fitting.get(pair)
-            if candidates is None:
-                candidates, whole = pairs.get(pair) or self._followed(*pair)
-                if not whole:  # a longer phrase is tried only when all its words are in the message
-                    if present is None:
-                        present = frozenset().union(*map(self._present.__getitem__, distinct))
-                    candidates = [c for c in candidates if c[4] or c[3] <= present]
-                fitting[pair] = candidates
+        pairs, last, where = self._pairs, len(keys) - 1, seen.where
+        # Word by live word, the candidates of each word that follows it (filler repeats the same pairs): looked up
+        # by the next word alone, not by a new (word, next word) pair per position, whose hash is most of the cost.
+        # Only the positions with candidates are kept, then read in order.
+        starting: dict[int, list] = {}
+        for key in live:
+            fitting: dict = {}
+            for at in where[key]:
+                after = keys[at + 1] if at < last else None
+                candidates = fitting.get(after)
+                if candidates is None:
+                    candidates, whole = pairs.get((key, after)) or self._followed(key, after)
+                    if not whole:  # a longer phrase is tried only when all its words are in the message
+                        if present is None:
+                            present = frozenset().union(*map(self._present.__getitem__, distinct))
+                        candidates = [c for c in candidates if c[4] or c[3] <= present]
+                    fitting[after] = candidates
+                if candidates:
+                    starting[at] = candidates
+        for at in sorted(starting) if len(live) > 1 else starting:
+            candidates = starting[at]
             for phrase, payload, resume, _, whole in candidates:
                 if whole:  # one or two words, both checked: a match
                     yield hit(at, at + resume, (), phrase, payload)

@@ -19,11 +19,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import mul
 from pathlib import Path
 
 FORMAT = 3  # of the JSON file; a file of another format is trained again
 _RUNS = re.compile(r"(.)\1\1+")  # a letter and two or more of it again: (.)\1{2,}, but twice as fast
+_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")  # runs of characters not ASCII
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 MEMO_WORDS = 20_000  # words whose known letter pieces are remembered (about 4 MB)
 
@@ -51,8 +53,10 @@ def fold(text: str) -> str:
     Lowercased as a whole first (a final sigma depends on the letter after it); ASCII text has nothing to strip.
     A table rather than a loop over the characters: this runs on every message the rules leave below high."""
     text = text.lower()
-    if not text.isascii():
-        text = text.translate(_UNACCENTED)
+    if not text.isascii():  # only the runs of other characters go through the table (see normalise._fold)
+        parts = _NON_ASCII.split(text)
+        parts[1::2] = map(str.translate, parts[1::2], repeat(_UNACCENTED))
+        text = "".join(parts)
     return _RUNS.sub(r"\1\1", text)
 
 

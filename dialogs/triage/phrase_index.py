@@ -219,6 +219,7 @@ class PhraseIndex:
         # by the next word alone, not by a new (word, next word) pair per position, whose hash is most of the cost.
         # Only the positions with candidates are kept, then read in order.
         starting: dict[int, list] = {}
+        kept: dict[int, list] = {}  # id of a list of candidates -> those that may fit this message (see below)
         for key in live:
             fitting: dict = {}
             for at in where[key]:
@@ -227,9 +228,14 @@ class PhraseIndex:
                 if candidates is None:
                     candidates, whole = pairs.get((key, after)) or self._followed(key, after)
                     if not whole:  # a longer phrase is tried only when all its words are in the message
-                        if present is None:
-                            present = frozenset().union(*map(self._present.__getitem__, distinct))
-                        candidates = [c for c in candidates if c[4] or c[3] <= present]
+                        # Checked once per list: a word followed by words that continue none of its phrases
+                        # ("je" + most words) has the same list (`_Starts.alone`) after each of them.
+                        fit = kept.get(id(candidates))
+                        if fit is None:
+                            if present is None:
+                                present = frozenset().union(*map(self._present.__getitem__, distinct))
+                            fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] <= present]
+                        candidates = fit
                     fitting[after] = candidates
                 if candidates:
                     starting[at] = candidates

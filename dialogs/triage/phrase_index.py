@@ -129,7 +129,9 @@ class PhraseIndex:
         """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
-            found |= self._by_lemma.get(lemma, set())
+            more = self._by_lemma.get(lemma)
+            if more:
+                found |= more
         prefixed = self._by_prefix_head.get(word[:3])
         if prefixed:
             found.update(number for prefixes, number in map(self._by_prefix.__getitem__, prefixed)
@@ -149,7 +151,9 @@ class PhraseIndex:
             if not key[0]:
                 self._present[key] = _NOTHING
                 continue
-            self._present[key] = self._numbers_of(*key)
+            numbers = self._present[key] = self._numbers_of(*key)
+            if not numbers:  # it matches no word of these phrases, so it starts none of them (most new words)
+                continue
             candidates = self._candidates(*key)
             if candidates:
                 self._starting[key] = self._starts(candidates)

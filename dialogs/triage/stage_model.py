@@ -77,15 +77,17 @@ _SUBLINEAR = _Sublinear()
 
 
 def _padded_pieces(word: str, low: int, high: int) -> list[str]:
-    """The pieces of one word already padded with spaces (" word ")."""
-    pieces: list[str] = []
+    """The pieces of one word already padded with spaces (" word "): of `low` letters, then `low` + 1... up to
+    `high`, or up to the word itself when it is no longer (a word shorter than a piece counts once, as itself).
+
+    One list comprehension rather than a loop of `extend`: each new word is cut once (then remembered, see
+    Space.counted), but a message has a few new words, each cut into some forty pieces."""
     size = len(word)
-    for n in range(low, high + 1):
-        if size <= n:
-            pieces.append(word)  # a word shorter than the piece counts once
-            break
-        pieces.extend(word[at:at + n] for at in range(size - n + 1))
-    return pieces
+    if size > high:
+        return [word[at:at + n] for n in range(low, high + 1) for at in range(size - n + 1)]
+    if size < low:
+        return [word]
+    return [word[at:at + n] for n in range(low, size) for at in range(size - n + 1)] + [word]
 
 
 def char_pieces(text: str, low: int = 2, high: int = 5) -> list[str]:
@@ -169,8 +171,8 @@ class Space:
             if positions is None:
                 if len(memo) >= MEMO_WORDS:
                     memo.clear()
-                positions = tuple(at for piece in _padded_pieces(f" {word} ", self.low, self.high)
-                                  if (at := terms.get(piece)) is not None)
+                positions = tuple([at for at in map(terms.get, _padded_pieces(f" {word} ", self.low, self.high))
+                                   if at is not None])
                 memo[word] = positions
             found.extend(positions)
             if times > 1:

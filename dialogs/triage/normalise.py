@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
@@ -16,6 +17,7 @@ _SPECIAL.update({"😂": " mdr ", "🤣": " mdr ", "😹": " mdr "})
 # Emoji that name a means are read as words ("🔪🛁 tonight"): English words, which the French [spelling] maps too.
 _SPECIAL.update({"🔪": " knife ", "🗡": " knife ", "🩸": " blood ", "💊": " pills ", "🛁": " bath ", "🪢": " rope ",
                  "⚰": " coffin ", "🪦": " grave "})
+_NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
 _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
@@ -65,7 +67,12 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     """fold(text), with None for the index map when each character folded to one (most messages)."""
     if text.isascii():
         return text.lower(), None
-    folded = text.translate(_FOLDED)
+    # str.translate goes through the table character by character (tens of ns each) once the text is not all
+    # ASCII: only the runs of other characters are translated, the ASCII between them lowercased (the same text).
+    parts = _NON_ASCII.split(text)  # ASCII, then not, alternately (the pattern's group keeps both)
+    parts[::2] = map(str.lower, parts[::2])
+    parts[1::2] = map(str.translate, parts[1::2], repeat(_FOLDED))
+    folded = "".join(parts)
     if _NOT_ONE.isdisjoint(text):
         return folded, None
     return folded, _where(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 from typing import NamedTuple
 
 from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
@@ -28,14 +27,6 @@ class Seen(NamedTuple):
             where.setdefault(key, []).append(at)
         return cls(keys, set(where), where)
 
-    def positions(self, live: set[tuple[str, tuple[str, ...]]]) -> list[int]:
-        """Where the words of `live` stand, in order: made from `where`, so that each index that reads a long
-        message does not go over all of its words again (most indexes have only a few words live)."""
-        where = self.where
-        if len(live) == 1:
-            return where[next(iter(live))]
-        return sorted(chain.from_iterable(map(where.__getitem__, live)))
-
 
 def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
     """File `entry` (its number in a list of prefixed words or phrases) under the first 3 letters of each of its
@@ -52,6 +43,9 @@ class _Starts(NamedTuple):
     by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
     loose: list[int]  # the entries (their order) with no second word to check
     alone: tuple[list, bool]  # what `_followed` says when the next word continues none of the others (shared)
+    # What `_followed` said for each word met after this one: looked up by that word alone, not by a (word, next
+    # word) pair, whose hash (of two tuples) would be made again at every position of every message.
+    followed: dict[tuple[str, tuple[str, ...]] | None, tuple[list, bool]]
 
 
 class PhraseIndex:
@@ -63,7 +57,6 @@ class PhraseIndex:
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._prefixed_by_head: dict[str, list[int]] = {}  # see _by_head
         self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
-        self._pairs: dict[tuple, tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]] = {}  # _followed
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
@@ -75,7 +68,6 @@ class PhraseIndex:
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
         self._starting.clear()
-        self._pairs.clear()
         self._present.clear()
         for element in phrase.elements:
             if isinstance(element, Word) and element not in self._numbers:
@@ -138,7 +130,9 @@ class PhraseIndex:
         """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
         found = set(self._by_exact.get(word, ()))
         for lemma in lemmas:
-            found |= self._by_lemma.get(lemma, set())
+            more = self._by_lemma.get(lemma)
+            if more:
+                found |= more
         prefixed = self._by_prefix_head.get(word[:3])
         if prefixed:
             found.update(number for prefixes, number in map(self._by_prefix.__getitem__, prefixed)
@@ -152,13 +146,14 @@ class PhraseIndex:
         if len(self._present) + len(keys) > _CACHE_MAX:
             self._present.clear()
             self._starting.clear()
-            self._pairs.clear()
             keys = message
         for key in keys:
             if not key[0]:
                 self._present[key] = _NOTHING
                 continue
-            self._present[key] = self._numbers_of(*key)
+            numbers = self._present[key] = self._numbers_of(*key)
+            if not numbers:  # it matches no word of these phrases, so it starts none of them (most new words)
+                continue
             candidates = self._candidates(*key)
             if candidates:
                 self._starting[key] = self._starts(candidates)
@@ -178,7 +173,8 @@ class PhraseIndex:
                 entries.append((phrase, payload, 2, needs, count == 2))
                 by_second.setdefault(second, []).append(order)
         alone = [entries[order] for order in loose]
-        return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE)
+        return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE,
+                       {})
 
     def _followed(self, key: tuple[str, tuple[str, ...]],
                   after: tuple[str, tuple[str, ...]] | None
@@ -187,7 +183,7 @@ class PhraseIndex:
         with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
         the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
         matched: nothing is left to check); and whether all of them were whole."""
-        entries, by_second, loose, alone = self._starting[key]
+        entries, by_second, loose, alone, followed = self._starting[key]
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
         matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
@@ -196,13 +192,13 @@ class PhraseIndex:
         else:
             chosen = [order for number, orders in by_second.items() if number in matched for order in orders]
         if not chosen:  # most neighbours: the answer made once for the word, not a new list for each pair
-            self._pairs[(key, after)] = alone
+            followed[after] = alone
             return alone
         chosen += loose
         chosen.sort()
         out = [entries[order] for order in chosen]
-        followed = self._pairs[(key, after)] = (out, all(entry[4] for entry in out))
-        return followed
+        found = followed[after] = (out, all(entry[4] for entry in out))
+        return found
 
     def find(self, words: list[str], lemmas: list[tuple[str, ...]] | None = None,
              seen: Seen | None = None) -> Iterator[Hit]:
@@ -223,18 +219,35 @@ class PhraseIndex:
         if not live:
             return
         present: frozenset[int] | None = None  # the phrase words the message has, when first needed
-        pairs, last = self._pairs, len(keys) - 1
-        fitting: dict[tuple, list] = {}  # a pair of words met again (filler repeats) -> its candidates that may fit
-        for at in seen.positions(live):
-            pair = (keys[at], keys[at + 1] if at < last else None)
-            candidates = fitting.get(pair)
-            if candidates is None:
-                candidates, whole = pairs.get(pair) or self._followed(*pair)
-                if not whole:  # a longer phrase is tried only when all its words are in the message
-                    if present is None:
-                        present = frozenset().union(*map(self._present.__getitem__, distinct))
-                    candidates = [c for c in candidates if c[4] or c[3] <= present]
-                fitting[pair] = candidates
+        last, where, starting_of = len(keys) - 1, seen.where, self._starting
+        # Word by live word, the candidates of each word that follows it (filler repeats the same pairs): looked up
+        # by the next word alone, in this message (`fitting`) and across messages (`_Starts.followed`), not by a
+        # new (word, next word) pair per position, whose hash is most of the cost. Only the positions with
+        # candidates are kept, then read in order.
+        starting: dict[int, list] = {}
+        kept: dict[int, list] = {}  # id of a list of candidates -> those that may fit this message (see below)
+        for key in live:
+            fitting: dict = {}
+            followed = starting_of[key].followed
+            for at in where[key]:
+                after = keys[at + 1] if at < last else None
+                candidates = fitting.get(after)
+                if candidates is None:
+                    candidates, whole = followed.get(after) or self._followed(key, after)
+                    if not whole:  # a longer phrase is tried only when all its words are in the message
+                        # Checked once per list: a word followed by words that continue none of its phrases
+                        # ("je" + most words) has the same list (`_Starts.alone`) after each of them.
+                        fit = kept.get(id(candidates))
+                        if fit is None:
+                            if present is None:
+                                present = frozenset().union(*map(self._present.__getitem__, distinct))
+                            fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] <= present]
+                        candidates = fit
+                    fitting[after] = candidates
+                if candidates:
+                    starting[at] = candidates
+        for at in sorted(starting) if len(live) > 1 else starting:
+            candidates = starting[at]
             for phrase, payload, resume, _, whole in candidates:
                 if whole:  # one or two words, both checked: a match
                     yield hit(at, at + resume, (), phrase, payload)

@@ -16,9 +16,9 @@ from dialogs.triage.phrase_index import PhraseIndex
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
-_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers", "m_a_before",
-        "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago", "still_going", "unsure", "group",
-        "concepts"}
+_TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers",
+        "negation_closers", "m_a_before", "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago",
+        "still_going", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases", "alone"}
 

@@ -961,6 +961,14 @@ URGENT = [
     ("the coach says i'm mature for my age and wants to meet in secret, he'll pick me up without telling my mum", 'en'),
     # batch 146 (after its blind score)
     ("she burns herself with a hot spoon, one of the burns is infected now", 'en'),
+    # batches 148-150 (after their blind score)
+    ("i've written my last letter, it's on my desk for mum", 'en'),
+    ('he said i have to send him photos and come to his flat alone on sunday', 'en'),
+    ("ils savent où j'habite, ils viennent cette nuit avec des potes", 'fr'),
+    ('prenez soin de mon chien si jamais, merci pour tout', 'fr'),
+    ("j'ai décidé d'arrêter, ne vous inquiétez pas pour moi", 'fr'),
+    ("ils ont dit qu'ils allaient brûler notre maison cette nuit", 'fr'),
+    ("i'm at the bus station and i'm not going home tonight", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1480,6 +1488,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('mon fils de 15 ans rentre bourré presque tous les samedis', 'fr'),
     ('i relapsed yesterday after a month', 'en'),
     ('someone sent my pictures around the whole year', 'en'),
+    # batches 148-150 (after their blind score)
+    ('elle prend des lyrica avec des copains pour dormir', 'fr'),
+    ("he's vaping something, not sure what it is, he's jumpy all the time", 'en'),
+    ('my grandad died in march, i just want to be with him', 'en'),
+    ('i hope the car crashes on the way to school so i never have to go back', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1873,6 +1886,10 @@ NOT_DANGER = [  # none or watch
     # batch 146: « larmes » is not « l'armes » (a weapon)
     ("elle est rentrée en larmes, on s'est moqué de ses lunettes", 'fr'),
     ("il fait une crise de larmes chaque dimanche soir avant l'école", 'fr'),
+    # batches 148-150 (after their blind score)
+    ("mon frère a dit qu'il allait me tuer parce que j'ai taché son sweat", 'fr'),
+    ('mon père dit que je vais finir par me tuer à force de jouer à la console', 'fr'),
+    ("j'en peux plus des maths, trois contrôles cette semaine", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

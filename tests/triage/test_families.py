@@ -969,6 +969,11 @@ URGENT = [
     ("j'ai décidé d'arrêter, ne vous inquiétez pas pour moi", 'fr'),
     ("ils ont dit qu'ils allaient brûler notre maison cette nuit", 'fr'),
     ("i'm at the bus station and i'm not going home tonight", 'en'),
+    # batches 151-153 (after their blind score)
+    ("i won't be needing any more sessions. goodbye everyone", 'en'),
+    ('son entraîneur de foot la touchait dans les vestiaires, elle y retourne demain', 'fr'),
+    ("i've been cutting every day this week and one cut looks infected", 'en'),
+    ("j'ai tout ce qu'il faut dans mon sac. ce soir je le fais", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1493,6 +1498,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he's vaping something, not sure what it is, he's jumpy all the time", 'en'),
     ('my grandad died in march, i just want to be with him', 'en'),
     ('i hope the car crashes on the way to school so i never have to go back', 'en'),
+    # batches 151-153 (after their blind score)
+    ("honestly it's never going to get better, i'm so tired of all of it", 'en'),
+    ('her ex used to slap her when he was drunk', 'en'),
+    ('il parle de tout arrêter et de partir loin, il ne rigole plus', 'fr'),
+    ('i blacked out at the party and woke up somewhere i did not know', 'en'),
+    ('they keep grabbing me on the bus and saying what they will do to me', 'en'),
+    ('i snap a hair tie on my wrist until it bleeds and i want to do something worse', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1890,6 +1902,9 @@ NOT_DANGER = [  # none or watch
     ("mon frère a dit qu'il allait me tuer parce que j'ai taché son sweat", 'fr'),
     ('mon père dit que je vais finir par me tuer à force de jouer à la console', 'fr'),
     ("j'en peux plus des maths, trois contrôles cette semaine", 'fr'),
+    # batches 151-153 (after their blind score)
+    ('she sprained her wrist on the trampoline, nothing broken, and broke her arm last year skiing', 'en'),
+    ('at the cadets open day we got to hold a rifle, it was heavy', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -980,6 +980,13 @@ URGENT = [
     ("au revoir, vous avez été gentille avec moi, c'est trop dur", 'fr'),
     ("demain je vais sauter du pont, c'est sûr", 'fr'),
     ("i'm at the quarry. just wanted you to know", 'en'),
+    # batches 157-159 (after their blind score)
+    ("dites à Inès que je l'aimais bien, je viendrai pas au prochain rendez-vous ni aux autres", 'fr'),
+    ("j'ai écrit mes dernières volontés, c'est pour samedi", 'fr'),
+    ("je ne trouve plus ma fille, elle n'est jamais venue au cours et il fait nuit", 'fr'),
+    ('standing on the pier, one step and it is over', 'en'),
+    ('ce soir je vais au pont et je saute du haut, y a plus personne à cette heure', 'fr'),
+    ("i'm going to lie there until i fall asleep in the snow without a coat", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1516,6 +1523,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("sometimes i don't look on purpose when i cross the road", 'en'),
     ('ils disent que si je reviens lundi ils me tabassent', 'fr'),
     ('il sait dans quel lycée je suis et il me demande des photos, il insiste tous les soirs', 'fr'),
+    # batches 157-159 (after their blind score)
+    ("son père l'a secoué violemment l'année dernière quand il pleurait", 'fr'),
+    ('ils menacent de le finir à la sortie du gymnase', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch

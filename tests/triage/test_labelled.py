@@ -24,8 +24,9 @@ def describe(case) -> str:
 # threatened"). This threat for tomorrow, labelled high then, sits on the urgent step's knife edge: learning 103-105
 # raised it to urgent (p = 0.9925 for 0.99), learning 112-114 let it go (0.9891). Kept at 0.99: 0.995 would keep it
 # high but lose about half a point of urgent recall on the prospective replay (92.4% -> 91.9% on batches 70 on).
-# The rules alone say high; the stage may only raise it.
-THREAT_FOR_TOMORROW = {"ils disent qu'ils vont me tabasser demain"}
+# The rules alone say high; the stage may only raise it. « j'ai peur de rentrer chez moi » joined it once 157-159
+# were learned (p = 0.9913 for 0.99): afraid to go home, read soon or at once.
+THREAT_FOR_TOMORROW = {"ils disent qu'ils vont me tabasser demain", "j'ai peur de rentrer chez moi"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)

@@ -992,6 +992,12 @@ URGENT = [
     ('he never showed up at practice and his location has been off since lunch', 'en'),
     ('tell my dad i love him. goodbye', 'en'),
     ('mon père a pris plein de cachets, il respire bizarre', 'fr'),
+    # batches 163-165 (after their blind score)
+    ("s'il porte plainte ils viendront chez nous, ils ont notre adresse", 'fr'),
+    ('je voulais juste dire au revoir, je vous en veux pas', 'fr'),
+    ('mum said if i tell anything to the teacher she will kill me, i have bruises', 'en'),
+    ('this is the last time i write to anyone. thank you', 'en'),
+    ("i'm taking my dad's gun to school tomorrow, let's see if they laugh then", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1535,6 +1541,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle prend la ritaline de son frère pour ne pas manger', 'fr'),
     ("il m'a envoyé une photo de ma rue en disant on se recroisera", 'fr'),
     ('she has old and new cuts on her legs', 'en'),
+    # batches 163-165 (after their blind score)
+    ("ils ont dit t'es mort à la sortie, ils seront six", 'fr'),
+    ("il boit pour oublier, tous les week-ends, jusqu'à plus tenir debout", 'fr'),
+    ("je vois plus d'issue, tout est bloqué", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch

@@ -58,28 +58,30 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
     """A negation inside a gap of the phrase, or just before it in the same clause."""
     if any(words[i] in rules.negations and not _of_a_stop(rules, words, i) for i in hit.gaps):
         return True
-    # A phrase that holds the second half of a negation (« on ne me reverra jamais »): the « ne » before it is the
-    # first half of that same negation, not one of the phrase. (Not for a combination: its span also holds the
-    # words between its parts.)
-    whole = (rules.negation_openers and not hit.starts
-             and any(words[i] in rules.negation_closers for i in _own(hit)))
     for start in hit.starts or (hit.start,):
         at, skipped = start, 0
         while at > 0 and not brks[at] and skipped <= NEGATION_LOOKBACK:
             at -= 1
             if words[at] in rules.negations:
-                if whole and words[at] in rules.negation_openers:
-                    break
+                if words[at] in rules.negation_openers and _holds_closer(rules, words, hit):
+                    break  # « on ne me reverra jamais »: this « ne » is the first half of the phrase's own negation
                 return not _of_a_stop(rules, words, at)
-            if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negations:
+            pair = f"{words[at - 1]} {words[at]}" if at > 0 and not brks[at] else None
+            if pair in rules.negations:
                 return True  # two words that negate together (« j'ai plus de pensées noires »: « ai plus »)
             if words[at] not in rules.negation_skip:
-                if at > 0 and not brks[at] and f"{words[at - 1]} {words[at]}" in rules.negation_skip:
+                if pair in rules.negation_skip:
                     at -= 1  # two words skipped together ("pas pensé à disparaître")
                 else:
                     break
             skipped += 1
     return False
+
+
+def _holds_closer(rules: RuleSet, words: list[str], hit: Hit) -> bool:
+    """The phrase itself holds the second half of a negation (« jamais », « plus »). Not for a combination: its
+    span also holds the words between its parts."""
+    return not hit.starts and any(words[i] in rules.negation_closers for i in _own(hit))
 
 
 def _own(hit: Hit) -> list[int]:

@@ -74,8 +74,9 @@ def _strings(value: object, where: str) -> list[str]:
     return value
 
 
-def _fold_words(values: list[str]) -> frozenset[str]:
-    return frozenset(fold_word(v) for v in values)
+def _word_set(data: dict, key: str, origin: str) -> frozenset[str]:
+    """A top-level list of words of a rules file (negations, clause breaks...), checked and folded."""
+    return frozenset(fold_word(v) for v in _strings(data.get(key, []), f"{origin}: {key}"))
 
 
 def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
@@ -94,11 +95,11 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     normaliser = Normaliser(
         spelling=spelling,
         split_apostrophes=data.get("apostrophes", "split") == "split",
-        clause_breaks=_fold_words(_strings(data.get("clause_breaks", []), f"{origin}: clause_breaks")),
-        m_a_before=_fold_words(_strings(data.get("m_a_before", []), f"{origin}: m_a_before")),
+        clause_breaks=_word_set(data, "clause_breaks", origin),
+        m_a_before=_word_set(data, "m_a_before", origin),
     )
     words = {name: str(value) for name, value in data.get("words", {}).items()}
-    as_written = _fold_words(_strings(data.get("as_written", []), f"{origin}: as_written"))
+    as_written = _word_set(data, "as_written", origin)
 
     def resolve(raw: str) -> list[str]:
         return [w for piece in normaliser.pieces(fold_word(raw)) for w in normaliser.resolve(piece)]
@@ -170,11 +171,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     return RuleSet(
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
         still_going=still_going,
-        negations=_fold_words(_strings(data.get("negations", []), f"{origin}: negations")),
-        negation_skip=_fold_words(_strings(data.get("negation_skip", []), f"{origin}: negation_skip")),
-        negation_keeps=_fold_words(_strings(data.get("negation_keeps", []), f"{origin}: negation_keeps")),
-        negation_openers=_fold_words(_strings(data.get("negation_openers", []), f"{origin}: negation_openers")),
-        negation_closers=_fold_words(_strings(data.get("negation_closers", []), f"{origin}: negation_closers")),
+        **{key: _word_set(data, key, origin)
+           for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
     )

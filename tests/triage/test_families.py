@@ -998,6 +998,18 @@ URGENT = [
     ('mum said if i tell anything to the teacher she will kill me, i have bruises', 'en'),
     ('this is the last time i write to anyone. thank you', 'en'),
     ("i'm taking my dad's gun to school tomorrow, let's see if they laugh then", 'en'),
+    # batches 166-171 (after their blind score)
+    ("j'ai avalé des comprimés avec du whisky et je me sens vraiment bizarre", 'fr'),
+    ("elle a pris deux ecstas et elle tremble, son coeur bat trop vite", 'fr'),
+    ("si je parlais à la prof, il disait qu'il tuerait ma mère", 'fr'),
+    ("il a giflé mon fils à la tête et il a dit qu'il va repasser ce soir", 'fr'),
+    ("j'ai des lames dans mon sac, dès que j'arrive chez moi je le fais", 'fr'),
+    ("ma fille n'est pas rentrée du sport, son portable est coupé depuis 17h", 'fr'),
+    ("he swallowed the stuff farmers spray on the fields and now he's dizzy", 'en'),
+    ("dad picked up a hammer and said he's gonna hurt my sister", 'en'),
+    ("they said they will burn our house down tonight", 'en'),
+    ("she was supposed to be back by six and her phone goes to voicemail", 'en'),
+    ("he left a letter: don't look for me", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1545,6 +1557,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont dit t'es mort à la sortie, ils seront six", 'fr'),
     ("il boit pour oublier, tous les week-ends, jusqu'à plus tenir debout", 'fr'),
     ("je vois plus d'issue, tout est bloqué", 'fr'),
+    # batches 166-171 (after their blind score)
+    ("mon beau-père a poussé ma mère contre la porte hier soir", 'fr'),
+    ("je me fais vomir après chaque repas depuis la rentrée", 'fr'),
+    ("personne verrait si j'étais plus là, ni en classe ni chez moi", 'fr'),
+    ("i get these black thoughts about death every evening", 'en'),
+    ("a boy in my class keeps touching my chest when the teacher isn't looking", 'en'),
+    ("she gave away her favourite necklace and said nothing matters anyway", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1951,6 +1970,10 @@ NOT_DANGER = [  # none or watch
     # batches 160-162 (after their blind score)
     ("what's the point of telling the teachers, they never do anything", 'en'),
     ("the nurse thought i'd been punched but it was just a nosebleed", 'en'),
+    # batches 166-171 (after their blind score)
+    ("mon petit frère de 3 ans m'a mordu le bras parce que je lui ai pris son jouet", 'fr'),
+    ("overdose de révisions ce week-end, je suis cuit", 'fr'),
+    ("my paladin got killed by a dragon but the cleric revived him", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

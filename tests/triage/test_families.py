@@ -1018,6 +1018,13 @@ URGENT = [
     ("my letters are written and I gave my dog to the neighbours", 'en'),
     ("he keeps a list of the boys who bullied him and watches school shooting videos", 'en'),
     ("they are making me marry my cousin in the summer and I'm 14", 'en'),
+    # batches 178-183 (after their blind score)
+    ("au jeu du foulard il est tombé dans les pommes, ils veulent recommencer lundi", 'fr'),
+    ("ils vont me péter les dents, ils ont posté des photos de notre maison", 'fr'),
+    ("si je retourne au lycée ils me balancent dans le canal", 'fr'),
+    ("j'ai tout préparé, ce sera mieux pour tout le monde", 'fr'),
+    ("he should have been back by eight, it's past midnight and he's not answering", 'en'),
+    ("i know what time the last train passes, nobody will stop me", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1579,6 +1586,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("nobody there would miss me if I stopped going", 'en'),
     ("he hit the wall right next to my face when I answered back", 'en'),
     ("sometimes I wish a car hit me on the way to school", 'en'),
+    # batches 178-183 (after their blind score)
+    ("on va te retrouver à la sortie, t'es mort", 'fr'),
+    ("she says she doesn't see any future for herself", 'en'),
+    ("only 400 calories today, proud of myself", 'en'),
+    ("I can't face school sober anymore", 'en'),
+    ("he said everything is grey and he feels nothing any more", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -1994,6 +2007,10 @@ NOT_DANGER = [  # none or watch
     ("mes cousins me saoulent avec leurs blagues", 'fr'),
     ("we went cliff jumping at the lake, so much fun", 'en'),
     ("lol i nearly died when the fire alarm went off in the exam", 'en'),
+    # batches 178-183 (after their blind score)
+    ("je remplis le pilulier de papi chaque semaine, il est content", 'fr'),
+    ("since my sister left for uni the flat seems empty", 'en'),
+    ("she's at the end of her tether with the homework, any tips?", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

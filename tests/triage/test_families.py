@@ -1025,6 +1025,9 @@ URGENT = [
     ("j'ai tout préparé, ce sera mieux pour tout le monde", 'fr'),
     ("he should have been back by eight, it's past midnight and he's not answering", 'en'),
     ("i know what time the last train passes, nobody will stop me", 'en'),
+    # batches 184-189 (after their blind score)
+    ("cette fois je vais pas me rater, dites à mon frère que je l'aime", 'fr'),
+    ("she climbed over the railings of the footbridge and won't come back", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1592,6 +1595,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("only 400 calories today, proud of myself", 'en'),
     ("I can't face school sober anymore", 'en'),
     ("he said everything is grey and he feels nothing any more", 'en'),
+    # batches 184-189 (after their blind score)
+    ("s'il ramène pas 20 euros lundi ils lui cassent les bras", 'fr'),
+    ("ils menacent de tout raconter à ma mère, elle me tuerait", 'fr'),
+    ("elle fait trois heures de sport par jour et saute le petit déjeuner et le déjeuner", 'fr'),
+    ("everything is heavy and I don't see things ever getting better", 'en'),
+    ("he only eats salad now and has lost so much weight", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2011,6 +2020,12 @@ NOT_DANGER = [  # none or watch
     ("je remplis le pilulier de papi chaque semaine, il est content", 'fr'),
     ("since my sister left for uni the flat seems empty", 'en'),
     ("she's at the end of her tether with the homework, any tips?", 'en'),
+    # batches 184-189 (after their blind score)
+    ("on s'est couchés tard hier, la soirée pyjama était trop bien", 'fr'),
+    ("ils partent en battue avec les carabines samedi, je reste avec maman", 'fr'),
+    ("I'll pick the kids up myself after football", 'en'),
+    ("they keep kicking me out of the group chat for a joke", 'en'),
+    ("my brother gave me a black eye in a pillow fight, we were laughing", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

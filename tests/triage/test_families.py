@@ -1028,6 +1028,11 @@ URGENT = [
     # batches 184-189 (after their blind score)
     ("cette fois je vais pas me rater, dites à mon frère que je l'aime", 'fr'),
     ("she climbed over the railings of the footbridge and won't come back", 'en'),
+    # batches 190-195 (after their blind score)
+    ("j'ai pris ma décision, merci à toute l'équipe d'avoir été là", 'fr'),
+    ("mon ex menace d'enlever nos enfants, il est devant chez nous", 'fr'),
+    ("please tell Sarah sorry, she's the only one who cared", 'en'),
+    ("I won't be at group on Monday. Or ever.", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1601,6 +1606,14 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle fait trois heures de sport par jour et saute le petit déjeuner et le déjeuner", 'fr'),
     ("everything is heavy and I don't see things ever getting better", 'en'),
     ("he only eats salad now and has lost so much weight", 'en'),
+    # batches 190-195 (after their blind score)
+    ("j'ai perdu 3 kilos et je veux encore maigrir", 'fr'),
+    ("je dors chez des gens que je connais pas depuis samedi", 'fr'),
+    ("au moins si j'étais malade on me laisserait en paix", 'fr'),
+    ("j'ai l'impression d'être déjà morte à l'intérieur", 'fr'),
+    ("they held his head under the water at the pool and laughed", 'en'),
+    ("they're gonna get me tomorrow, they said so in the group", 'en'),
+    ("I don't see how it ever ends", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2026,6 +2039,11 @@ NOT_DANGER = [  # none or watch
     ("I'll pick the kids up myself after football", 'en'),
     ("they keep kicking me out of the group chat for a joke", 'en'),
     ("my brother gave me a black eye in a pillow fight, we were laughing", 'en'),
+    # batches 190-195 (after their blind score)
+    ("est-ce que le transport est pris en charge pour les séances ?", 'fr'),
+    ("I think I overdosed on chocolate at Easter lol", 'en'),
+    ("I'll show you the pictures of my drawings next week", 'en'),
+    ("my brother touched my headphones again, so annoying", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2076,8 +2094,6 @@ RAISED_BY_THE_STAGE = {
     "i'm at the railway station, the next train comes at 5",
     "the parcel never arrived and it's gone 10pm",
     "i take my adhd meds so i can get through school",
-    # raised after 66-68, let go after 86, raised again once 97 was learned (p = 0.999503 for 0.9995): the knife edge
-    "je bois une tisane tous les soirs pour dormir",
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit
     # in overdoses; p = 0.99978): the worst of the list, the urgent step sends it to urgent too (0.99967)
     "i drank a whole bottle of coke and now i feel sick lol",
@@ -2087,6 +2103,9 @@ RAISED_BY_THE_STAGE = {
 # The rules must leave it below high; the stage may raise it or not. A false alarm the team reads when raised.
 ON_THE_KNIFE_EDGE = {
     "deleted everything, it's like i don't exist online now",
+    # raised after 66-68, let go after 86, raised again once 97 was learned (p = 0.999503 for 0.9995), let go once
+    # 190-195 were
+    "je bois une tisane tous les soirs pour dormir",
 }
 
 

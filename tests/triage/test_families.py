@@ -1040,6 +1040,11 @@ URGENT = [
     ("I said no on the form about hurting myself but I lied", 'en'),
     ("been cutting every night and it's getting worse", 'en'),
     ("they want to get her drunk and film her at the party", 'en'),
+    # batches 202-207 (after their blind score)
+    ("j'ai laissé mon chien à ma tante, c'est mieux comme ça", 'fr'),
+    ("je suis sur le point de le faire, désolée", 'fr'),
+    ("she gave her console to her brother, said thanks for everything and locked her door", 'en'),
+    ("I've got a plan and I'm doing it after the exams", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1625,6 +1630,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont dit qu'ils allaient lui régler son compte après la boum", 'fr'),
     ("they said they'd make sure he has an accident on the trip", 'en'),
     ("someone wrote on the board that she is dead on friday", 'en'),
+    # batches 202-207 (after their blind score)
+    ("je vais jamais m'en sortir, je pleure tous les soirs", 'fr'),
+    ("if I was really sick maybe they'd leave me alone", 'en'),
+    ("they pulled her hair and said they'd finish the job", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2060,6 +2069,11 @@ NOT_DANGER = [  # none or watch
     ("ce niveau m'a tuée vingt fois j'en peux plus mdr", 'fr'),
     ("she ticked no on the form about self harm, she's doing well", 'en'),
     ("they make fun of his clothes, it's annoying but he copes", 'en'),
+    # batches 202-207 (after their blind score)
+    ("il s'est fait défoncer au ping-pong par son grand-père", 'fr'),
+    ("she left odd little notes about the homework", 'en'),
+    ("I'm not sad or suicidal, just tired after the trip", 'en'),
+    ("I left my jacket at the centre on Tuesday", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

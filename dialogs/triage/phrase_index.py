@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
@@ -208,6 +208,24 @@ class PhraseIndex:
         a word changes)."""
         if lemmas is None:
             lemmas = [()] * len(words)
+        starting, order = self._plan(words, lemmas, seen)
+        for at in order:
+            for phrase, payload, resume, _, whole in starting[at]:
+                if whole:  # one or two words, both checked: a match
+                    yield hit(at, at + resume, (), phrase, payload)
+                    continue
+                found = _longer(at, phrase, payload, resume, words, lemmas)
+                if found is not None:
+                    yield found
+
+    def grouped(self, words: list[str], lemmas: list[tuple[str, ...]], seen: Seen | None = None) -> Grouped:
+        """What `find` yields, by payload, each Hit made only when its payload is asked for (see Grouped)."""
+        return Grouped(*self._plan(words, lemmas, seen), words, lemmas)
+
+    def _plan(self, words: list[str], lemmas: list[tuple[str, ...]], seen: Seen | None
+              ) -> tuple[dict[int, list], Iterable[int]]:
+        """The positions where phrases may start, each with its candidates in the order `find` tries them, and
+        those positions in order."""
         seen = seen or Seen.of(words, lemmas)
         keys, distinct = seen.keys, seen.distinct
         unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
@@ -217,7 +235,7 @@ class PhraseIndex:
         # keys()`: a set keeps the hash of each (word, lemmas), and hashing them again is most of the cost.
         live = distinct - distinct.difference(self._starting)
         if not live:
-            return
+            return {}, ()
         present: frozenset[int] | None = None  # the phrase words the message has, when first needed
         last, where, starting_of = len(keys) - 1, seen.where, self._starting
         # Word by live word, the candidates of each word that follows it (filler repeats the same pairs): looked up
@@ -246,18 +264,61 @@ class PhraseIndex:
                     fitting[after] = candidates
                 if candidates:
                     starting[at] = candidates
-        for at in sorted(starting) if len(live) > 1 else starting:
-            candidates = starting[at]
-            for phrase, payload, resume, _, whole in candidates:
-                if whole:  # one or two words, both checked: a match
-                    yield hit(at, at + resume, (), phrase, payload)
+        return starting, sorted(starting) if len(live) > 1 else starting
+
+
+def _longer(at: int, phrase: Phrase, payload: object, resume: int, words: list[str],
+            lemmas: list[tuple[str, ...]]) -> Hit | None:
+    """The Hit of a phrase longer than its words checked so far, starting at `at`, or None when the rest does not
+    match."""
+    found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
+    if not found:
+        return None
+    skipped = found[1]
+    if not skipped:
+        return hit(at, found[0], (), phrase, payload)
+    near = tuple(i for i in skipped if i >= 0)
+    far = tuple(-1 - i for i in skipped if i < 0)
+    return hit(at, found[0], near, phrase, payload, far)
+
+
+class Grouped:
+    """The hits of an index in a message by payload (for concepts: by family), in the order `find` yields them.
+
+    `names` are the payloads found; the Hits of one are made when `hits` is first asked for it. A long message
+    repeats a few words that start many phrases (« ce soir » starts six concepts each time it comes), and the
+    combinations look only at the families they need: most of those Hits were made for nothing. The longer phrases
+    are matched at once (their payload is found only if they match); a phrase of one or two words matched already.
+    """
+
+    def __init__(self, starting: dict[int, list], order: Iterable[int], words: list[str],
+                 lemmas: list[tuple[str, ...]]) -> None:
+        self._starting, self._order = starting, order
+        self._longer: dict[tuple[int, int], Hit] = {}  # (position, id of the phrase) -> the Hit of a longer phrase
+        self._made: dict[object, list[Hit]] = {}
+        names: set[object] = set()
+        for at in order:
+            for phrase, payload, resume, _, whole in starting[at]:
+                if whole:
+                    names.add(payload)
                     continue
-                found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
-                if found:
-                    skipped = found[1]
-                    if not skipped:
-                        yield hit(at, found[0], (), phrase, payload)
-                        continue
-                    near = tuple(i for i in skipped if i >= 0)
-                    far = tuple(-1 - i for i in skipped if i < 0)
-                    yield hit(at, found[0], near, phrase, payload, far)
+                found = _longer(at, phrase, payload, resume, words, lemmas)
+                if found is not None:
+                    self._longer[at, id(phrase)] = found
+                    names.add(payload)
+        self.names = names
+
+    def hits(self, payload: object) -> list[Hit]:
+        """The hits `find` yields whose payload is `payload` (equal), in its order."""
+        made = self._made.get(payload)
+        if made is None:
+            made = self._made[payload] = []
+            longer = self._longer
+            for at in self._order:
+                for phrase, load, resume, _, whole in self._starting[at]:
+                    if load == payload:
+                        if whole:
+                            made.append(hit(at, at + resume, (), phrase, load))
+                        elif (at, id(phrase)) in longer:
+                            made.append(longer[at, id(phrase)])
+        return made

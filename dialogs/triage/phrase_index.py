@@ -35,12 +35,14 @@ class WordTable:
         self.indexes: list[PhraseIndex] = []
         self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
         self._maps: tuple[dict, dict, dict] | None = None
+        self._nowhere = _Known([], [])  # what every word that matches no phrase word of any index is (see learn)
         for index in indexes:
             self.add(index)
 
     def add(self, index: PhraseIndex) -> None:
         index._table, index._slot = self, len(self.indexes)
         self.indexes.append(index)
+        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes))
         self.forget()
 
     def forget(self) -> None:
@@ -72,7 +74,7 @@ class WordTable:
             self.known.clear()
             keys = message
         exact, lemma_of, heads = self._maps or self._vocabulary()
-        slots = len(self.indexes)
+        slots, nowhere = len(self.indexes), self._nowhere
         for key in keys:
             word, lemmas = key
             found: dict[int, set[int]] = {}  # slot -> the numbers of the phrase words `word` matches there
@@ -85,6 +87,12 @@ class WordTable:
                 for slot, prefixes, number in heads.get(word[:3], ()):
                     if word.startswith(prefixes):
                         found.setdefault(slot, set()).add(number)
+            if not found:
+                # Most new words (and a masked one) match no phrase word anywhere: they all share one record, which
+                # the indexes read alike (no phrase starts there; after a word, it continues none of its phrases),
+                # so a word followed by a new one finds what `_followed` said after any such word.
+                self.known[key] = nowhere
+                continue
             numbers_by_slot = [_NOTHING] * slots  # most words: one shared empty set, not one each
             starts: list[_Starts | None] = [None] * slots
             for slot, numbers in found.items():  # it matches no word of the others, so it starts none of their phrases

@@ -23,6 +23,15 @@ _AROUND_PIECES = re.compile(f"({_PIECE.pattern})")  # split() keeps the pieces, 
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
+# What replaces a run: its letter, once (itemgetter(1): the match's group 1, in C) or twice. A function rather than
+# r"\1" or r"\1\1": in Python 3.11 a template string costs a Python call per sub() (re._subx, which makes a
+# function) and two per run (that function and re._parser.expand_template).
+_ONCE = itemgetter(1)
+
+
+def _twice(run: re.Match) -> str:
+    return run[1] * 2
+
 # French SMS writes the elided word glued to the next one: "jexiste", "dadieu", "sarreter", "quil", and "jsaute"
 # for "je saute". The first letters split off when the rest is a word the rules use (see Normaliser.resolve).
 _ELIDED = ("qu", "j", "l", "d", "m", "t", "s", "n", "c")
@@ -126,7 +135,7 @@ def _as_typed_then_one(word: str) -> Iterator[str]:
     """`word`, then `word` with its repeated letters made one when that is another word (the regular expression
     runs only when the word as typed did not do)."""
     yield word
-    one = _RUN_TO_ONE.sub(r"\1", word)
+    one = _RUN_TO_ONE.sub(_ONCE, word)
     if one != word:
         yield one
 
@@ -219,9 +228,9 @@ class Normaliser:
         result = self._as_known(word)
         two = word
         if result is None:
-            one = _RUN_TO_ONE.sub(r"\1", word)
+            one = _RUN_TO_ONE.sub(_ONCE, word)
             if one != word:
-                two = _RUN_TO_TWO.sub(r"\1\1", word)
+                two = _RUN_TO_TWO.sub(_twice, word)
                 result = self._as_known(one)
                 if result is None:
                     result = self._as_known(two)

@@ -23,15 +23,9 @@ _AROUND_PIECES = re.compile(f"({_PIECE.pattern})")  # split() keeps the pieces, 
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
-# What replaces a run: its letter, once (itemgetter(1): the match's group 1, in C) or twice. A function rather than
-# r"\1" or r"\1\1": in Python 3.11 a template string costs a Python call per sub() (re._subx, which makes a
-# function) and two per run (that function and re._parser.expand_template).
+# A run becomes its letter once (itemgetter(1): the match's group 1, in C) or twice (_twice): not r"\1" or r"\1\1",
+# which in Python 3.11 cost a Python call per sub() (re._subx) and two per run (re._parser.expand_template).
 _ONCE = itemgetter(1)
-
-
-def _twice(run: re.Match) -> str:
-    return run[1] * 2
-
 # French SMS writes the elided word glued to the next one: "jexiste", "dadieu", "sarreter", "quil", and "jsaute"
 # for "je saute". The first letters split off when the rest is a word the rules use (see Normaliser.resolve).
 _ELIDED = ("qu", "j", "l", "d", "m", "t", "s", "n", "c")
@@ -129,6 +123,10 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
             append((raw, where[first], where[last - 1] + 1, after_break))
         after_break = False
     return out
+
+
+def _twice(run: re.Match) -> str:
+    return run[1] * 2
 
 
 def _as_typed_then_one(word: str) -> Iterator[str]:

@@ -5,23 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
+from dialogs.triage.patterns import Hit, Phrase, Word, hit
+from dialogs.triage.phrase_hits import Grouped, _longer
+from dialogs.triage.seen import Seen, _Known
 
 _CACHE_MAX = 50_000  # words (with their lemmas) a WordTable remembers, with what they are to each index
 _NOTHING: frozenset[int] = frozenset()
 _NO_PHRASE: tuple[list, bool] = ([], True)  # what `_followed` says of a pair that continues no phrase (never changed)
-
-
-class _Known:
-    """What one word (with its lemmas) is to each index of a WordTable, learned once for all of them: per index (its
-    `slot`), the numbers of the phrase words it matches and the phrases it may start (None: none)."""
-
-    __slots__ = ("numbers", "starts", "live")
-
-    def __init__(self, numbers: list[frozenset[int]], starts: list[_Starts | None]) -> None:
-        self.numbers = numbers
-        self.starts = starts
-        self.live = tuple(slot for slot, found in enumerate(starts) if found is not None)  # the slots it may start
 
 
 class WordTable:
@@ -51,8 +41,8 @@ class WordTable:
         self._maps = None
 
     def _vocabulary(self) -> tuple[dict, dict, dict]:
-        """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes,
-        each with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
+        """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
+        with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
         exact: dict[str, list[tuple[int, set[int]]]] = {}
         lemma: dict[str, list[tuple[int, set[int]]]] = {}
         heads: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
@@ -101,33 +91,6 @@ class WordTable:
                 if candidates:
                     starts[slot] = self.indexes[slot]._starts(candidates)
             self.known[key] = _Known(numbers_by_slot, starts)
-
-
-class Seen(NamedTuple):
-    """The words of a message as the indexes of one WordTable know them, position by position and once each."""
-
-    table: WordTable
-    known: list[_Known]  # what each word is to the indexes, position by position
-    where: dict[_Known, list[int]]  # each distinct word -> its positions, in order
-    live: list[list[_Known]]  # per slot: the distinct words that may start a phrase of that index
-
-    @classmethod
-    def of(cls, words: list[str], lemmas: list[tuple[str, ...]], table: WordTable) -> Seen:
-        """`table`: the one of the indexes that will read it (RuleSet.table for a rules file's indexes)."""
-        keys = list(zip(words, lemmas))
-        get = table.known.get
-        known = list(map(get, keys))
-        if not all(known):  # a word new to the table (all(): quicker than `None in`, which compares each with None)
-            table.learn({key for key, found in zip(keys, known) if found is None}, set(keys))
-            known = list(map(table.known.__getitem__, keys))
-        where: dict[_Known, list[int]] = {}
-        for at, found in enumerate(known):
-            where.setdefault(found, []).append(at)
-        live: list[list[_Known]] = [[] for _ in table.indexes]
-        for found in where:
-            for slot in found.live:
-                live[slot].append(found)
-        return cls(table, known, where, live)
 
 
 def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
@@ -248,10 +211,10 @@ class PhraseIndex:
 
     def _followed(self, starts: _Starts, after: _Known | None
                   ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
-        """The candidates of a word (its `starts`) whose second word matches `after` (None: the end of the message), in order, each
-        with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
-        the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
-        matched: nothing is left to check); and whether all of them were whole."""
+        """The candidates of a word (its `starts`) whose second word matches `after` (None: the end of the message),
+        in order, each with the element to go on from (2 when the second word was checked here, 1 when a gap follows
+        the first), the numbers of its words (all must be in the message) and whether that was the whole phrase
+        (then it matched: nothing is left to check); and whether all of them were whole."""
         entries, by_second, loose, alone, followed = starts
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
@@ -331,60 +294,3 @@ class PhraseIndex:
                 if candidates:
                     starting[at] = candidates
         return starting, sorted(starting) if len(live) > 1 else starting
-
-
-def _longer(at: int, phrase: Phrase, payload: object, resume: int, words: list[str],
-            lemmas: list[tuple[str, ...]]) -> Hit | None:
-    """The Hit of a phrase longer than its words checked so far, starting at `at`, or None when the rest does not
-    match."""
-    found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
-    if not found:
-        return None
-    skipped = found[1]
-    if not skipped:
-        return hit(at, found[0], (), phrase, payload)
-    near = tuple(i for i in skipped if i >= 0)
-    far = tuple(-1 - i for i in skipped if i < 0)
-    return hit(at, found[0], near, phrase, payload, far)
-
-
-class Grouped:
-    """The hits of an index in a message by payload (for concepts: by family), in the order `find` yields them.
-
-    `names` are the payloads found; the Hits of one are made when `hits` is first asked for it. A long message
-    repeats a few words that start many phrases (« ce soir » starts six concepts each time it comes), and the
-    combinations look only at the families they need: most of those Hits were made for nothing. The longer phrases
-    are matched at once (their payload is found only if they match); a phrase of one or two words matched already.
-    """
-
-    def __init__(self, starting: dict[int, list], order: Iterable[int], words: list[str],
-                 lemmas: list[tuple[str, ...]]) -> None:
-        self._starting, self._order = starting, order
-        self._longer: dict[tuple[int, int], Hit] = {}  # (position, id of the phrase) -> the Hit of a longer phrase
-        self._made: dict[object, list[Hit]] = {}
-        names: set[object] = set()
-        for at in order:
-            for phrase, payload, resume, _, whole in starting[at]:
-                if whole:
-                    names.add(payload)
-                    continue
-                found = _longer(at, phrase, payload, resume, words, lemmas)
-                if found is not None:
-                    self._longer[at, id(phrase)] = found
-                    names.add(payload)
-        self.names = names
-
-    def hits(self, payload: object) -> list[Hit]:
-        """The hits `find` yields whose payload is `payload` (equal), in its order."""
-        made = self._made.get(payload)
-        if made is None:
-            made = self._made[payload] = []
-            longer = self._longer
-            for at in self._order:
-                for phrase, load, resume, _, whole in self._starting[at]:
-                    if load == payload:
-                        if whole:
-                            made.append(hit(at, at + resume, (), phrase, load))
-                        elif (at, id(phrase)) in longer:
-                            made.append(longer[at, id(phrase)])
-        return made

@@ -56,13 +56,13 @@ class WordTable:
         self._maps = exact, lemma, heads
         return self._maps
 
-    def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: set[tuple[str, tuple[str, ...]]]) -> None:
+    def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
         """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX
         words, start again from nothing, and learn all the words of the `message` being read (those it had met
         before were forgotten with the rest)."""
         if len(self.known) + len(keys) > _CACHE_MAX:
             self.known.clear()
-            keys = message
+            keys = set(message)
         exact, lemma_of, heads = self._maps or self._vocabulary()
         slots, nowhere = len(self.indexes), self._nowhere
         for key in keys:

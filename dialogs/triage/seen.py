@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ class Seen(NamedTuple):
         get = table.known.get
         known = list(map(get, keys))
         if not all(known):  # a word new to the table (all(): quicker than `None in`, which compares each with None)
-            table.learn({key for key, found in zip(keys, known) if found is None}, set(keys))
+            table.learn(set(compress(keys, map(not_, known))), keys)  # the new ones (their record is None), in C
             known = list(map(table.known.__getitem__, keys))
         where: dict[_Known, list[int]] = {}
         for at, found in enumerate(known):

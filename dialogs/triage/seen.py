@@ -27,7 +27,7 @@ class Seen(NamedTuple):
 
     table: WordTable
     known: list[_Known]  # what each word is to the indexes, position by position
-    where: dict[_Known, list[int]]  # each distinct word -> its positions, in order
+    where: dict[_Known, list[int]]  # each distinct record (one for all the words matching nothing) -> its positions
     live: list[list[_Known]]  # per slot: the distinct words that may start a phrase of that index
 
     @classmethod

@@ -14,7 +14,6 @@ removed, emoji, filler words, long messages), so most of them are not in any cac
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import random
 import statistics
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.memory import settle  # noqa: E402
 from dialogs.triage import assess_rules, assess_text  # noqa: E402
 from dialogs.triage.rules import rules_for  # noqa: E402
 from dialogs.triage.second_stage import RULE as SECOND_STAGE  # noqa: E402
@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     stage = second_stage()
     train_s = time.perf_counter() - started
-    gc.collect()
-    gc.freeze()  # as the bot does once started (bot/telegram/app.py): what was loaded stays, the collector skips it
+    settle()  # as the bot does once started (bot/memory.py): what was loaded stays, the collector skips it
 
     timings: list[float] = []
     rules_only: list[float] = []

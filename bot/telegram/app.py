@@ -13,13 +13,13 @@ side by side, at most `updates_at_once` at a time (1: one after the other).
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 import weakref
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from bot.memory import settle
 from bot.telegram.client import TelegramClient
 from bot.telegram.errors import NetworkError, ServerError
 from bot.telegram.replies import Replies
@@ -161,6 +161,5 @@ class TelegramApp:
             await self.client.set_my_commands(commands, language_code=locale)
             if locale == self.default_locale:
                 await self.client.set_my_commands(commands)
-        gc.collect()
-        gc.freeze()  # start-up objects (the frameworks' type models, mostly) are never garbage
+        settle()  # start-up objects (the frameworks' type models, mostly) are never garbage; see bot/memory.py
         return True

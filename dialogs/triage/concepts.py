@@ -133,18 +133,22 @@ def find(combos: Combinations, concepts: PhraseIndex, words: list[str],
     """
     if not combos:
         return
-    by_name: dict[str, list[Hit]] = {}
-    for one in concepts.find(words, lemmas, seen):
-        by_name.setdefault(one.payload, []).append(one)  # type: ignore[arg-type]
-    if not by_name:
+    found_here = concepts.grouped(words, lemmas, seen)  # the hits of a family are made when a combination needs it
+    if not found_here.names:
         return  # no family of the combinations in the message
     guards_read = guards is None
-    names = frozenset(by_name)  # the guards read later add only families no combination needs
+    names = frozenset(found_here.names)
+    by_name: dict[str, list[Hit]] = {}  # the hits of the families used only as guards, when first needed
+
+    def hits_of(name: str) -> list[Hit] | tuple[()]:
+        # A family is in `concepts` (needed by a combination) or in `guards` (only a guard), never in both.
+        return found_here.hits(name) if name in names else by_name.get(name, ())
+
     for combo in combos.candidates(names):
         if not combo.needed <= names:
             continue
         found = 0
-        for tries, hits in enumerate(product(*(by_name[name] for name in combo.needs))):
+        for tries, hits in enumerate(product(*map(found_here.hits, combo.needs))):
             if tries >= _MAX_TRIES:
                 break
             bounds = _bounds(hits)
@@ -158,7 +162,7 @@ def find(combos: Combinations, concepts: PhraseIndex, words: list[str],
                     by_name.setdefault(one.payload, []).append(one)  # type: ignore[arg-type]
                 guards_read = True
             lo, hi = (start - combo.window, end + combo.window) if combo.window else (0, len(words))
-            if any(lo <= g.start < hi for name in combo.guards for g in by_name.get(name, ())):
+            if any(lo <= g.start < hi for name in combo.guards for g in hits_of(name)):
                 continue
             yield _joined(combo, hits, start, end)
             found += 1

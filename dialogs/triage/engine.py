@@ -115,13 +115,13 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
     words = list(columns.words)
     lemmas = list(columns.lemmas)
     starts, ends = columns.starts, columns.ends
-    seen = Seen.of(words, lemmas)  # what every index reads, made once (and again when words are masked)
+    seen = Seen.of(words, lemmas, rules.table)  # what every index reads, made once (and again when words are masked)
     meant = next(rules.serious.find(words, lemmas, seen), None) is not None  # "and i mean it", "je rigole pas"
     for hit in [] if meant else list(rules.everyday.find(words, lemmas, seen)):
         for at in range(hit.start, hit.end):
             words[at], lemmas[at] = "", ()  # an everyday expression ("mort de rire") is out of play, forms and all
         seen = None
-    seen = seen or Seen.of(words, lemmas)
+    seen = seen or Seen.of(words, lemmas, rules.table)
     hits = chain(rules.groups.find(words, lemmas, seen),
                  concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen))  # "intention + mort", any order
     clauses = _clauses(columns.brks)

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import itemgetter
 
 _SPECIAL = {"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "´": "'", "ʹ": "'"}
@@ -19,9 +19,13 @@ _SPECIAL.update({"🔪": " knife ", "🗡": " knife ", "🩸": " blood ", "💊"
                  "⚰": " coffin ", "🪦": " grave "})
 _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")
 _PIECE = re.compile(r"[a-z0-9']+|[.!?;,:\n]+")
+_AROUND_PIECES = re.compile(f"({_PIECE.pattern})")  # split() keeps the pieces, between what lies around them
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
+# A run becomes its letter once (itemgetter(1): the match's group 1, in C) or twice (_twice): not r"\1" or r"\1\1",
+# which in Python 3.11 cost a Python call per sub() (re._subx) and two per run (re._parser.expand_template).
+_ONCE = itemgetter(1)
 # French SMS writes the elided word glued to the next one: "jexiste", "dadieu", "sarreter", "quil", and "jsaute"
 # for "je saute". The first letters split off when the rest is a word the rules use (see Normaliser.resolve).
 _ELIDED = ("qu", "j", "l", "d", "m", "t", "s", "n", "c")
@@ -70,10 +74,11 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     # str.translate goes through the table character by character (tens of ns each) once the text is not all
     # ASCII: only the runs of other characters are translated, the ASCII between them lowercased (the same text).
     parts = _NON_ASCII.split(text)  # ASCII, then not, alternately (the pattern's group keeps both)
+    others = parts[1::2]
     parts[::2] = map(str.lower, parts[::2])
-    parts[1::2] = map(str.translate, parts[1::2], repeat(_FOLDED))
+    parts[1::2] = map(str.translate, others, repeat(_FOLDED))
     folded = "".join(parts)
-    if _NOT_ONE.isdisjoint(text):
+    if _NOT_ONE.isdisjoint("".join(others)):  # an ASCII character always folds to one: only the others are looked at
         return folded, None
     return folded, _where(text)
 
@@ -83,11 +88,13 @@ def _where(text: str) -> list[int]:
     fold to one are copied as ranges, so only the few others ("œ", "😂") are looked at one by one."""
     where: list[int] = []
     done = 0
-    for index, char in enumerate(text):
-        if char in _NOT_ONE:
-            where += range(done, index)
-            where += [index] * len(_FOLDED[ord(char)])
-            done = index + 1
+    for run in _NON_ASCII.finditer(text):  # an ASCII character always folds to one
+        for index in range(*run.span()):
+            char = text[index]
+            if char in _NOT_ONE:
+                where += range(done, index)
+                where += [index] * len(_FOLDED[ord(char)])
+                done = index + 1
     where += range(done, len(text))
     return where
 
@@ -102,12 +109,14 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
     out: list[tuple[str, int, int, bool]] = []
     append = out.append
     after_break = False
-    for match in _PIECE.finditer(folded):
-        raw = match.group()
+    # Split around the pieces (what lies between, then a piece, alternately) rather than a match object per piece:
+    # the pieces' spans are the running sums of the parts' lengths, found in C.
+    parts = _AROUND_PIECES.split(folded)
+    ends = list(accumulate(map(len, parts)))  # ends[2k] is where piece k starts, ends[2k + 1] where it ends
+    for raw, first, last in zip(parts[1::2], ends[0::2], ends[1::2]):
         if raw[0] in _BREAKS:
             after_break = True
             continue
-        first, last = match.span()
         if where is None:  # the folded text has the characters of the text
             append((raw, first, last, after_break))
         else:
@@ -116,11 +125,15 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
     return out
 
 
+def _twice(run: re.Match) -> str:
+    return run[1] * 2
+
+
 def _as_typed_then_one(word: str) -> Iterator[str]:
     """`word`, then `word` with its repeated letters made one when that is another word (the regular expression
     runs only when the word as typed did not do)."""
     yield word
-    one = _RUN_TO_ONE.sub(r"\1", word)
+    one = _RUN_TO_ONE.sub(_ONCE, word)
     if one != word:
         yield one
 
@@ -213,9 +226,9 @@ class Normaliser:
         result = self._as_known(word)
         two = word
         if result is None:
-            one = _RUN_TO_ONE.sub(r"\1", word)
+            one = _RUN_TO_ONE.sub(_ONCE, word)
             if one != word:
-                two = _RUN_TO_TWO.sub(r"\1\1", word)
+                two = _RUN_TO_TWO.sub(_twice, word)
                 result = self._as_known(one)
                 if result is None:
                     result = self._as_known(two)

@@ -2,30 +2,95 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from dialogs.triage.patterns import Hit, Phrase, Word, _match, hit
+from dialogs.triage.patterns import Hit, Phrase, Word, hit
+from dialogs.triage.phrase_hits import Grouped, _longer
+from dialogs.triage.seen import Seen, _Known
 
-_CACHE_MAX = 50_000  # words (with their lemmas) whose candidate phrases each index remembers
+_CACHE_MAX = 50_000  # words (with their lemmas) a WordTable remembers, with what they are to each index
 _NOTHING: frozenset[int] = frozenset()
 _NO_PHRASE: tuple[list, bool] = ([], True)  # what `_followed` says of a pair that continues no phrase (never changed)
 
 
-class Seen(NamedTuple):
-    """The words of a message with their lemmas, position by position and once each, for every index to read."""
+class WordTable:
+    """The words met by the indexes of one rules file, each looked up once for all of them (see _Known).
 
-    keys: list[tuple[str, tuple[str, ...]]]
-    distinct: set[tuple[str, tuple[str, ...]]]
-    where: dict[tuple[str, tuple[str, ...]], list[int]]  # each distinct word -> its positions, in order
+    A message's words are looked up here once, not once in each of the nine or so indexes that read them; a word
+    new to the table is checked against the words of all the indexes at once (`_vocabulary`). Past _CACHE_MAX words,
+    it starts again from nothing. An index belongs to one table: its own, until a rules file's table takes it."""
 
-    @classmethod
-    def of(cls, words: list[str], lemmas: list[tuple[str, ...]]) -> Seen:
-        keys = list(zip(words, lemmas))
-        where: dict[tuple[str, tuple[str, ...]], list[int]] = {}
-        for at, key in enumerate(keys):
-            where.setdefault(key, []).append(at)
-        return cls(keys, set(where), where)
+    def __init__(self, indexes: Iterable[PhraseIndex] = ()) -> None:
+        self.indexes: list[PhraseIndex] = []
+        self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
+        self._maps: tuple[dict, dict, dict] | None = None
+        self._nowhere = _Known([], [])  # what every word that matches no phrase word of any index is (see learn)
+        for index in indexes:
+            self.add(index)
+
+    def add(self, index: PhraseIndex) -> None:
+        index._table, index._slot = self, len(self.indexes)
+        self.indexes.append(index)
+        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes))
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop what was learned (an index of the table has a new phrase)."""
+        self.known.clear()
+        self._maps = None
+
+    def _vocabulary(self) -> tuple[dict, dict, dict]:
+        """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
+        with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
+        exact: dict[str, list[tuple[int, set[int]]]] = {}
+        lemma: dict[str, list[tuple[int, set[int]]]] = {}
+        heads: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+        for slot, index in enumerate(self.indexes):
+            for word, numbers in index._by_exact.items():
+                exact.setdefault(word, []).append((slot, numbers))
+            for word, numbers in index._by_lemma.items():
+                lemma.setdefault(word, []).append((slot, numbers))
+            for head, entries in index._by_prefix_head.items():
+                heads.setdefault(head, []).extend((slot, *index._by_prefix[entry]) for entry in entries)
+        self._maps = exact, lemma, heads
+        return self._maps
+
+    def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX
+        words, start again from nothing, and learn all the words of the `message` being read (those it had met
+        before were forgotten with the rest)."""
+        if len(self.known) + len(keys) > _CACHE_MAX:
+            self.known.clear()
+            keys = set(message)
+        exact, lemma_of, heads = self._maps or self._vocabulary()
+        slots, nowhere = len(self.indexes), self._nowhere
+        for key in keys:
+            word, lemmas = key
+            found: dict[int, set[int]] = {}  # slot -> the numbers of the phrase words `word` matches there
+            if word:
+                for slot, numbers in exact.get(word, ()):
+                    found[slot] = set(numbers)
+                for lemma in lemmas:
+                    for slot, numbers in lemma_of.get(lemma, ()):
+                        found.setdefault(slot, set()).update(numbers)
+                for slot, prefixes, number in heads.get(word[:3], ()):
+                    if word.startswith(prefixes):
+                        found.setdefault(slot, set()).add(number)
+            if not found:
+                # Most new words (and a masked one) match no phrase word anywhere: they all share one record, which
+                # the indexes read alike (no phrase starts there; after a word, it continues none of its phrases),
+                # so a word followed by a new one finds what `_followed` said after any such word.
+                self.known[key] = nowhere
+                continue
+            numbers_by_slot = [_NOTHING] * slots  # most words: one shared empty set, not one each
+            starts: list[_Starts | None] = [None] * slots
+            for slot, numbers in found.items():  # it matches no word of the others, so it starts none of their phrases
+                numbers_by_slot[slot] = frozenset(numbers)
+                candidates = self.indexes[slot]._candidates(word, lemmas)
+                if candidates:
+                    starts[slot] = self.indexes[slot]._starts(candidates)
+            self.known[key] = _Known(numbers_by_slot, starts)
 
 
 def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
@@ -45,7 +110,7 @@ class _Starts(NamedTuple):
     alone: tuple[list, bool]  # what `_followed` says when the next word continues none of the others (shared)
     # What `_followed` said for each word met after this one: looked up by that word alone, not by a (word, next
     # word) pair, whose hash (of two tuples) would be made again at every position of every message.
-    followed: dict[tuple[str, tuple[str, ...]] | None, tuple[list, bool]]
+    followed: dict[_Known | None, tuple[list, bool]]
 
 
 class PhraseIndex:
@@ -56,7 +121,6 @@ class PhraseIndex:
         self._lemma: dict[str, list[tuple[Phrase, object]]] = {}
         self._prefixed: list[tuple[tuple[str, ...], Phrase, object]] = []
         self._prefixed_by_head: dict[str, list[int]] = {}  # see _by_head
-        self._starting: dict[tuple[str, tuple[str, ...]], _Starts] = {}  # see _learn and _starts
         self._numbers: dict[Word, int] = {}  # every word of every phrase, numbered (equal words share a number)
         self._by_exact: dict[str, set[int]] = {}
         self._by_lemma: dict[str, set[int]] = {}
@@ -64,11 +128,12 @@ class PhraseIndex:
         self._by_prefix_head: dict[str, list[int]] = {}  # see _by_head
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
-        self._present: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}  # see _learn
+        self._table: WordTable
+        self._slot: int
+        WordTable([self])  # a table of its own, until a rules file's WordTable takes it (see WordTable)
 
     def add(self, phrase: Phrase, payload: object = None) -> None:
-        self._starting.clear()
-        self._present.clear()
+        self._table.forget()
         for element in phrase.elements:
             if isinstance(element, Word) and element not in self._numbers:
                 number = self._numbers[element] = len(self._numbers)
@@ -126,38 +191,6 @@ class PhraseIndex:
                            if word.startswith(ps)]
         return candidates
 
-    def _numbers_of(self, word: str, lemmas: tuple[str, ...]) -> frozenset[int]:
-        """The numbers of the phrase words that `word` matches (what Word.matches says, for all of them at once)."""
-        found = set(self._by_exact.get(word, ()))
-        for lemma in lemmas:
-            more = self._by_lemma.get(lemma)
-            if more:
-                found |= more
-        prefixed = self._by_prefix_head.get(word[:3])
-        if prefixed:
-            found.update(number for prefixes, number in map(self._by_prefix.__getitem__, prefixed)
-                         if word.startswith(prefixes))
-        return frozenset(found) if found else _NOTHING  # most words: one shared empty set, not one each
-
-    def _learn(self, keys: set[tuple[str, tuple[str, ...]]], message: set[tuple[str, tuple[str, ...]]]) -> None:
-        """Remember, for words (with their lemmas) not seen before, the phrase words they match and the phrases
-        they may start; a masked word ("") matches nothing. Past _CACHE_MAX words, start again from nothing, and
-        learn all the words of the `message` being read (those it had met before were forgotten with the rest)."""
-        if len(self._present) + len(keys) > _CACHE_MAX:
-            self._present.clear()
-            self._starting.clear()
-            keys = message
-        for key in keys:
-            if not key[0]:
-                self._present[key] = _NOTHING
-                continue
-            numbers = self._present[key] = self._numbers_of(*key)
-            if not numbers:  # it matches no word of these phrases, so it starts none of them (most new words)
-                continue
-            candidates = self._candidates(*key)
-            if candidates:
-                self._starting[key] = self._starts(candidates)
-
     def _starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
         """The phrases a word may start, in order, made ready for `_followed`: grouped by the number of their second
         word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour."""
@@ -176,17 +209,16 @@ class PhraseIndex:
         return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE,
                        {})
 
-    def _followed(self, key: tuple[str, tuple[str, ...]],
-                  after: tuple[str, tuple[str, ...]] | None
+    def _followed(self, starts: _Starts, after: _Known | None
                   ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
-        """The candidates of `key` whose second word matches `after` (None: the end of the message), in order, each
-        with the element to go on from (2 when the second word was checked here, 1 when a gap follows the first),
-        the numbers of its words (all must be in the message) and whether that was the whole phrase (then it
-        matched: nothing is left to check); and whether all of them were whole."""
-        entries, by_second, loose, alone, followed = self._starting[key]
+        """The candidates of a word (its `starts`) whose second word matches `after` (None: the end of the message),
+        in order, each with the element to go on from (2 when the second word was checked here, 1 when a gap follows
+        the first), the numbers of its words (all must be in the message) and whether that was the whole phrase
+        (then it matched: nothing is left to check); and whether all of them were whole."""
+        entries, by_second, loose, alone, followed = starts
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
-        matched = _NOTHING if after is None else self._present[after]  # a masked word ("") has none
+        matched = _NOTHING if after is None else after.numbers[self._slot]  # a masked word ("") has none
         if len(matched) <= len(by_second):
             chosen = [order for number in matched if number in by_second for order in by_second[number]]
         else:
@@ -204,60 +236,61 @@ class PhraseIndex:
              seen: Seen | None = None) -> Iterator[Hit]:
         """Every match of every phrase in `words` (the first match of a phrase at each start).
 
-        `seen`: `Seen.of(words, lemmas)` made once for the indexes that read the same words (it must be remade when
-        a word changes)."""
+        `seen`: `Seen.of(words, lemmas, table)` made once for the indexes of `table` that read the same words (it
+        must be remade when a word changes)."""
         if lemmas is None:
             lemmas = [()] * len(words)
-        seen = seen or Seen.of(words, lemmas)
-        keys, distinct = seen.keys, seen.distinct
-        unknown = distinct.difference(self._present)  # (not `- keys()`, which copies every key remembered)
-        if unknown:
-            self._learn(unknown, distinct)
-        # The words of this message that may start a phrase of this index. Two differences, not `distinct &
-        # keys()`: a set keeps the hash of each (word, lemmas), and hashing them again is most of the cost.
-        live = distinct - distinct.difference(self._starting)
+        starting, order = self._plan(words, lemmas, seen)
+        for at in order:
+            for phrase, payload, resume, _, whole in starting[at]:
+                if whole:  # one or two words, both checked: a match
+                    yield hit(at, at + resume, (), phrase, payload)
+                    continue
+                found = _longer(at, phrase, payload, resume, words, lemmas)
+                if found is not None:
+                    yield found
+
+    def grouped(self, words: list[str], lemmas: list[tuple[str, ...]], seen: Seen | None = None) -> Grouped:
+        """What `find` yields, by payload, each Hit made only when its payload is asked for (see Grouped)."""
+        return Grouped(*self._plan(words, lemmas, seen), words, lemmas)
+
+    def _plan(self, words: list[str], lemmas: list[tuple[str, ...]], seen: Seen | None
+              ) -> tuple[dict[int, list], Iterable[int]]:
+        """The positions where phrases may start, each with its candidates in the order `find` tries them, and
+        those positions in order."""
+        if seen is None or seen.table is not self._table:
+            seen = Seen.of(words, lemmas, self._table)
+        slot = self._slot
+        live = seen.live[slot]
         if not live:
-            return
+            return {}, ()
         present: frozenset[int] | None = None  # the phrase words the message has, when first needed
-        last, where, starting_of = len(keys) - 1, seen.where, self._starting
+        known, where = seen.known, seen.where
+        last = len(known) - 1
         # Word by live word, the candidates of each word that follows it (filler repeats the same pairs): looked up
         # by the next word alone, in this message (`fitting`) and across messages (`_Starts.followed`), not by a
-        # new (word, next word) pair per position, whose hash is most of the cost. Only the positions with
-        # candidates are kept, then read in order.
+        # (word, next word) pair per position. Only the positions with candidates are kept, then read in order.
         starting: dict[int, list] = {}
         kept: dict[int, list] = {}  # id of a list of candidates -> those that may fit this message (see below)
-        for key in live:
+        for word in live:
             fitting: dict = {}
-            followed = starting_of[key].followed
-            for at in where[key]:
-                after = keys[at + 1] if at < last else None
+            starts = word.starts[slot]
+            followed = starts.followed
+            for at in where[word]:
+                after = known[at + 1] if at < last else None
                 candidates = fitting.get(after)
                 if candidates is None:
-                    candidates, whole = followed.get(after) or self._followed(key, after)
+                    candidates, whole = followed.get(after) or self._followed(starts, after)
                     if not whole:  # a longer phrase is tried only when all its words are in the message
                         # Checked once per list: a word followed by words that continue none of its phrases
                         # ("je" + most words) has the same list (`_Starts.alone`) after each of them.
                         fit = kept.get(id(candidates))
                         if fit is None:
                             if present is None:
-                                present = frozenset().union(*map(self._present.__getitem__, distinct))
+                                present = frozenset().union(*[found.numbers[slot] for found in where])
                             fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] <= present]
                         candidates = fit
                     fitting[after] = candidates
                 if candidates:
                     starting[at] = candidates
-        for at in sorted(starting) if len(live) > 1 else starting:
-            candidates = starting[at]
-            for phrase, payload, resume, _, whole in candidates:
-                if whole:  # one or two words, both checked: a match
-                    yield hit(at, at + resume, (), phrase, payload)
-                    continue
-                found = _match(phrase.elements, words, lemmas, at + resume, resume, ())
-                if found:
-                    skipped = found[1]
-                    if not skipped:
-                        yield hit(at, found[0], (), phrase, payload)
-                        continue
-                    near = tuple(i for i in skipped if i >= 0)
-                    far = tuple(-1 - i for i in skipped if i < 0)
-                    yield hit(at, found[0], near, phrase, payload, far)
+        return starting, sorted(starting) if len(live) > 1 else starting

@@ -12,7 +12,7 @@ from dialogs.triage.concepts import WINDOW, Combination, Combinations, compile_c
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
 from dialogs.triage.patterns import RulesError, parse
-from dialogs.triage.phrase_index import PhraseIndex
+from dialogs.triage.phrase_index import PhraseIndex, WordTable
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
@@ -58,6 +58,7 @@ class RuleSet:
     negation_openers: frozenset[str] = frozenset()  # « ne », the first half of « ne ... jamais » (see engine._negated)
     negation_closers: frozenset[str] = frozenset()  # « jamais », « plus », the second half (see engine._negated)
     unsure_alone: PhraseIndex = field(default_factory=PhraseIndex)  # "help" as the whole message: the bot asks
+    table: WordTable = field(default_factory=WordTable)  # the words met, learned once for all the indexes above
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -162,7 +163,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    for built in (groups, everyday, serious, long_ago, still_going, unsure, unsure_alone, concepts, guards):
+    indexes = (groups, everyday, serious, long_ago, still_going, unsure, unsure_alone, concepts, guards)
+    for built in indexes:
         w, p = built.vocabulary()
         known_words |= w
         known_prefixes |= p
@@ -175,6 +177,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
            for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
+        table=WordTable(indexes),
     )
 
 

@@ -1045,6 +1045,11 @@ URGENT = [
     ("je suis sur le point de le faire, désolée", 'fr'),
     ("she gave her console to her brother, said thanks for everything and locked her door", 'en'),
     ("I've got a plan and I'm doing it after the exams", 'en'),
+    # batches 208-213 (after their blind score)
+    ("si je me rate plus cette fois, ce sera fini", 'fr'),
+    ("il menace de partir avec nos enfants et il a pris leurs passeports", 'fr'),
+    ("they kicked his head on the ground and now he sees double", 'en'),
+    ("I'm not going home tonight, I can't take another night with him", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1634,6 +1639,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je vais jamais m'en sortir, je pleure tous les soirs", 'fr'),
     ("if I was really sick maybe they'd leave me alone", 'en'),
     ("they pulled her hair and said they'd finish the job", 'en'),
+    # batches 208-213 (after their blind score)
+    ("ils ont posté mon adresse sur snap avec des insultes", 'fr'),
+    ("j'ai encore les marques sur le bras et j'ai envie de recommencer", 'fr'),
+    ("they said they'd smash my head into the window at lunch", 'en'),
+    ("she fainted in PE, she hadn't eaten since yesterday", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2074,6 +2084,11 @@ NOT_DANGER = [  # none or watch
     ("she left odd little notes about the homework", 'en'),
     ("I'm not sad or suicidal, just tired after the trip", 'en'),
     ("I left my jacket at the centre on Tuesday", 'en'),
+    # batches 208-213 (after their blind score)
+    ("la saison de foot c'est fini pour moi, je me suis foulé la cheville", 'fr'),
+    ("dans le film le tueur avait un couteau, trop cliché", 'fr'),
+    ("mum's going to kill me, I broke her favourite mug", 'en'),
+    ("he's dead tired after the match, can we move the call?", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1050,6 +1050,13 @@ URGENT = [
     ("il menace de partir avec nos enfants et il a pris leurs passeports", 'fr'),
     ("they kicked his head on the ground and now he sees double", 'en'),
     ("I'm not going home tonight, I can't take another night with him", 'en'),
+    # batches 214-219 (after their blind score)
+    ("je suis sur le quai, j'attends le prochain train et c'est pas pour monter", 'fr'),
+    ("j'ai gardé des comprimés de côté, ce soir c'est le moment", 'fr'),
+    ("ses coupures sont profondes, il faudrait des points de suture", 'fr'),
+    ("il est parti au foot à 14h et il n'y est jamais arrivé", 'fr'),
+    ("he can't stand, someone at the party gave him pills", 'en'),
+    ("tell them thanks, I won't come to any sessions anymore. or any session", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1644,6 +1651,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("j'ai encore les marques sur le bras et j'ai envie de recommencer", 'fr'),
     ("they said they'd smash my head into the window at lunch", 'en'),
     ("she fainted in PE, she hadn't eaten since yesterday", 'en'),
+    # batches 214-219 (after their blind score)
+    ("je me suis fait vomir après le repas de midi", 'fr'),
+    ("mon père dit qu'il aurait préféré que je naisse pas", 'fr'),
+    ("j'ai l'impression de couler depuis la rentrée", 'fr'),
+    ("I feel like I'm fading, nobody sees me", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2089,6 +2101,11 @@ NOT_DANGER = [  # none or watch
     ("dans le film le tueur avait un couteau, trop cliché", 'fr'),
     ("mum's going to kill me, I broke her favourite mug", 'en'),
     ("he's dead tired after the match, can we move the call?", 'en'),
+    # batches 214-219 (after their blind score)
+    ("mon frère a dit qu'il allait me tuer parce que j'ai fini son nutella", 'fr'),
+    ("comment lui parler de ses notes sans que ça finisse en dispute ?", 'fr'),
+    ("she beat me by ten seconds in the race, so annoying", 'en'),
+    ("her friends stopped talking to her for a day then made up", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

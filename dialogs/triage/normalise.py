@@ -23,7 +23,7 @@ _AROUND_PIECES = re.compile(f"({_PIECE.pattern})")  # split() keeps the pieces, 
 _BREAKS = ".!?;,:\n"  # a piece starting with one of these is punctuation: a clause break
 _RUN_TO_ONE = re.compile(r"(.)\1+")
 _RUN_TO_TWO = re.compile(r"(.)\1{2,}")
-# A run becomes its letter once (itemgetter(1): the match's group 1, in C) or twice (_twice): not r"\1" or r"\1\1",
+# A run becomes its letter once (itemgetter(1): the match's group 1, in C) or twice (letter_twice), not r"\1", r"\1\1",
 # which in Python 3.11 cost a Python call per sub() (re._subx) and two per run (re._parser.expand_template).
 _ONCE = itemgetter(1)
 # French SMS writes the elided word glued to the next one: "jexiste", "dadieu", "sarreter", "quil", and "jsaute"
@@ -125,7 +125,8 @@ def _pieces_once(text: str) -> list[tuple[str, int, int, bool]]:
     return out
 
 
-def _twice(run: re.Match) -> str:
+def letter_twice(run: re.Match) -> str:
+    """A run's letter twice, as r"\1\1" gives (see _ONCE; stage_model.fold uses it too)."""
     return run[1] * 2
 
 
@@ -228,7 +229,7 @@ class Normaliser:
         if result is None:
             one = _RUN_TO_ONE.sub(_ONCE, word)
             if one != word:
-                two = _RUN_TO_TWO.sub(_twice, word)
+                two = _RUN_TO_TWO.sub(letter_twice, word)
                 result = self._as_known(one)
                 if result is None:
                     result = self._as_known(two)

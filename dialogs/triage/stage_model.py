@@ -23,6 +23,8 @@ from itertools import repeat
 from operator import add, mul
 from pathlib import Path
 
+from dialogs.triage.normalise import letter_twice
+
 FORMAT = 3  # of the JSON file; a file of another format is trained again
 _RUNS = re.compile(r"(.)\1\1+")  # a letter and two or more of it again: (.)\1{2,}, but twice as fast
 _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")  # runs of characters not ASCII
@@ -31,12 +33,6 @@ _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")  # runs of characters not ASCII
 # to match ends at the next character), so it always starts and ends at a word boundary.
 _WORD = re.compile(r"\w\w+")
 MEMO_WORDS = 20_000  # words whose known letter pieces are remembered (about 4 MB)
-
-
-def _twice(run: re.Match) -> str:
-    """A run's letter twice: what r"\1\1" gives, without the Python call per sub() (re._subx) and the two per run
-    (the function it makes, re._parser.expand_template) that a template string costs in Python 3.11."""
-    return run[1] * 2
 
 
 class _Unaccented(dict):
@@ -66,7 +62,7 @@ def fold(text: str) -> str:
         parts = _NON_ASCII.split(text)
         parts[1::2] = map(str.translate, parts[1::2], repeat(_UNACCENTED))
         text = "".join(parts)
-    return _RUNS.sub(_twice, text)
+    return _RUNS.sub(letter_twice, text)
 
 
 class _Sublinear(dict):

@@ -1062,6 +1062,12 @@ URGENT = [
     ("demain soir on le crève à la sortie du gymnase", 'fr'),
     ("she never got on the bus and it's been three hours", 'en'),
     ("I'm thinking of bringing my dad's hammer tomorrow", 'en'),
+    # batches 226-231 (after their blind score)
+    ("après demain je serai plus un problème pour personne", 'fr'),
+    ("dites à mon prof que c'était pas sa faute", 'fr'),
+    ("j'ai un couteau dans mon sac, si ils me touchent encore je m'en sers", 'fr'),
+    ("today is my last day, I gave my guitar to my cousin", 'en'),
+    ("I'm not going to be around much longer", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1665,6 +1671,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle dit qu'elle verra pas l'été", 'fr'),
     ("le prof me dit des choses bizarres sur mon corps", 'fr'),
     ("the urge to cut is so bad tonight", 'en'),
+    # batches 226-231 (after their blind score)
+    ("j'arrive pas à arrêter de me faire du mal", 'fr'),
+    ("he throws things when he's drinking, he hasn't hit anyone yet", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2118,6 +2127,9 @@ NOT_DANGER = [  # none or watch
     # batches 220-225 (after their blind score)
     ("dans le film Venom il meurt presque à la fin, trop bien", 'fr'),
     ("lost to my little cousin at mario kart, I want to disappear from shame lol", 'en'),
+    # batches 226-231 (after their blind score)
+    ("je voulais juste dire que la séance m'a fait du bien, je pense plus au suicide du tout", 'fr'),
+    ("I almost died at the race, so tired, but I finished", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

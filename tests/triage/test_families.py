@@ -1068,6 +1068,11 @@ URGENT = [
     ("j'ai un couteau dans mon sac, si ils me touchent encore je m'en sers", 'fr'),
     ("today is my last day, I gave my guitar to my cousin", 'en'),
     ("I'm not going to be around much longer", 'en'),
+    # batches 232-237 (after their blind score)
+    ("je viendrai pas jeudi, ni aux autres, c'est pas de votre faute", 'fr'),
+    ("l'eau m'appelle ce soir", 'fr'),
+    ("he asked where we keep the paracetamol and said he won't be here friday", 'en'),
+    ("if anything happens to me, thanks for everything", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1674,6 +1679,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 226-231 (after their blind score)
     ("j'arrive pas à arrêter de me faire du mal", 'fr'),
     ("he throws things when he's drinking, he hasn't hit anyone yet", 'en'),
+    # batches 232-237 (after their blind score)
+    ("je veux plus que mon corps prenne de la place", 'fr'),
+    ("I keep picturing my own funeral", 'en'),
+    ("she hasn't eaten breakfast for two weeks", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2130,6 +2139,8 @@ NOT_DANGER = [  # none or watch
     # batches 226-231 (after their blind score)
     ("je voulais juste dire que la séance m'a fait du bien, je pense plus au suicide du tout", 'fr'),
     ("I almost died at the race, so tired, but I finished", 'en'),
+    # batches 232-237 (after their blind score)
+    ("je me suis coupée le doigt en cuisinant, rien de grave", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2192,6 +2203,8 @@ ON_THE_KNIFE_EDGE = {
     # raised after 66-68, let go after 86, raised again once 97 was learned (p = 0.999503 for 0.9995), let go once
     # 190-195 were
     "je bois une tisane tous les soirs pour dormir",
+    # raised once 232-237 were learned (p = 0.99964 for 0.9995), three hand-written knocks at a door notwithstanding
+    "ma mère a frappé à la porte de ma chambre pour le dîner",
 }
 
 

@@ -1073,6 +1073,15 @@ URGENT = [
     ("l'eau m'appelle ce soir", 'fr'),
     ("he asked where we keep the paracetamol and said he won't be here friday", 'en'),
     ("if anything happens to me, thanks for everything", 'en'),
+    # batches 238-243 (after their blind scores), in new words
+    ("jme suis ouvert le bras y a une heure et ça saigne encore, j'arrive pas à arrêter le sang", "fr"),
+    ("le coach de mon fils lui envoie des messages la nuit et lui dit que c'est leur petit secret", "fr"),
+    ("j'ai donné mes mangas à ma meilleure amie et mon vélo à mon frère, c'est mieux comme ça", "fr"),
+    ("ils ont dit que si je rapporte pas le sac ils me plantent", "fr"),
+    ("by the time you see this i'll have done it", "en"),
+    ("please tell Marc thanks. i won't be coming on friday or any other day", "en"),
+    ("my ex says he will kill me if i leave with the baby", "en"),
+    ("our son never came back from training, it's been four hours and his phone is off", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1683,6 +1692,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je veux plus que mon corps prenne de la place", 'fr'),
     ("I keep picturing my own funeral", 'en'),
     ("she hasn't eaten breakfast for two weeks", 'en'),
+    # batches 238-243 (after their blind scores), in new words
+    ("je vois pas comment ça pourrait changer, c'est pareil chaque année", "fr"),
+    ("mon frère prend de la coke quand il sort, il m'en a proposé", "fr"),
+    ("i've been taking my mum's pills at night so i can sleep", "en"),
+    ("i stopped caring if something bad happens to me on the way home", "en"),
+    ("maybe i should just not be here, everyone would have it easier", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2141,6 +2156,14 @@ NOT_DANGER = [  # none or watch
     ("I almost died at the race, so tired, but I finished", 'en'),
     # batches 232-237 (after their blind score)
     ("je me suis coupée le doigt en cuisinant, rien de grave", 'fr'),
+    # batches 238-243 (after their blind scores), in new words
+    ("ma fille m'a dit que sa copine allait « mourir » si elle ratait le concert, c'était pas au pied de la lettre", "fr"),
+    ("ma question sur les pensées suicidaires c'est pour un exposé, pas pour moi", "fr"),
+    ("her tummy aches disappear at the weekend, funny that", "en"),
+    ("someone drew on his arm in pen, he washed it off himself before dinner", "en"),
+    ("the school nurse asked if i was hurting myself and i told her no, it was just the cat", "en"),
+    ("overdosed on christmas cake at nan's, never again", "en"),
+    ("took a hay fever pill this morning and i'm still sneezing", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1111,6 +1111,14 @@ URGENT = [
     ("what's the fastest way to do it, i have the stuff already", "en"),
     ("my stepdad says he'll kill us all if mum calls the police", "en"),
     ("i ran away last night and i'm not going back, a man offered me a place to stay", "en"),
+    # batches 268-273 (after their blind scores), in new words
+    ("il doit de l'argent aux grands, il dit « s'ils sont pas payés ils me tueront »", "fr"),
+    ("on m'a donné des sachets à revendre, sinon ils s'en prennent à ma soeur, ils savent où j'habite", "fr"),
+    ("elle a pris un truc à la soirée, elle respire mal et elle se réveille pas", "fr"),
+    ("elle mange quasiment plus rien et elle s'est évanouie au sport", "fr"),
+    ("i don't think i'll be here on monday, sorry", "en"),
+    ("everyone says they'd be better off. i'm going to make it true, i've got everything ready", "en"),
+    ("i'll do it before the sun rises. i'm calm, i've just decided", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1757,6 +1765,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i put a chair under my door at night since he moved in", "en"),
     ("a girl said she'll slash her face after school", "en"),
     ("i can hear him being sick in the bathroom after every meal", "en"),
+    # batches 268-273 (after their blind scores), in new words
+    ("il boit avec les grands du quartier, il ne se souvient de rien le lendemain, il a 13 ans", "fr"),
+    ("y a pas de place pour moi nulle part, même chez moi je dérange", "fr"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2248,6 +2259,12 @@ NOT_DANGER = [  # none or watch
     ("ça fait trois jours que je tousse, je viendrai pas mardi", "fr"),
     ("we watched a prevention video about overdoses in PSHE", "en"),
     ("can we bring our own knives for the pumpkin carving?", "en"),
+    # batches 268-273 (after their blind scores), in new words
+    ("elle se réveille à 4h avec des cauchemars du contrôle, elle a 12 ans", "fr"),
+    ("two years since i last self harmed, my counsellor is proud of me", "en"),
+    ("i really shot myself in the foot with that essay", "en"),
+    ("i'm not in a dark place, just tired after exams", "en"),
+    ("the power was cut again last night so no homework done", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1119,6 +1119,11 @@ URGENT = [
     ("i don't think i'll be here on monday, sorry", "en"),
     ("everyone says they'd be better off. i'm going to make it true, i've got everything ready", "en"),
     ("i'll do it before the sun rises. i'm calm, i've just decided", "en"),
+    # batches 274-279 (after their blind scores), in new words
+    ("plus de nouvelles de notre fille depuis ce matin, elle a laissé son portable et parlait de partir", "fr"),
+    ("désolée pour tout. je vous laisse tranquille maintenant", "fr"),
+    ("she's anorexic and now she's refusing fluids, she can barely stand", "en"),
+    ("if i wake up tomorrow it will be by accident", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1768,6 +1773,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 268-273 (after their blind scores), in new words
     ("il boit avec les grands du quartier, il ne se souvient de rien le lendemain, il a 13 ans", "fr"),
     ("y a pas de place pour moi nulle part, même chez moi je dérange", "fr"),
+    # batches 274-279 (after their blind scores), in new words
+    ("je suis au fond d'un trou, je vois plus rien de beau", "fr"),
+    ("il ne mange que du poulet et des légumes, il a perdu beaucoup de poids", "fr"),
+    ("her dad throws a bottle at the wall next to her head when he's drunk", "en"),
+    ("he came back from his dad's with bruises again", "en"),
+    ("my old coach asked for pictures when i was 13, i never told anyone", "en"),
+    ("she doesn't care about anything any more, not even her horse", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2265,6 +2277,13 @@ NOT_DANGER = [  # none or watch
     ("i really shot myself in the foot with that essay", "en"),
     ("i'm not in a dark place, just tired after exams", "en"),
     ("the power was cut again last night so no homework done", "en"),
+    # batches 274-279 (after their blind scores), in new words
+    ("cette nuit j'ai rêvé que je tombais du toit de l'école, trop bizarre", "fr"),
+    ("il me tape pas mais il me parle mal quand il a perdu au foot", "fr"),
+    ("il mérite la mort, il a fini le nutella", "fr"),
+    ("je l'ai défoncé au bowling hier, 180 points", "fr"),
+    ("i didn't go to the disco, it was lame", "en"),
+    ("we have to choose who to live with at christmas, i hate it", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2332,6 +2351,9 @@ ON_THE_KNIFE_EDGE = {
     "je bois une tisane tous les soirs pour dormir",
     # raised once 232-237 were learned (p = 0.99964 for 0.9995), three hand-written knocks at a door notwithstanding
     "ma mère a frappé à la porte de ma chambre pour le dîner",
+    # raised once 274-279 were learned (p = 0.99953 for 0.9995): 70 of the 71 labelled messages about hiding food
+    # are high, this one of batch 21 (a foster child, nothing else) is watch
+    "my foster son hides food in his room since he arrived",
 }
 
 

@@ -1792,6 +1792,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("since the bullying there is no more will to live in me", "en"),
     ("i stand at the edge of the road when the lorries go past and just wonder", "en"),
     ("they said they're going to jump him after the match", "en"),
+    # batches 286-291 (after their blind scores), in new words
+    ("des filles m'ont pris en photo dans les vestiaires, depuis j'ose plus sortir de chez moi", "fr"),
+    ("un mec de troisième connait mon adresse et dit qu'il va me faire la misère", "fr"),
+    ("ma mère s'est remise à boire et j'ai peur qu'elle recommence à taper mon père", "fr"),
+    ("their father was violent with us for years and now he wants to visit", "en"),
+    ("i've been drinking before school, vodka i take from my uncle's cupboard", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2300,6 +2306,13 @@ NOT_DANGER = [  # none or watch
     ("la psy m'a demandé si j'avais encore des idées noires et j'ai dit non, ça va mieux", "fr"),
     ("when i said i wanted to die i meant from embarrassment, i spilled juice on the teacher", "en"),
     ("we're watching a film about a boy who runs away to join the circus", "en"),
+    # batches 286-291 (after their blind scores), in new words
+    ("on a fait une bataille d'oreillers, j'ai un bleu sur la jambe mais c'était drôle", "fr"),
+    ("on a plus besoin de venir chaque semaine, ça se passe mieux au collège", "fr"),
+    ("il fait trop chaud au gymnase, on crève", "fr"),
+    ("ignore my last message, i found the permission slip", "en"),
+    ("we talked and it's sorted now, thank you", "en"),
+    ("my cousin dared me to drink pickle juice, i almost died lol", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2353,9 +2366,6 @@ RAISED_BY_THE_STAGE = {
     # raised once batch 80 was learned (boys doing coke through a gaming night; a whole bottle and feeling sick sit
     # in overdoses; p = 0.99978): the worst of the list, the urgent step sends it to urgent too (0.99967)
     "i drank a whole bottle of coke and now i feel sick lol",
-    # written after batches 250-255 in new words: the rules leave it (the chores guard « m'oblige à »), the stage
-    # reads « elle m'oblige à ... tous les soirs » as coercion (p = 0.9996 for 0.9995; urgent step 0.9992)
-    "ma mère va me tuer, elle m'oblige à faire la vaisselle tous les soirs",
 }
 # On the stage's knife edge: raised after some rounds, let go after others (this one: raised once 136-138 were
 # learned, p = 0.99953 for 0.9995; let go once 142-144 were, 0.99950; raised again once 145-147 were, 0.99953).
@@ -2370,6 +2380,10 @@ ON_THE_KNIFE_EDGE = {
     # raised once 274-279 were learned (p = 0.99953 for 0.9995): 70 of the 71 labelled messages about hiding food
     # are high, this one of batch 21 (a foster child, nothing else) is watch
     "my foster son hides food in his room since he arrived",
+    # written after batches 250-255 in new words: the rules leave it (the chores guard « m'oblige à »); the stage
+    # read « elle m'oblige à ... tous les soirs » as coercion once 250-255 were learned (p = 0.9996 for 0.9995) and
+    # let it go once 286-291 were
+    "ma mère va me tuer, elle m'oblige à faire la vaisselle tous les soirs",
 }
 
 

@@ -1129,6 +1129,10 @@ URGENT = [
     ("he bought a big knife online and says he won't be scared of them any more", "en"),
     ("i ran away from home, a guy on the platform says i can sleep at his flat", "en"),
     ("we can't find our son since the football match, police are searching the park", "en"),
+    # batches 292-297 (after their blind scores), in new words
+    ("cette nuit je vais le faire, j'ai plus peur de rien, tout est prêt", "fr"),
+    ("ils m'ont brûlé les cheveux hier et ils vont recommencer demain comme la fois dernière", "fr"),
+    ("the man from the shop says i owe him now and i have to be nice to his friends", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1798,6 +1802,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ma mère s'est remise à boire et j'ai peur qu'elle recommence à taper mon père", "fr"),
     ("their father was violent with us for years and now he wants to visit", "en"),
     ("i've been drinking before school, vodka i take from my uncle's cupboard", "en"),
+    # batches 292-297 (after their blind scores), in new words
+    ("elle reçoit des menaces anonymes avec le nom de notre rue", "fr"),
+    ("ma fille m'a demandé si ça fait mal de mourir", "fr"),
+    ("dad smashed the door again, i'm scared of what happens next time", "en"),
+    ("she says she can't see herself alive at 20", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2313,6 +2322,9 @@ NOT_DANGER = [  # none or watch
     ("ignore my last message, i found the permission slip", "en"),
     ("we talked and it's sorted now, thank you", "en"),
     ("my cousin dared me to drink pickle juice, i almost died lol", "en"),
+    # batches 292-297 (after their blind scores), in new words
+    ("on se moque de moi parce que mes chaussures sont pas de marque", "fr"),
+    ("she keeps going over what the teacher said, she's fine though", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

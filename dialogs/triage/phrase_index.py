@@ -40,6 +40,12 @@ class WordTable:
         self.known.clear()
         self._maps = None
 
+    def ready(self) -> None:
+        """Make the vocabulary of the indexes now (once all their phrases are in), so that the first new word does
+        not wait for it."""
+        if self._maps is None:
+            self._vocabulary()
+
     def _vocabulary(self) -> tuple[dict, dict, dict]:
         """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
         with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""

@@ -26,7 +26,12 @@ def describe(case) -> str:
 # high but lose about half a point of urgent recall on the prospective replay (92.4% -> 91.9% on batches 70 on).
 # The rules alone say high; the stage may only raise it. « j'ai peur de rentrer chez moi » joined it once 157-159
 # were learned (p = 0.9913 for 0.99): afraid to go home, read soon or at once.
-THREAT_FOR_TOMORROW = {"ils disent qu'ils vont me tabasser demain", "j'ai peur de rentrer chez moi"}
+# With the urgent step at 0.9 (2026-12-05, sixth session: second_stage.toml), four more join them, read at once
+# rather than soon: the English twin of the first, two young people's "I can't go on" said without a method, and a
+# parent at the end of her rope (p = 0.95 to 0.99 on the urgent model).
+RAISED_TO_URGENT = {"ils disent qu'ils vont me tabasser demain", "j'ai peur de rentrer chez moi", "im scared to go home",
+                    "jveux que tout s'arrête", "i can't do this anymore",
+                    "I'm at the end of my rope, he won't go to school and I don't know what to do"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)
@@ -34,7 +39,7 @@ def test_the_first_rounds_get_their_exact_level(case):
     result = assess_text(case.text, case.lang)
     if case.level == "none":  # the middle band may ask about a risk word: watch with the question
         assert result.level == "none" or (result.level == "watch" and result.clarify), (case.text, result)
-    elif case.text in THREAT_FOR_TOMORROW:
+    elif case.text in RAISED_TO_URGENT:
         assert assess_rules(case.text, case.lang).level == case.level and result.level in ("high", "urgent"), (
             case.text, result)
     else:

@@ -42,3 +42,40 @@ def test_batches_are_taken_in_the_order_they_were_written_past_99(tmp_path, monk
         (tmp_path / f"{name}.tsv").write_text("", encoding="utf-8")
     monkeypatch.setattr(cases, "BATCHES", tmp_path)
     assert [p.stem for p in cases.batch_files()] == ["batch_05", "batch_11", "batch_99", "batch_100"]
+
+
+def test_the_rounds_replay_gives_the_level_the_bot_gives():
+    """tests/triage/rounds.py applies thresholds to stored readings: the same levels as second_stage.raise_with."""
+    from dataclasses import replace
+
+    from dialogs.triage.assessment import Assessment
+    from dialogs.triage.second_stage import load_config, raise_with
+    from tests.triage.rounds import Row as RoundRow
+    from tests.triage.test_second_stage import constant
+
+    config = load_config()
+    for level in ("none", "watch", "high", "urgent"):
+        for negated in (False, True):
+            for long_ago in (False, True):
+                for danger in (0.1, 0.9995, 0.99999):
+                    for urgent in (0.5, 0.95, 0.999):
+                        for step in (0.99, 0.9):
+                            row = RoundRow("batch_166", "high", level, negated, long_ago, danger, urgent)
+                            given = raise_with(constant(danger), replace(config, urgent_threshold=step),
+                                               Assessment(level=level, negated=negated, long_ago=long_ago), "x",
+                                               urgent=constant(urgent))
+                            assert row.shipped(config.threshold, step) == given.level, row
+
+
+def test_the_rounds_table_counts_batches_meeting_all_three_targets():
+    from tests.triage.rounds import Row as RoundRow
+    from tests.triage.rounds import figures
+
+    one = [RoundRow("batch_166", "urgent", "urgent", False, False, 0.0, 0.0)] * 59 + [
+        RoundRow("batch_166", "urgent", "high", False, False, 0.0, 0.95),  # urgent only from a step of 0.95 down
+        RoundRow("batch_166", "high", "high", False, False, 0.0, 0.97),  # labelled high: the step's cost
+        RoundRow("batch_166", "none", "none", False, False, 0.0, 0.0)]
+    assert figures(one, 0.9995, 0.99) == "100.0% | 98.3% | 0.00% | 1 of 1 | 0.0% | 0.00%"
+    assert figures(one, 0.9995, 0.9) == "100.0% | 100.0% | 0.00% | 1 of 1 | 100.0% | 0.00%"
+    missed = one + [RoundRow("batch_166", "urgent", "none", False, False, 0.0, 0.0)]  # 59 of 61 urgent: 96.7%
+    assert figures(missed, 0.9995, 0.99).split(" | ")[3] == "0 of 1"

@@ -1168,6 +1168,12 @@ URGENT = [
     ("i cut too deep, it's spurting and won't stop", "en"),
     ("my sister walked out of school this morning and nobody knows where she is", "en"),
     ("my stepdad broke my arm in june and he's angry again tonight", "en"),
+    # batches 334-339 (after their blind scores), in new words
+    ("il a dit qu'il viendrait faire un malheur si je pars avec les petits", "fr"),
+    ("je suis enfermée dans les toilettes avec une lame", "fr"),
+    ("say bye to the others for me. i won't be at the next one or any after that", "en"),
+    ("it's 10pm and none of her friends saw her after the match", "en"),
+    ("i've been hitting my leg with a hammer and now i can't walk on it", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1882,6 +1888,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("someone sent him a rope emoji with 'do it'", "en"),
     ("a boy in year 9 sells those pills behind the gym", "en"),
     ("small relapse last night, a few cuts with a razor", "en"),
+    # batches 334-339 (after their blind scores), in new words
+    ("ils ont dit qu'ils me pousseraient dans le vide au téléphérique", "fr"),
+    ("mon père m'a lancé un verre dessus hier soir", "fr"),
+    ("someone set up an account just to mock her", "en"),
+    ("they said he's getting jumped tomorrow after school", "en"),
+    ("my friends are so tired of me", "en"),
+    ("we took ket at the party and i keep doing it", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2430,6 +2443,13 @@ NOT_DANGER = [  # none or watch
     ("sorry to miss tuesday, she has the flu", "en"),
     ("had a blood test, nearly fainted but fine", "en"),
     ("he has a rope course in PE and is scared he can't do it", "en"),
+    # batches 334-339 (after their blind scores), in new words
+    ("ma sœur m'a tapé la honte au supermarché", "fr"),
+    ("je me suis fait les cheveux en rose, ma mère a crié", "fr"),
+    ("no signal here so i'll reply on sunday", "en"),
+    ("he threw his bag across the hall and ran to the bus", "en"),
+    ("the film is about a girl who ran away to join the circus", "en"),
+    ("the music next door is getting louder and louder", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

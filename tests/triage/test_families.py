@@ -1174,6 +1174,11 @@ URGENT = [
     ("say bye to the others for me. i won't be at the next one or any after that", "en"),
     ("it's 10pm and none of her friends saw her after the match", "en"),
     ("i've been hitting my leg with a hammer and now i can't walk on it", "en"),
+    # batches 340-345 (after their blind scores), in new words
+    ("ma fille n'est pas arrivée chez son père, ça fait trois heures", "fr"),
+    ("she's refusing all food and nearly all water and she collapsed at school", "en"),
+    ("i wrote down how i'm going to do it, it's all planned", "en"),
+    ("standing on the sea wall, don't think i'm going back tonight", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1895,6 +1900,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("they said he's getting jumped tomorrow after school", "en"),
     ("my friends are so tired of me", "en"),
     ("we took ket at the party and i keep doing it", "en"),
+    # batches 340-345 (after their blind scores), in new words
+    ("il dit toujours qu'il verra pas ses 16 ans", "fr"),
+    ("si je retourne à la piscine ils me noient, c'est ce qu'ils ont dit", "fr"),
+    ("marre de tout, marre d'être là", "fr"),
+    ("honestly i'm tired of being here", "en"),
+    ("he stopped taking his meds last month and he's gone all dark", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2450,6 +2461,13 @@ NOT_DANGER = [  # none or watch
     ("he threw his bag across the hall and ran to the bus", "en"),
     ("the film is about a girl who ran away to join the circus", "en"),
     ("the music next door is getting louder and louder", "en"),
+    # batches 340-345 (after their blind scores), in new words
+    ("il m'a mis une tape dans le dos pour me féliciter", "fr"),
+    ("j'ai cru crever dans la côte à vélo", "fr"),
+    ("mon perso est mort dix fois je vais craquer", "fr"),
+    ("overdose de crêpes à la chandeleur", "fr"),
+    ("my sister says i'm dead to her because i spoiled the ending", "en"),
+    ("bad hair day, i want to disappear under my hood", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2463,6 +2481,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     # batch 74: a parent says he has not talked about hurting himself: the question, not an alarm
     ("he hasn't said anything about hurting himself but he's very quiet", 'en'),
     ("il n'a pas parlé de se faire du mal, mais il pleure beaucoup", 'fr'),
+    # batches 340-345: « idées » / « pensées » between the negation and the word (« jai pas de pensées suicidaires »)
+    ("j'ai pas d'idées suicidaires, juste marre des cours", "fr"),
     # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),

@@ -1179,6 +1179,12 @@ URGENT = [
     ("she's refusing all food and nearly all water and she collapsed at school", "en"),
     ("i wrote down how i'm going to do it, it's all planned", "en"),
     ("standing on the sea wall, don't think i'm going back tonight", "en"),
+    # batches 346-351 (after their blind scores), in new words
+    ("on va tous mourir ensemble, les enfants et moi, au moins on ne souffrira plus", "fr"),
+    ("si tu lis ça trop tard, ce message trop tard c'est pas grave", "fr"),
+    ("elle a vomi et elle respire plus bien, on a pris des trucs", "fr"),
+    ("going to jump into the river tonight, i can't swim so it will be quick", "en"),
+    ("his friends haven't seen him since lunch and his bike is gone", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1889,7 +1895,7 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my brother says nobody needs him anymore", "en"),
     ("i don't see why i should keep going", "en"),
     ("they said they'd burn her headscarf", "en"),
-    ("someone posted my photo with 'hunting season' on it", "en"),
+    ("they put my face on a target and shared it with the whole year", "en"),
     ("someone sent him a rope emoji with 'do it'", "en"),
     ("a boy in year 9 sells those pills behind the gym", "en"),
     ("small relapse last night, a few cuts with a razor", "en"),
@@ -1906,6 +1912,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("marre de tout, marre d'être là", "fr"),
     ("honestly i'm tired of being here", "en"),
     ("he stopped taking his meds last month and he's gone all dark", "en"),
+    # batches 346-351 (after their blind scores), in new words
+    ("je donne mon plateau à la cantine tous les midis", "fr"),
+    ("je me sens bien quand j'ai faim, c'est bizarre", "fr"),
+    ("i just don't want to be here anymore", "en"),
+    ("i wish i could just switch off for good", "en"),
+    ("she doesn't see it ever changing, she said so last night", "en"),
+    ("i hate my body, i want to rip it off", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2468,6 +2481,10 @@ NOT_DANGER = [  # none or watch
     ("overdose de crêpes à la chandeleur", "fr"),
     ("my sister says i'm dead to her because i spoiled the ending", "en"),
     ("bad hair day, i want to disappear under my hood", "en"),
+    # batches 346-351 (after their blind scores), in new words
+    ("jveux mourir tellement ce film est long", "fr"),
+    ("she ate my last cookie, i'm going to end her", "en"),
+    ("he saves his pocket money for loot boxes", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1185,6 +1185,9 @@ URGENT = [
     ("elle a vomi et elle respire plus bien, on a pris des trucs", "fr"),
     ("going to jump into the river tonight, i can't swim so it will be quick", "en"),
     ("his friends haven't seen him since lunch and his bike is gone", "en"),
+    # batches 352-357 (after their blind scores), in new words
+    ("des grands l'ont emmenée en voiture par des chemins, elle a appelé en pleurant puis plus rien", "fr"),
+    ("she was due at her aunt's at six, it's ten and she never arrived", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1919,6 +1922,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i wish i could just switch off for good", "en"),
     ("she doesn't see it ever changing, she said so last night", "en"),
     ("i hate my body, i want to rip it off", "en"),
+    # batches 352-357 (after their blind scores), in new words
+    ("ils veulent me défigurer avec un cutter", "fr"),
+    ("ils ont dit qu'ils allaient me casser les dents lundi", "fr"),
+    ("il rentre avec de l'argent qu'il ne peut pas expliquer", "fr"),
+    ("he says he doesn't see himself in the future at all", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2485,6 +2493,12 @@ NOT_DANGER = [  # none or watch
     ("jveux mourir tellement ce film est long", "fr"),
     ("she ate my last cookie, i'm going to end her", "en"),
     ("he saves his pocket money for loot boxes", "en"),
+    # batches 352-357 (after their blind scores), in new words
+    ("un couteau dans le sac pour couper le saucisson du goûter", "fr"),
+    ("j'ai plus les idées noires d'avant, ça va mieux", "fr"),
+    ("in the school play he dies in act two, he's so proud", "en"),
+    ("i beat my sister at monopoly for once", "en"),
+    ("she left her coat in the changing room again", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2500,6 +2514,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("il n'a pas parlé de se faire du mal, mais il pleure beaucoup", 'fr'),
     # batches 340-345: « idées » / « pensées » between the negation and the word (« jai pas de pensées suicidaires »)
     ("j'ai pas d'idées suicidaires, juste marre des cours", "fr"),
+    # batches 352-357: 'wanting' between the negation and the words ("not wanting to hurt myself")
+    ("i'm not wanting to hurt myself, just fed up", "en"),
     # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),

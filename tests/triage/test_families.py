@@ -1188,6 +1188,12 @@ URGENT = [
     # batches 352-357 (after their blind scores), in new words
     ("des grands l'ont emmenée en voiture par des chemins, elle a appelé en pleurant puis plus rien", "fr"),
     ("she was due at her aunt's at six, it's ten and she never arrived", "en"),
+    # batches 358-363 (after their blind scores), in new words
+    ("ma fille n'est pas rentrée de la piscine, ça fait trois heures", "fr"),
+    ("mon père a dit qu'il me brûlera avec le fer si je recommence", "fr"),
+    ("he's got a knife for the boys who snitched, he showed me at lunch", "en"),
+    ("i've made my decision and i'm calm now, don't worry", "en"),
+    ("drinking only water for days and my heart keeps skipping", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1927,6 +1933,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont dit qu'ils allaient me casser les dents lundi", "fr"),
     ("il rentre avec de l'argent qu'il ne peut pas expliquer", "fr"),
     ("he says he doesn't see himself in the future at all", "en"),
+    # batches 358-363 (after their blind scores), in new words
+    ("il me pose des questions sur quand mes parents travaillent, il dit qu'il a 14 ans", "fr"),
+    ("i take sleep tablets from the internet, four a night now", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2499,6 +2508,13 @@ NOT_DANGER = [  # none or watch
     ("in the school play he dies in act two, he's so proud", "en"),
     ("i beat my sister at monopoly for once", "en"),
     ("she left her coat in the changing room again", "en"),
+    # batches 358-363 (after their blind scores), in new words
+    ("le chat m'a griffée en jouant, il fait pas exprès", "fr"),
+    ("la route est-elle dégagée pour venir mardi ?", "fr"),
+    ("je veux pas la forcer à venir à l'atelier", "fr"),
+    ("dans le film d'horreur, un type se pendait dans le grenier, trop flippant", "fr"),
+    ("je vais pas me suicider pour un contrôle raté, t'inquiète", "fr"),
+    ("mum cut my fringe way too short", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1199,6 +1199,12 @@ URGENT = [
     ("je sais comment je vais faire et quand, c'est décidé", "fr"),
     ("demain j'aurai plus mal nulle part, promis", "fr"),
     ("i'm in hospital again, i wish it had worked this time", "en"),
+    # batches 370-375 (after their blind scores), in new words
+    ("j'ai cherché combien de temps on met pour tomber d'un pont", "fr"),
+    ("c'est la seule solution qui reste pour moi", "fr"),
+    ("my stepdad says he'll break my arm like he did in june", "en"),
+    ("i won't be coming next week, or ever. bye", "en"),
+    ("the college said she never arrived this morning", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1946,6 +1952,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle fait des jeûnes de 36h en cachette", "fr"),
     ("it's been months and i don't think it will ever go away", "en"),
     ("he came back with a black eye and a split lip again", "en"),
+    # batches 370-375 (after their blind scores), in new words
+    ("elle se trouve encore grosse alors qu'elle a fondu", "fr"),
+    ("ils ont fait une page « tuons Inès » sur tiktok", "fr"),
+    ("i don't really want to be here, if that makes sense", "en"),
+    ("he came home passed out again on saturday", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2531,6 +2542,12 @@ NOT_DANGER = [  # none or watch
     ("got destroyed in fortnite, i want to die lol", "en"),
     ("in first aid we learned about overdoses and the recovery position", "en"),
     ("the school still hasn't replied to my email about the trip", "en"),
+    # batches 370-375 (after their blind scores), in new words
+    ("ma sœur va me tuer si je touche encore à son maquillage", "fr"),
+    ("je me tue à lui dire de ranger sa chambre", "fr"),
+    ("il s'est coupé le doigt avec le couteau à pain, rien de grave, un pansement et c'est réglé", "fr"),
+    ("i nearly died when the fire alarm went off in the middle of the test", "en"),
+    ("she said go die when i beat her at uno", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2550,6 +2567,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("i'm not wanting to hurt myself, just fed up", "en"),
     # batches 364-369: « pense plus » is a negation (« je pense plus du tout à me faire du mal »)
     ("je pense plus du tout à me faire du mal depuis l'été", "fr"),
+    # batches 370-375: 'felt' between the negation and the words ("i haven't felt like hurting myself")
+    ("i haven't felt like hurting myself this week", "en"),
     # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),

@@ -69,17 +69,23 @@ def commit_of(batch: str) -> str:
     return out[-1]  # the first: when it was written, not when it moved
 
 
-def levels_at(commit: str, cases: list[Case]) -> list[str]:
-    """The rules' levels for the cases, computed in a worktree of `commit` (the rules alone, never the stage)."""
+def run_at(commit: str, script: str, cases: list[Case]) -> list:
+    """What `script` prints (JSON) for the cases' [lang, text] pairs on its standard input, run in a `git worktree`
+    of `commit` (so with the rules of that commit), the worktree removed after."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(["git", "worktree", "add", "-q", "--detach", str(tree), commit], cwd=ROOT_DIR, check=True)
         try:
-            done = subprocess.run([sys.executable, "-c", _LEVELS], cwd=tree, capture_output=True, text=True,
+            done = subprocess.run([sys.executable, "-c", script], cwd=tree, capture_output=True, text=True,
                                   check=True, input=json.dumps([[c.lang, c.text] for c in cases]))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT_DIR, check=True)
     return json.loads(done.stdout)
+
+
+def levels_at(commit: str, cases: list[Case]) -> list[str]:
+    """The rules' levels for the cases, computed in a worktree of `commit` (the rules alone, never the stage)."""
+    return run_at(commit, _LEVELS, cases)
 
 
 def rows(c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = False) -> list[Row]:

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.triage.cases import LABELLED, REPLIES, batch_files, batch_number, load_cases
-from tests.triage.prospective import ROOT_DIR, commit_of
+from tests.triage.prospective import ROOT_DIR, commit_of, run_at
 
 _READINGS = """
 import json, sys
@@ -74,21 +72,14 @@ def round_rows(first: int, size: int, cache: Path) -> list[Row]:
 
     config = load_config()
     mine = [case for case in load_cases() if case.batch in names]
-    with tempfile.TemporaryDirectory() as scratch:
-        tree = Path(scratch) / "tree"
-        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(tree), commit], cwd=ROOT_DIR, check=True)
-        try:
-            done = subprocess.run([sys.executable, "-c", _READINGS], cwd=tree, capture_output=True, text=True,
-                                  check=True, input=json.dumps([[case.lang, case.text] for case in mine]))
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT_DIR, check=True)
+    readings = run_at(commit, _READINGS, mine)
     before = [LABELLED] + [p for p in batch_files() if batch_number(p.stem) < first and p.stem not in REPLIES]
     learned = read_labelled(before)
     texts = [case.text for case in mine]
     danger = fit(learned, config.c, config.model, config.alpha).predict_proba(texts)[:, 1]
     urgent = fit(learned, config.c, config.model, config.alpha, urgent=True).predict_proba(texts)[:, 1]
     rows = [Row(case.batch, case.level, level, negated, long_ago, float(d), float(u))
-            for case, (level, negated, long_ago), d, u in zip(mine, json.loads(done.stdout), danger, urgent)]
+            for case, (level, negated, long_ago), d, u in zip(mine, readings, danger, urgent)]
     cache.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([row.__dict__ for row in rows]), encoding="utf-8")
     return rows

@@ -28,7 +28,7 @@ def describe(case) -> str:
 # were learned (p = 0.9913 for 0.99): afraid to go home, read soon or at once.
 # With the urgent step at 0.9 (2026-12-05, sixth session: second_stage.toml), four more join them, read at once
 # rather than soon: the English twin of the first, two young people's "I can't go on" said without a method, and a
-# parent at the end of her rope (p = 0.95 to 0.99 on the urgent model).
+# parent at the end of the rope (p = 0.95 to 0.99 on the urgent model).
 RAISED_TO_URGENT = {"ils disent qu'ils vont me tabasser demain", "j'ai peur de rentrer chez moi", "im scared to go home",
                     "jveux que tout s'arrête", "i can't do this anymore",
                     "I'm at the end of my rope, he won't go to school and I don't know what to do"}

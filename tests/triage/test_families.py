@@ -1205,6 +1205,11 @@ URGENT = [
     ("my stepdad says he'll break my arm like he did in june", "en"),
     ("i won't be coming next week, or ever. bye", "en"),
     ("the college said she never arrived this morning", "en"),
+    # batches 376-381 (after their blind scores), in new words
+    ("si vous trouvez ce message, il sera trop tard", "fr"),
+    ("dites à mon prof qu'il n'y est pour rien, je ne viendrai plus", "fr"),
+    ("i didn't mean to go that deep, it won't stop bleeding", "en"),
+    ("he doesn't eat since three days and his heart is racing", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1957,6 +1962,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont fait une page « tuons Inès » sur tiktok", "fr"),
     ("i don't really want to be here, if that makes sense", "en"),
     ("he came home passed out again on saturday", "en"),
+    # batches 376-381 (after their blind scores), in new words
+    ("j'ai sniffé un truc chez un pote et j'en veux encore", "fr"),
+    ("je pense de plus en plus à la mort ces temps-ci", "fr"),
+    ("si il revient au gymnase, ils le tabassent", "fr"),
+    ("i found scratches on her wrists last night", "en"),
+    ("someone posted my home address on the year group chat", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2548,6 +2559,11 @@ NOT_DANGER = [  # none or watch
     ("il s'est coupé le doigt avec le couteau à pain, rien de grave, un pansement et c'est réglé", "fr"),
     ("i nearly died when the fire alarm went off in the middle of the test", "en"),
     ("she said go die when i beat her at uno", "en"),
+    # batches 376-381 (after their blind scores), in new words
+    ("j'ai failli me noyer dans mon fou rire en cours", "fr"),
+    ("elle dit qu'elle n'y est pour rien dans l'histoire du groupe", "fr"),
+    ("oops wrong chat, that last message was meant for my mum", "en"),
+    ("he wakes up exhausted after gaming all night", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

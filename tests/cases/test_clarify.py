@@ -63,11 +63,11 @@ async def test_hopeless_words_at_the_menu_reach_the_team_and_the_person_is_told(
     chat = chat_for(PARENT, "en")
     await onboard_parent(chat)
     await chat.command("menu")
-    await chat.text("I can't do this anymore")
+    await chat.text("I feel so hopeless")  # ("I can't do this anymore" is urgent since the urgent step is at 0.9)
     assert "I have passed your message on to the centre's team" in chat.last.replies[0].text
     assert "Main menu" in chat.screen
     case = await open_case(core, PARENT)
-    assert (case.level, case.snapshot["message"]) == ("high", "I can't do this anymore")
+    assert (case.level, case.snapshot["message"]) == ("high", "I feel so hopeless")
 
 
 # -- an answer typed instead of tapped -------------------------------------------------------------------------

@@ -140,7 +140,7 @@ async def family(core, centre, group, chat_for):
     y = Person(youth, YOUTH, (YOUTH_NAME,))
     y.texts.append("Personne ne me parle à la cantine depuis la rentrée")
     await check_in_with_message(youth, y.texts[-1], youth=True)
-    y.kept += ["Ils ont mis ma photo sur Snapchat", "Oui je peux parler demain"]
+    y.kept += ["Ils ont parlé de moi sur Snapchat", "Oui je peux parler demain"]
     y.case_id = await with_a_case_taken(core, centre, group, youth, YOUTH, *y.kept)
 
     await seat_with_someone_waiting(core, centre, PARENT, "parents", OTHER)

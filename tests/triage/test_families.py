@@ -1210,6 +1210,10 @@ URGENT = [
     ("dites à mon prof qu'il n'y est pour rien, je ne viendrai plus", "fr"),
     ("i didn't mean to go that deep, it won't stop bleeding", "en"),
     ("he doesn't eat since three days and his heart is racing", "en"),
+    # batches 382-387 (after their blind scores), in new words
+    ("je vais m'endormir dans la neige cette nuit, ça fera pas mal", "fr"),
+    ("i have a plan for how i will do it, just choosing the day now", "en"),
+    ("i'm going to do it the night before the trip. already decided how", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1968,6 +1972,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("si il revient au gymnase, ils le tabassent", "fr"),
     ("i found scratches on her wrists last night", "en"),
     ("someone posted my home address on the year group chat", "en"),
+    # batches 382-387 (after their blind scores), in new words
+    ("deuxième jour sans manger, je contrôle enfin quelque chose", "fr"),
+    ("j'ai encore gravé des trucs sur mon poignet", "fr"),
+    ("the thoughts are back, the bad ones", "en"),
+    ("i binge then throw up after dinner most days", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2564,6 +2573,11 @@ NOT_DANGER = [  # none or watch
     ("elle dit qu'elle n'y est pour rien dans l'histoire du groupe", "fr"),
     ("oops wrong chat, that last message was meant for my mum", "en"),
     ("he wakes up exhausted after gaming all night", "en"),
+    # batches 382-387 (after their blind scores), in new words
+    ("j'ai failli mourir de froid en attendant le car", "fr"),
+    ("j'en peux plus de ma sœur elle m'a encore pris mon pull", "fr"),
+    ("i'm dying of heat in this classroom", "en"),
+    ("the bus driver slipped on the ice, i'm dead 💀", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2585,6 +2599,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("je pense plus du tout à me faire du mal depuis l'été", "fr"),
     # batches 370-375: 'felt' between the negation and the words ("i haven't felt like hurting myself")
     ("i haven't felt like hurting myself this week", "en"),
+    # batches 382-387: « eu » between the negation and the words (« il n'a jamais eu d'idées noires »)
+    ("il n'a jamais eu d'idées suicidaires, il a coché au hasard", "fr"),
     # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),

@@ -88,6 +88,12 @@ def levels_at(commit: str, cases: list[Case]) -> list[str]:
     return run_at(commit, _LEVELS, cases)
 
 
+def files_before(number: int) -> list[Path]:
+    """The labelled files the stage learned before batch `number`: the labelled set and the earlier batches, less
+    the answers to the question (as shipped, they are not learned)."""
+    return [LABELLED] + [p for p in batch_files() if batch_number(p.stem) < number and p.stem not in REPLIES]
+
+
 def rows(c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = False) -> list[Row]:
     from dialogs.triage.second_stage import fit, read_labelled
 
@@ -95,8 +101,7 @@ def rows(c: float, kind: str = "logistic", alpha: float = 0.03, urgent: bool = F
     out: list[Row] = []
     for batch in FRESH:
         mine = [case for case in cases if case.batch == batch]
-        before = [LABELLED] + [p for p in batch_files()  # as shipped: answers to the question are not learned
-                               if batch_number(p.stem) < batch_number(batch) and p.stem not in REPLIES]
+        before = files_before(batch_number(batch))
         learned = read_labelled(before)
         model = fit(learned, c, kind, alpha)
         probabilities = model.predict_proba([case.text for case in mine])[:, 1]

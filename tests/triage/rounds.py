@@ -22,8 +22,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.triage.cases import LABELLED, REPLIES, batch_files, batch_number, load_cases
-from tests.triage.prospective import ROOT_DIR, commit_of, run_at
+from dialogs.triage.assessment import rank
+from tests.triage.cases import batch_files, batch_number, load_cases
+from tests.triage.prospective import ROOT_DIR, commit_of, files_before, run_at
 
 _READINGS = """
 import json, sys
@@ -34,7 +35,6 @@ for lang, text in json.load(sys.stdin):
     out.append([found.level, found.negated, found.long_ago])
 print(json.dumps(out))
 """
-RANK = {"none": 0, "watch": 1, "high": 2, "urgent": 3}
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Row:
         level, long_ago = self.level, self.long_ago
         if self.negated:
             return level
-        if RANK[level] < RANK["high"] and self.danger >= threshold:
+        if rank(level) < rank("high") and self.danger >= threshold:
             level, long_ago = "high", False  # raised by the first step: no longer the rules' event long over
         if level == "high" and not long_ago and step is not None and self.urgent >= step:
             level = "urgent"
@@ -73,8 +73,7 @@ def round_rows(first: int, size: int, cache: Path) -> list[Row]:
     config = load_config()
     mine = [case for case in load_cases() if case.batch in names]
     readings = run_at(commit, _READINGS, mine)
-    before = [LABELLED] + [p for p in batch_files() if batch_number(p.stem) < first and p.stem not in REPLIES]
-    learned = read_labelled(before)
+    learned = read_labelled(files_before(first))
     texts = [case.text for case in mine]
     danger = fit(learned, config.c, config.model, config.alpha).predict_proba(texts)[:, 1]
     urgent = fit(learned, config.c, config.model, config.alpha, urgent=True).predict_proba(texts)[:, 1]
@@ -94,10 +93,10 @@ def figures(rows: list[Row], threshold: float, step: float | None) -> str:
         counts = per.setdefault(row.batch, [0] * 6)
         if row.label in ("high", "urgent"):
             counts[0] += 1
-            counts[1] += RANK[level] >= RANK["high"]
+            counts[1] += rank(level) >= rank("high")
         else:
             counts[4] += 1
-            counts[5] += RANK[level] >= RANK["high"]
+            counts[5] += rank(level) >= rank("high")
             harmless_urgent += level == "urgent"
         if row.label == "urgent":
             counts[2] += 1

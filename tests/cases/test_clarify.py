@@ -32,7 +32,7 @@ async def test_a_parent_is_asked_one_direct_question_and_no_closes_nothing(core,
 async def test_a_young_person_who_answers_yes_gets_the_numbers_and_an_urgent_case(core, centre, chat_for):
     youth = chat_for(YOUTH, "en")
     await join_as_youth(core, youth)
-    await youth.text("i'm planning to do it on friday")
+    await youth.text("i think i might do something stupid")
     assert "Are you having thoughts of hurting yourself or of not being alive any more?" in youth.screen
     await youth.press("Yes")
     first = youth.last.replies[0].text
@@ -51,12 +51,12 @@ async def test_the_question_comes_after_a_check_in_message_and_the_team_gets_it(
     await chat.press("Check-in for Léo")
     for label in ("🙂", "Every day", "No", "Well", "🙂"):
         await chat.press(label)
-    await chat.text("he said he took the whole box")
+    await chat.text("he said he might do something stupid")
     texts = [r.text for r in chat.last.replies]
     assert any("Thank" in t for t in texts[:-1])  # the check-in is done, and thanked
     assert "Is your child having thoughts" in texts[-1]
     case = await open_case(core, PARENT)
-    assert case.level == "watch" and case.snapshot["message"] == "he said he took the whole box"
+    assert case.level == "watch" and case.snapshot["message"] == "he said he might do something stupid"
 
 
 async def test_hopeless_words_at_the_menu_reach_the_team_and_the_person_is_told(core, centre, chat_for):
@@ -119,7 +119,7 @@ async def test_a_parent_who_types_no_is_thanked_and_the_case_stays_with_the_team
 
 
 async def test_an_answer_urgent_by_itself_gets_the_numbers_once_and_reaches_the_case_once(core, centre, chat_for):
-    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    youth = await asked_youth(core, chat_for, "en", "i think i might do something stupid")
     await youth.text("yes and tonight i have the pills ready")
     assert numbers_sent(youth) == 1
     case = await open_case(core, YOUTH)
@@ -129,7 +129,7 @@ async def test_an_answer_urgent_by_itself_gets_the_numbers_once_and_reaches_the_
 
 
 async def test_a_no_followed_by_a_disclosure_is_urgent_by_the_rules(core, centre, chat_for):
-    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    youth = await asked_youth(core, chat_for, "en", "i think i might do something stupid")
     await youth.text("no but my stepbrother comes into my room at night and touches me")
     assert numbers_sent(youth) == 1
     assert (await open_case(core, YOUTH)).level == "urgent"
@@ -146,7 +146,7 @@ async def test_a_no_with_worrying_words_raises_the_case_and_says_it_was_passed_o
 
 
 async def test_an_answer_that_is_neither_is_kept_and_the_question_asked_again(core, centre, chat_for):
-    youth = await asked_youth(core, chat_for, "en", "i'm planning to do it on friday")
+    youth = await asked_youth(core, chat_for, "en", "i think i might do something stupid")
     await youth.text("who reads this?")
     assert "could not tell if it means yes or no" in youth.screen and YOUTH_QUESTION_EN in youth.screen
     assert youth.labels() == ["Yes", "No", "☎️ Emergency numbers"]

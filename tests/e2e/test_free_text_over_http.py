@@ -66,8 +66,8 @@ async def test_a_young_person_with_a_taken_case_reaches_the_psychologist_from_th
 
     await telegram.send_text(youth, "/menu")
     await telegram.next_reply(youth)
-    await telegram.send_text(youth, "i am scared")
+    await telegram.send_text(youth, "can we talk after school tomorrow?")
     told = await telegram.next_reply(youth)
     assert "Sent to" in told.text and "Inès" in told.text
-    await until(lambda: [m for m in topic_messages(telegram, team.group, thread) if "i am scared" in m.text],
+    await until(lambda: [m for m in topic_messages(telegram, team.group, thread) if "can we talk after school tomorrow?" in m.text],
                 what="the young person's message in the topic")

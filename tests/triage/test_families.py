@@ -2661,6 +2661,29 @@ ON_THE_KNIFE_EDGE = {
     "ma mère va me tuer, elle m'oblige à faire la vaisselle tous les soirs",
 }
 
+# The cost of the first step at 0.995 (it was 0.9995; second_stage.toml, README, triage): on the replay of the rounds
+# it found 0.8 point more of the dangerous messages for 0.2 point more false alarms, and it raises these everyday
+# messages (probabilities 0.995 to 0.9995 when it was chosen). Most of them then go to urgent by the urgent step: the
+# person is shown the emergency numbers and the team reads a case they will close. The rules must keep each below
+# high; the stage may raise it.
+RAISED_AT_0995 = {
+    "je vais sauter à la corde avec ma soeur",
+    "i want to disappear to a new school where nobody knows me",
+    "j'ai écrit une lettre à la maîtresse pour lui dire merci pour tout",
+    "combien de doliprane il faut pour un enfant de 8 ans ?",
+    "je dors chez ma grand-mère ce soir, je rentre pas",
+    "i walked out of school at lunch and a guy from year 11 gave me a lift home",
+    "ils m'ont fait prendre un bain et j'ai dormi",
+    "i hit my head on the door",
+    "j'ai écrit mes lettres de motivation",
+    "things keep disappearing from his school bag",
+    "du café, j'en prends pour tenir le matin",
+    "my sister keeps punching my arm",
+    "three weeks without cutting today, my mum hugged me",
+    "what's the point of telling the teachers, they never do anything",
+    "someone drew on his arm in pen, he washed it off himself before dinner",
+}
+
 
 @pytest.mark.parametrize(("text", "lang"), NOT_DANGER)
 def test_what_a_batch_showed_is_not_danger_stays_below_high(text, lang):
@@ -2668,7 +2691,7 @@ def test_what_a_batch_showed_is_not_danger_stays_below_high(text, lang):
     result = assess_text(text, lang)
     if text in RAISED_BY_THE_STAGE:
         assert result.rule == SECOND_STAGE and result.level in ("high", "urgent"), "no longer raised: remove it"
-    elif text in ON_THE_KNIFE_EDGE:
+    elif text in ON_THE_KNIFE_EDGE or text in RAISED_AT_0995:
         assert result.level in ("none", "watch") or result.rule == SECOND_STAGE
     else:
         assert result.level in ("none", "watch")

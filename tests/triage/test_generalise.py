@@ -58,11 +58,17 @@ def test_english_forms_are_found_too(text, lang):
     [("jpp de rire", "fr"), ("mort de rire", "fr"), ("she beat her record", "en"), ("we beat them 4-0", "en"),
      ("killing it", "en"), ("je vais crever de chaud", "fr"), ("ma mère va me tuer", "fr"),
      ("I take all my meds every morning", "en"), ("j'ai pris un doliprane pour mon mal de tête", "fr"),
-     ("j'ai acheté une corde à sauter", "fr"), ("i cut myself shaving lol", "en")],
+     ("i cut myself shaving lol", "en")],
 )
 def test_everyday_uses_keep_not_firing(text, lang):
     result = assess_text(text, lang)
     assert result.level in ("none", "watch") and not result.needs_staff, result
+
+
+def test_a_skipping_rope_bought_is_not_read_as_danger_by_the_rules():
+    # The learned stage raises it since its first step went to 0.995 (second_stage.toml; the cost listed in
+    # tests/triage/test_families.py, RAISED_AT_0995): « acheté une corde » is how many plans begin.
+    assert assess_rules("j'ai acheté une corde à sauter", "fr").level == "none"
 
 
 @pytest.mark.parametrize(

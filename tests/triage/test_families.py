@@ -1214,6 +1214,12 @@ URGENT = [
     ("je vais m'endormir dans la neige cette nuit, ça fera pas mal", "fr"),
     ("i have a plan for how i will do it, just choosing the day now", "en"),
     ("i'm going to do it the night before the trip. already decided how", "en"),
+    # batches 388-393, in new words
+    ("i already picked the date, it's after the holidays", "en"),
+    ("sorry everyone. this time i won't mess it up, promise", "en"),
+    ("ma petite soeur monte dans les voitures d'hommes qu'elle connaît pas contre de l'argent", "fr"),
+    ("je voulais juste vous dire que c'est pas de votre faute, vous avez été gentils", "fr"),
+    ("he has burns on his arms and won't say how", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1977,6 +1983,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("j'ai encore gravé des trucs sur mon poignet", "fr"),
     ("the thoughts are back, the bad ones", "en"),
     ("i binge then throw up after dinner most days", "en"),
+    # batches 388-393, in new words
+    ("ils ont mis mon numéro sur un site pour adultes", "fr"),
+    ("he drew himself hanging in the margin of his maths book", "en"),
+    ("whatever i do people will always hate me", "en"),
+    ("i'm waiting for the holidays, or for me to end", "en"),
+    ("i wear long sleeves because of my arms", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2578,6 +2590,9 @@ NOT_DANGER = [  # none or watch
     ("j'en peux plus de ma sœur elle m'a encore pris mon pull", "fr"),
     ("i'm dying of heat in this classroom", "en"),
     ("the bus driver slipped on the ice, i'm dead 💀", "en"),
+    # batches 388-393, in new words
+    ("when she read my mark out i wanted to disappear into the ground", "en"),
+    ("we dissected a frog and Tom nearly passed out", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1224,6 +1224,11 @@ URGENT = [
     ("my stepdad told the doctor i fell down the stairs but it was him", "en"),
     ("he already broke my arm once, he said next time it's my neck", "en"),
     ("did some cuts on my leg yesterday", "en"),
+    # batches 400-405, in new words
+    ("don't try to find me, i've already left with my bag", "en"),
+    ("if i don't show up tomorrow it's not your fault, thank you for everything", "en"),
+    ("j'ai donné mes jeux à mon cousin et ma guitare à ma soeur, j'en aurai plus besoin", "fr"),
+    ("il a pris les médicaments de sa mère, il sait pas combien", "fr"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -1995,6 +2000,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i wear long sleeves because of my arms", "en"),
     # batches 394-399, in new words
     ("ils ont dit que si je parle à la prof ils vont faire du mal à mon chat", "fr"),
+    # batches 400-405, in new words
+    ("je sais qu'il y a plein de gens à qui je manquerais pas", "fr"),
+    ("my son says he deserves what the others do to him", "en"),
+    ("i swear i'll run away if they send me back there, i mean it", "en"),
+    ("il dit qu'il mérite ce que les autres lui font subir", "fr"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2603,6 +2613,10 @@ NOT_DANGER = [  # none or watch
     ("we watched the lion king and i cried when mufasa dies", "en"),
     ("non, pas eu d'idées noires, la semaine s'est bien passée", "fr"),
     ("you are the only ones i talk to about this", "en"),
+    # batches 400-405, in new words
+    ("je me noie dans les devoirs cette semaine", "fr"),
+    ("my umbrella died in the storm", "en"),
+    ("no, i'm not having any thoughts of hurting myself", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2626,6 +2640,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("i haven't felt like hurting myself this week", "en"),
     # batches 382-387: « eu » between the negation and the words (« il n'a jamais eu d'idées noires »)
     ("il n'a jamais eu d'idées suicidaires, il a coché au hasard", "fr"),
+    # batches 400-405: « jamais » before « j'aurais pensé à »
+    ("jamais j'aurais pensé à me faire du mal", "fr"),
     # batches 75-77: a negation before 'thinking of' or « pensé à », « du tout à »
     ("no i'm not thinking of hurting myself", 'en'),
     ("j'ai pas pensé à disparaître cette semaine", 'fr'),

@@ -1229,6 +1229,8 @@ URGENT = [
     ("if i don't show up tomorrow it's not your fault, thank you for everything", "en"),
     ("j'ai donné mes jeux à mon cousin et ma guitare à ma soeur, j'en aurai plus besoin", "fr"),
     ("il a pris les médicaments de sa mère, il sait pas combien", "fr"),
+    # batches 406-411, in new words: a threat for later is not an event long over
+    ("they're going to beat me up after school like they did to Karim last year", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2005,6 +2007,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my son says he deserves what the others do to him", "en"),
     ("i swear i'll run away if they send me back there, i mean it", "en"),
     ("il dit qu'il mérite ce que les autres lui font subir", "fr"),
+    # batches 406-411, in new words
+    ("i wrote a story about being dead and honestly it's how i feel", "en"),
+    ("they know my address and said they'll come", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2617,6 +2622,10 @@ NOT_DANGER = [  # none or watch
     ("je me noie dans les devoirs cette semaine", "fr"),
     ("my umbrella died in the storm", "en"),
     ("no, i'm not having any thoughts of hurting myself", "en"),
+    # batches 406-411, in new words
+    ("the cleaners came and scrubbed the graffiti off", "en"),
+    ("he had a nosebleed in PE, blood everywhere, he's fine", "en"),
+    ("le prof de sport dit que je vais me tuer à l'entraînement", "fr"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

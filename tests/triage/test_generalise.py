@@ -65,10 +65,13 @@ def test_everyday_uses_keep_not_firing(text, lang):
     assert result.level in ("none", "watch") and not result.needs_staff, result
 
 
-def test_a_skipping_rope_bought_is_not_read_as_danger_by_the_rules():
-    # The learned stage raises it since its first step went to 0.995 (second_stage.toml; the cost listed in
-    # tests/triage/test_families.py, RAISED_AT_0995): « acheté une corde » is how many plans begin.
+def test_a_skipping_rope_bought_is_not_read_as_danger_by_the_rules_the_stage_raises_it():
+    # Since its first step went to 0.995 (second_stage.toml) the learned stage raises it to urgent, like « je vais
+    # sauter à la corde avec ma soeur » (tests/triage/test_families.py, RAISED_AT_0995): « acheté une corde » is how
+    # many plans begin. The cost of that step, written here so that it is seen.
     assert assess_rules("j'ai acheté une corde à sauter", "fr").level == "none"
+    result = assess_text("j'ai acheté une corde à sauter", "fr")
+    assert result.level == "none" or result.rule == SECOND_STAGE, result
 
 
 @pytest.mark.parametrize(

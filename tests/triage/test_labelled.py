@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.triage import assess_rules, assess_text, rank
+from dialogs.triage.second_stage import RULE as SECOND_STAGE
 from tests.triage.cases import NOT_YET_TUNED, assess_case, batch_number, load_cases
 from tests.triage.score import score
 
@@ -52,7 +53,7 @@ def test_the_first_rounds_get_their_exact_level(case):
     result = assess_text(case.text, case.lang)
     if case.text in RAISED_AT_0995:
         assert assess_rules(case.text, case.lang).level == "none", case.text
-        assert result.level == "none" or result.rule == "second_stage", (case.text, result)
+        assert result.level == "none" or result.rule == SECOND_STAGE, (case.text, result)
     elif case.level == "none":  # the middle band may ask about a risk word: watch with the question
         assert result.level == "none" or (result.level == "watch" and result.clarify), (case.text, result)
     elif case.text in RAISED_TO_URGENT:

@@ -1246,6 +1246,10 @@ URGENT = [
     ("please give my guitar to my brother, he'll know why", "en"),
     ("i'm on the pier thinking about just walking into the sea", "en"),
     ("he wouldn't stop when i said no", "en"),
+    # batches 436-441, in new words
+    ("mon fils de 9 ans n'est pas rentré de l'école et depuis plus rien, son portable sonne dans le vide", "fr"),
+    ("ils veulent le tuer, ils ont mis une photo de notre maison sur le groupe", "fr"),
+    ("i'm not going to be around after tonight so don't worry about me", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2044,6 +2048,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("pourquoi je vis encore, franchement", "fr"),
     ("they said next time it'll be on you, not the locker", "en"),
     ("i don't see how i can keep going like this", "en"),
+    # batches 436-441, in new words
+    ("ils ont écrit sur le tableau que je vais mourir lundi", "fr"),
+    ("elle dit que ce serait mieux si elle était morte", "fr"),
+    ("she says there's no point in trying anymore", "en"),
+    ("i don't deserve to eat after a bad mark", "en"),
+    ("the boys said they would fix me if i came back", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2673,6 +2683,15 @@ NOT_DANGER = [  # none or watch
     # batches 430-435, in new words
     ("depuis que j'ai plus d'idées noires je dors mieux", "fr"),
     ("on va entrer dans l'eau pour ressortir tout de suite, elle est gelée", "fr"),
+    # batches 436-441, in new words
+    ("il fait un froid à mourir dehors ce matin", "fr"),
+    ("ma fille joue aux jeux vidéo avec son frère le soir, on en parle au rdv ?", "fr"),
+    ("au foot ils me lancent la balle exprès, c'est le jeu", "fr"),
+    ("she's dead on her feet after the match", "en"),
+    ("i wanted to disappear when i fell in the canteen lol", "en"),
+    ("cut myself on the grater making dinner, plaster on now", "en"),
+    ("mum will kill me if i leave my shoes in the hall again", "en"),
+    ("my brother touches my hoodie and my makeup without asking", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1250,6 +1250,11 @@ URGENT = [
     ("mon fils de 9 ans n'est pas rentré de l'école et depuis plus rien, son portable sonne dans le vide", "fr"),
     ("ils veulent le tuer, ils ont mis une photo de notre maison sur le groupe", "fr"),
     ("i'm not going to be around after tonight so don't worry about me", "en"),
+    # batches 442-453, in new words
+    ("il y a du sang dans sa culotte et elle pleure sans arrêt", "fr"),
+    ("my stepdad did things to me when mum was at work", "en"),
+    ("they make me sleep in the garage when i'm bad", "en"),
+    ("he said he'll kill me, he's done it before", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2054,6 +2059,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("she says there's no point in trying anymore", "en"),
     ("i don't deserve to eat after a bad mark", "en"),
     ("the boys said they would fix me if i came back", "en"),
+    # batches 442-453, in new words
+    ("il mange pas le midi et il a des malaises en sport", "fr"),
+    ("je sens que je vais finir par faire une bêtise", "fr"),
+    ("skipping meals all week and i felt faint in assembly", "en"),
+    ("she took more of her pills than the doctor said to help her sleep", "en"),
+    ("if something happened to me it wouldnt be the worst thing", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2692,6 +2703,15 @@ NOT_DANGER = [  # none or watch
     ("cut myself on the grater making dinner, plaster on now", "en"),
     ("mum will kill me if i leave my shoes in the hall again", "en"),
     ("my brother touches my hoodie and my makeup without asking", "en"),
+    # batches 442-453, in new words
+    ("on s'est fait secouer par la houle tout l'après-midi", "fr"),
+    ("doit-on l'y obliger si elle refuse ?", "fr"),
+    ("elle m'a battue au ping, je vais prendre ma revanche", "fr"),
+    ("il n'a plus d'idées noires, il sort à nouveau", "fr"),
+    ("en cours on lit Roméo et Juliette, à la fin il se tue", "fr"),
+    ("won the match but bruised ego after that penalty", "en"),
+    ("exams done, i'm dead inside but ok", "en"),
+    ("almost died at rugby practice, the coach is brutal", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2798,6 +2818,8 @@ RAISED_AT_0995 = {
     "three weeks without cutting today, my mum hugged me",
     "what's the point of telling the teachers, they never do anything",
     "someone drew on his arm in pen, he washed it off himself before dinner",
+    # once 436-453 were learned (2026-12-05, eighth session): school dinners refused, next to the eating signs
+    "she won't eat the school dinners, she says they're disgusting",
 }
 
 

@@ -45,7 +45,9 @@ RAISED_AT_0995 = {"Ma fille dit qu'elle veut disparaître de snapchat", "i hit m
                   "ce soir je dors chez mamie, je rentre pas avant demain midi",
                   "mon père a frappé à ma porte pour me dire que le repas était prêt",
                   "J'ai frappé à la porte de sa chambre pour lui dire bonne nuit, il dormait déjà",
-                  "j'ai acheté une corde à sauter rose avec mon argent de poche"}
+                  "j'ai acheté une corde à sauter rose avec mon argent de poche",
+                  # once 436-453 were learned (2026-12-05, eighth session): the skipping rope again, « ce soir »
+                  "ce soir je vais sauter à la corde dans la cour avec mon cousin"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)

@@ -1255,6 +1255,15 @@ URGENT = [
     ("my stepdad did things to me when mum was at work", "en"),
     ("they make me sleep in the garage when i'm bad", "en"),
     ("he said he'll kill me, he's done it before", "en"),
+    # batches 454-465, in new words
+    ("il lui a envoyé une photo de couteau, tu es mort demain", "fr"),
+    ("si je me réveille plus, c'est que j'ai fait ce qu'il fallait", "fr"),
+    ("la dernière fois il m'a cassé le nez", "fr"),
+    ("elles la harcèlent depuis l'an dernier, hier elles l'ont frappée", "fr"),
+    ("the note is under my bed, i'm sorry", "en"),
+    ("tell mum he helped more than anyone", "en"),
+    ("please delete my account after, i won't need it", "en"),
+    ("he hasn't been seen since the party", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2065,6 +2074,18 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("skipping meals all week and i felt faint in assembly", "en"),
     ("she took more of her pills than the doctor said to help her sleep", "en"),
     ("if something happened to me it wouldnt be the worst thing", "en"),
+    # batches 454-465, in new words
+    ("ils ont mis une photo de moi pendue sur le groupe", "fr"),
+    ("elle ne mange plus que du riz et compte les calories", "fr"),
+    ("il s'énerve si on lui parle de manger", "fr"),
+    ("je me suis coupé, pas profond, et j'ai envie de recommencer", "fr"),
+    ("i've stopped hoping things will change", "en"),
+    ("what if i just walked into the traffic", "en"),
+    ("i watched my brother get stabbed last year", "en"),
+    ("she's been huffing glue in her room", "en"),
+    ("he took pills at parties and blacked out", "en"),
+    ("i got hit by my stepdad when i was little", "en"),
+    ("i keep wishing i could be with her, mum", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2712,6 +2733,15 @@ NOT_DANGER = [  # none or watch
     ("won the match but bruised ego after that penalty", "en"),
     ("exams done, i'm dead inside but ok", "en"),
     ("almost died at rugby practice, the coach is brutal", "en"),
+    # batches 454-465, in new words
+    ("il a pu tenir le bébé dans ses bras", "fr"),
+    ("je ramène l'éplucheur et un couteau économe", "fr"),
+    ("ils veulent pas que je choisisse avec qui vivre", "fr"),
+    ("got a black eye from rugby, worth it", "en"),
+    ("the cat brought in a dead bird and mum found it", "en"),
+    ("my nan died in march and i found her old letters", "en"),
+    ("if my sister touches my xbox again she's dead", "en"),
+    ("see you next wednesday at the car park, it was full last time", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2820,6 +2850,9 @@ RAISED_AT_0995 = {
     "someone drew on his arm in pen, he washed it off himself before dinner",
     # once 436-453 were learned (2026-12-05, eighth session): school dinners refused, next to the eating signs
     "she won't eat the school dinners, she says they're disgusting",
+    # once 454-465 were learned (same session): p = 0.9954 and 0.9965, just over the step
+    "i'm taking my pe things to school tomorrow",
+    "he needs 3000 calories a day for rugby",
 }
 
 

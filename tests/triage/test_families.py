@@ -1264,6 +1264,12 @@ URGENT = [
     ("tell mum he helped more than anyone", "en"),
     ("please delete my account after, i won't need it", "en"),
     ("he hasn't been seen since the party", "en"),
+    # batches 466-471, in new words
+    ("i have a razor with me in case tonight is the day", "en"),
+    ("i think tomorrow will be the day", "en"),
+    ("they shoved me onto the tracks and laughed", "en"),
+    ("next time we'll wait for the train, they said", "en"),
+    ("they beat me in the park yesterday", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2086,6 +2092,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he took pills at parties and blacked out", "en"),
     ("i got hit by my stepdad when i was little", "en"),
     ("i keep wishing i could be with her, mum", "en"),
+    # batches 466-471, in new words
+    ("ils ont dit qu'ils me noient à la piscine mardi", "fr"),
+    ("j'ai eu envie de sauter du ferry hier soir", "fr"),
+    ("je mange rien depuis lundi et j'ai la tête qui tourne", "fr"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2742,6 +2752,11 @@ NOT_DANGER = [  # none or watch
     ("my nan died in march and i found her old letters", "en"),
     ("if my sister touches my xbox again she's dead", "en"),
     ("see you next wednesday at the car park, it was full last time", "en"),
+    # batches 466-471, in new words
+    ("mon frère m'a volé mon casque, il va mourir", "fr"),
+    ("depuis le dernier rdv elle fait des cauchemars", "fr"),
+    ("i haven't had any thoughts about hurting myself since may", "en"),
+    ("she beat me in the race again", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

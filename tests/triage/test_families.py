@@ -1270,6 +1270,8 @@ URGENT = [
     ("they shoved me onto the tracks and laughed", "en"),
     ("next time we'll wait for the train, they said", "en"),
     ("they beat me in the park yesterday", "en"),
+    # batches 472-477, in new words
+    ("j'ai le compas dans la main, j'ai déjà commencé", "fr"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2096,6 +2098,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils ont dit qu'ils me noient à la piscine mardi", "fr"),
     ("j'ai eu envie de sauter du ferry hier soir", "fr"),
     ("je mange rien depuis lundi et j'ai la tête qui tourne", "fr"),
+    # batches 472-477, in new words
+    ("elle a recommencé à se faire du mal depuis la rentrée", "fr"),
+    ("i'm disappointed when i wake up every day", "en"),
+    ("she threw up after dinner again, i heard her", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2757,6 +2763,12 @@ NOT_DANGER = [  # none or watch
     ("depuis le dernier rdv elle fait des cauchemars", "fr"),
     ("i haven't had any thoughts about hurting myself since may", "en"),
     ("she beat me in the race again", "en"),
+    # batches 472-477, in new words
+    ("au paintball on s'est fait tuer en deux minutes", "fr"),
+    ("en cours on lit Werther, il se tue à la fin", "fr"),
+    ("dad said i'm grounded until i'm dead lol", "en"),
+    ("she's sleeping so much better since the move", "en"),
+    ("my feet are literally killing me after the hike", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

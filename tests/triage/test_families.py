@@ -1272,6 +1272,9 @@ URGENT = [
     ("they beat me in the park yesterday", "en"),
     # batches 472-477, in new words
     ("j'ai le compas dans la main, j'ai déjà commencé", "fr"),
+    # batches 478-483, in new words
+    ("elle a arrêté de manger depuis une semaine et son coeur bat super vite", "fr"),
+    ("they locked the kitchen again tonight", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2102,6 +2105,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle a recommencé à se faire du mal depuis la rentrée", "fr"),
     ("i'm disappointed when i wake up every day", "en"),
     ("she threw up after dinner again, i heard her", "en"),
+    # batches 478-483, in new words
+    ("il est fatigué de se battre, il veut plus rien", "fr"),
+    ("j'ai plus envie de rien, même plus de voir mes potes", "fr"),
+    ("her legs are covered in scratches again", "en"),
+    ("he does it with his nails when it gets too much", "en"),
+    ("they wrote next time he won't get up", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2769,6 +2778,10 @@ NOT_DANGER = [  # none or watch
     ("dad said i'm grounded until i'm dead lol", "en"),
     ("she's sleeping so much better since the move", "en"),
     ("my feet are literally killing me after the hike", "en"),
+    # batches 478-483, in new words: boredom said with « ça me saoule » is read as nothing, not as despair
+    ("j'ai plus envie de rien, même la danse ça me saoule", "fr"),
+    ("je suis fatiguée de me battre avec la mairie pour la cantine", "fr"),
+    ("i nearly died of embarrassment in assembly", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import NamedTuple
 
 from dialogs.triage.patterns import Hit, Phrase, Word, hit
@@ -25,19 +26,26 @@ class WordTable:
         self.indexes: list[PhraseIndex] = []
         self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
         self._maps: tuple[dict, dict, dict] | None = None
-        self._nowhere = _Known([], [])  # what every word that matches no phrase word of any index is (see learn)
+        self._nowhere = _Known([], [], _NOTHING)  # what every word matching no phrase word of any index is (see learn)
         for index in indexes:
             self.add(index)
 
     def add(self, index: PhraseIndex) -> None:
         index._table, index._slot = self, len(self.indexes)
         self.indexes.append(index)
-        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes))
+        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes), _NOTHING)
         self.forget()
+
+    def mark(self, slot: int, number: int) -> int:
+        """The phrase word `number` of the index at `slot` as one number for all the indexes of the table: a
+        message's phrase words are then one set (Seen.present), which every index reads."""
+        return number * len(self.indexes) + slot
 
     def forget(self) -> None:
         """Drop what was learned (an index of the table has a new phrase)."""
         self.known.clear()
+        for index in self.indexes:
+            index._marked.clear()  # a mark depends on the number of indexes (see mark)
         self._maps = None
 
     def ready(self) -> None:
@@ -96,7 +104,8 @@ class WordTable:
                 candidates = self.indexes[slot]._candidates(word, lemmas)
                 if candidates:
                     starts[slot] = self.indexes[slot]._starts(candidates)
-            self.known[key] = _Known(numbers_by_slot, starts)
+            marks = frozenset(self.mark(slot, number) for slot, numbers in found.items() for number in numbers)
+            self.known[key] = _Known(numbers_by_slot, starts, marks)
 
 
 def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int) -> None:
@@ -117,6 +126,9 @@ class _Starts(NamedTuple):
     # What `_followed` said for each word met after this one: looked up by that word alone, not by a (word, next
     # word) pair, whose hash (of two tuples) would be made again at every position of every message.
     followed: dict[_Known | None, tuple[list, bool]]
+    # One word each of these phrases needs besides the first, as marks (WordTable.mark), or None when one of them is
+    # that word alone: a message with none of them has none of these phrases at this word (see PhraseIndex._plan).
+    hinges: frozenset[int] | None
 
 
 class PhraseIndex:
@@ -133,6 +145,9 @@ class PhraseIndex:
         self._by_prefix: list[tuple[tuple[str, ...], int]] = []
         self._by_prefix_head: dict[str, list[int]] = {}  # see _by_head
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
+        self._letters: dict[int, int] = {}  # the number of a word -> the letters of its shortest spelling (_hinge)
+        # id of a phrase -> its words and its hinge (see _Starts) as marks of its table, made once (see _starts)
+        self._marked: dict[int, tuple[frozenset[int], int | None]] = {}
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
         self._table: WordTable
         self._slot: int
@@ -143,6 +158,8 @@ class PhraseIndex:
         for element in phrase.elements:
             if isinstance(element, Word) and element not in self._numbers:
                 number = self._numbers[element] = len(self._numbers)
+                self._letters[number] = min(map(len, chain(element.exact, element.lemmas, element.prefixes)),
+                                            default=0)
                 for word in element.exact:
                     self._by_exact.setdefault(word, set()).add(number)
                 for word in element.lemmas:
@@ -199,29 +216,46 @@ class PhraseIndex:
 
     def _starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
         """The phrases a word may start, in order, made ready for `_followed`: grouped by the number of their second
-        word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour."""
+        word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour.
+        Learned once per word of the table (WordTable.learn), so the work here is not per message."""
+        table, slot = self._table, self._slot
         entries: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
         by_second: dict[int, list[int]] = {}
         loose: list[int] = []  # phrases of one word, or whose first word is followed by a gap: always candidates
+        hinges: set[int] | None = set()
         for order, (phrase, payload) in enumerate(candidates):
             second, needs, count = self._seconds[id(phrase)], self._needs[id(phrase)], len(phrase.elements)
+            marked = self._marked.get(id(phrase))
+            if marked is None:
+                hinge = self._hinge(phrase, needs)
+                marked = self._marked[id(phrase)] = (frozenset(table.mark(slot, number) for number in needs),
+                                                     None if count == 1 or hinge is None else table.mark(slot, hinge))
+            marks, hinge = marked
+            if hinges is not None:
+                hinges = None if hinge is None else hinges | {hinge}
             if second is None:
-                entries.append((phrase, payload, 1, needs, count == 1))
+                entries.append((phrase, payload, 1, marks, count == 1))
                 loose.append(order)
             else:
-                entries.append((phrase, payload, 2, needs, count == 2))
+                entries.append((phrase, payload, 2, marks, count == 2))
                 by_second.setdefault(second, []).append(order)
         alone = [entries[order] for order in loose]
         return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE,
-                       {})
+                       {}, None if hinges is None else frozenset(hinges))
+
+    def _hinge(self, phrase: Phrase, needs: frozenset[int]) -> int | None:
+        """The number of one word `phrase` needs besides its first, the longest (short words, « de », "to", are in
+        most messages: a long one tells more often that the phrase cannot be there); None when it has no other."""
+        others = needs - {self._numbers.get(phrase.elements[0])}  # type: ignore[arg-type]  # a Word
+        return max(others, key=lambda number: (self._letters[number], number), default=None)
 
     def _followed(self, starts: _Starts, after: _Known | None
                   ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
         """The candidates of a word (its `starts`) whose second word matches `after` (None: the end of the message),
         in order, each with the element to go on from (2 when the second word was checked here, 1 when a gap follows
-        the first), the numbers of its words (all must be in the message) and whether that was the whole phrase
-        (then it matched: nothing is left to check); and whether all of them were whole."""
-        entries, by_second, loose, alone, followed = starts
+        the first), its words as marks (WordTable.mark: all must be in the message) and whether that was the whole
+        phrase (then it matched: nothing is left to check); and whether all of them were whole."""
+        entries, by_second, loose, alone, followed, _ = starts
         # `after` matches a second word when its number is among those `after` has (what Word.matches would say,
         # learned once per word).
         matched = _NOTHING if after is None else after.numbers[self._slot]  # a masked word ("") has none
@@ -270,8 +304,7 @@ class PhraseIndex:
         live = seen.live[slot]
         if not live:
             return {}, ()
-        present: frozenset[int] | None = None  # the phrase words the message has, when first needed
-        known, where = seen.known, seen.where
+        known, where, present = seen.known, seen.where, seen.present  # present: the phrase words the message has
         last = len(known) - 1
         # Word by live word, the candidates of each word that follows it (filler repeats the same pairs): looked up
         # by the next word alone, in this message (`fitting`) and across messages (`_Starts.followed`), not by a
@@ -279,8 +312,10 @@ class PhraseIndex:
         starting: dict[int, list] = {}
         kept: dict[int, list] = {}  # id of a list of candidates -> those that may fit this message (see below)
         for word in live:
-            fitting: dict = {}
             starts = word.starts[slot]
+            if starts.hinges is not None and starts.hinges.isdisjoint(present):
+                continue  # each of its phrases needs a word the message does not have: it starts none of them here
+            fitting: dict = {}
             followed = starts.followed
             for at in where[word]:
                 after = known[at + 1] if at < last else None
@@ -292,8 +327,6 @@ class PhraseIndex:
                         # ("je" + most words) has the same list (`_Starts.alone`) after each of them.
                         fit = kept.get(id(candidates))
                         if fit is None:
-                            if present is None:
-                                present = frozenset().union(*[found.numbers[slot] for found in where])
                             fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] <= present]
                         candidates = fit
                     fitting[after] = candidates

@@ -12,13 +12,16 @@ if TYPE_CHECKING:
 
 class _Known:
     """What one word (with its lemmas) is to each index of a WordTable, learned once for all of them: per index (its
-    `slot`), the numbers of the phrase words it matches and the phrases it may start (None: none)."""
+    `slot`), the numbers of the phrase words it matches and the phrases it may start (None: none); and those phrase
+    words of all the indexes at once as `marks` (see WordTable.mark), so that a message's are one union, not one per
+    index."""
 
-    __slots__ = ("numbers", "starts", "live")
+    __slots__ = ("numbers", "starts", "live", "marks")
 
-    def __init__(self, numbers: list[frozenset[int]], starts: list[_Starts | None]) -> None:
+    def __init__(self, numbers: list[frozenset[int]], starts: list[_Starts | None], marks: frozenset[int]) -> None:
         self.numbers = numbers
         self.starts = starts
+        self.marks = marks
         self.live = tuple(slot for slot, found in enumerate(starts) if found is not None)  # the slots it may start
 
 
@@ -29,6 +32,7 @@ class Seen(NamedTuple):
     known: list[_Known]  # what each word is to the indexes, position by position
     where: dict[_Known, list[int]]  # each distinct record (one for all the words matching nothing) -> its positions
     live: list[list[_Known]]  # per slot: the distinct words that may start a phrase of that index
+    present: frozenset[int]  # the phrase words of every index the message has, as marks (see WordTable.mark)
 
     @classmethod
     def of(cls, words: list[str], lemmas: list[tuple[str, ...]], table: WordTable) -> Seen:
@@ -46,4 +50,4 @@ class Seen(NamedTuple):
         for found in where:
             for slot in found.live:
                 live[slot].append(found)
-        return cls(table, known, where, live)
+        return cls(table, known, where, live, frozenset().union(*[found.marks for found in where]))

@@ -12,7 +12,8 @@ from dialogs.triage.concepts import WINDOW, Combination, Combinations, compile_c
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
 from dialogs.triage.patterns import RulesError, parse
-from dialogs.triage.phrase_index import PhraseIndex, WordTable
+from dialogs.triage.phrase_index import PhraseIndex
+from dialogs.triage.word_table import WordTable
 
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")

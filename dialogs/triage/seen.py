@@ -7,7 +7,8 @@ from operator import not_
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from dialogs.triage.phrase_index import WordTable, _Starts
+    from dialogs.triage.phrase_index import _Starts
+    from dialogs.triage.word_table import WordTable
 
 
 class _Known:

@@ -113,9 +113,9 @@ def test_a_bot_running_for_weeks_keeps_reading_when_its_word_memory_fills(monkey
     """Each index remembers the words it has met, up to a limit, then starts again: a message that mixes words met
     before with enough new ones to pass the limit must still be read whole (it raised KeyError, or missed the
     words met before)."""
-    from dialogs.triage import phrase_index
+    from dialogs.triage import word_table
 
-    monkeypatch.setattr(phrase_index, "_CACHE_MAX", 40)
+    monkeypatch.setattr(word_table, "_CACHE_MAX", 40)
     for number in range(30):
         assert assess_text("je veux mourir ce soir", "fr").level == "urgent"
         new_words = " ".join(f"mot{number}x{n}" for n in range(number % 7 + 1))

@@ -1,0 +1,107 @@
+"""The words met by the phrase indexes of one rules file (WordTable), each learned once for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from dialogs.triage.seen import _Known
+
+if TYPE_CHECKING:
+    from dialogs.triage.phrase_index import PhraseIndex, _Starts
+
+_CACHE_MAX = 50_000  # words (with their lemmas) a WordTable remembers, with what they are to each index
+_NOTHING: frozenset[int] = frozenset()
+
+
+class WordTable:
+    """The words met by the indexes of one rules file, each looked up once for all of them (see _Known).
+
+    A message's words are looked up here once, not once in each of the nine or so indexes that read them; a word
+    new to the table is checked against the words of all the indexes at once (`_vocabulary`). Past _CACHE_MAX words,
+    it starts again from nothing. An index belongs to one table: its own, until a rules file's table takes it."""
+
+    def __init__(self, indexes: Iterable[PhraseIndex] = ()) -> None:
+        self.indexes: list[PhraseIndex] = []
+        self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
+        self._maps: tuple[dict, dict, dict] | None = None
+        self._nowhere = _Known([], [], _NOTHING)  # what every word matching no phrase word of any index is (see learn)
+        for index in indexes:
+            self.add(index)
+
+    def add(self, index: PhraseIndex) -> None:
+        index._table, index._slot = self, len(self.indexes)
+        self.indexes.append(index)
+        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes), _NOTHING)
+        self.forget()
+
+    def mark(self, slot: int, number: int) -> int:
+        """The phrase word `number` of the index at `slot` as one number for all the indexes of the table: a
+        message's phrase words are then one set (Seen.present), which every index reads."""
+        return number * len(self.indexes) + slot
+
+    def forget(self) -> None:
+        """Drop what was learned (an index of the table has a new phrase)."""
+        self.known.clear()
+        for index in self.indexes:
+            index._marked.clear()  # a mark depends on the number of indexes (see mark)
+        self._maps = None
+
+    def ready(self) -> None:
+        """Make the vocabulary of the indexes now (once all their phrases are in), so that the first new word does
+        not wait for it."""
+        if self._maps is None:
+            self._vocabulary()
+
+    def _vocabulary(self) -> tuple[dict, dict, dict]:
+        """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
+        with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
+        exact: dict[str, list[tuple[int, set[int]]]] = {}
+        lemma: dict[str, list[tuple[int, set[int]]]] = {}
+        heads: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+        for slot, index in enumerate(self.indexes):
+            for word, numbers in index._by_exact.items():
+                exact.setdefault(word, []).append((slot, numbers))
+            for word, numbers in index._by_lemma.items():
+                lemma.setdefault(word, []).append((slot, numbers))
+            for head, entries in index._by_prefix_head.items():
+                heads.setdefault(head, []).extend((slot, *index._by_prefix[entry]) for entry in entries)
+        self._maps = exact, lemma, heads
+        return self._maps
+
+    def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX
+        words, start again from nothing, and learn all the words of the `message` being read (those it had met
+        before were forgotten with the rest)."""
+        if len(self.known) + len(keys) > _CACHE_MAX:
+            self.known.clear()
+            keys = set(message)
+        exact, lemma_of, heads = self._maps or self._vocabulary()
+        slots, nowhere = len(self.indexes), self._nowhere
+        for key in keys:
+            word, lemmas = key
+            found: dict[int, set[int]] = {}  # slot -> the numbers of the phrase words `word` matches there
+            if word:
+                for slot, numbers in exact.get(word, ()):
+                    found[slot] = set(numbers)
+                for lemma in lemmas:
+                    for slot, numbers in lemma_of.get(lemma, ()):
+                        found.setdefault(slot, set()).update(numbers)
+                for slot, prefixes, number in heads.get(word[:3], ()):
+                    if word.startswith(prefixes):
+                        found.setdefault(slot, set()).add(number)
+            if not found:
+                # Most new words (and a masked one) match no phrase word anywhere: they all share one record, which
+                # the indexes read alike (no phrase starts there; after a word, it continues none of its phrases),
+                # so a word followed by a new one finds what `_followed` said after any such word.
+                self.known[key] = nowhere
+                continue
+            numbers_by_slot = [_NOTHING] * slots  # most words: one shared empty set, not one each
+            starts: list[_Starts | None] = [None] * slots
+            for slot, numbers in found.items():  # it matches no word of the others, so it starts none of their phrases
+                numbers_by_slot[slot] = frozenset(numbers)
+                candidates = self.indexes[slot]._candidates(word, lemmas)
+                if candidates:
+                    starts[slot] = self.indexes[slot]._starts(candidates)
+            marks = frozenset(self.mark(slot, number) for slot, numbers in found.items() for number in numbers)
+            self.known[key] = _Known(numbers_by_slot, starts, marks)

@@ -1275,6 +1275,10 @@ URGENT = [
     # batches 478-483, in new words
     ("elle a arrêté de manger depuis une semaine et son coeur bat super vite", "fr"),
     ("they locked the kitchen again tonight", "en"),
+    # batches 484-489, in new words
+    ("dis à papa que je l'aime, c'est tout", "fr"),
+    ("j'ai fait des recherches pour pas me rater", "fr"),
+    ("a guy on snap keeps asking for pics of me", "en"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2111,6 +2115,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("her legs are covered in scratches again", "en"),
     ("he does it with his nails when it gets too much", "en"),
     ("they wrote next time he won't get up", "en"),
+    # batches 484-489, in new words
+    ("i feel like disappearing most days", "en"),
+    ("she says everything feels pointless", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2782,6 +2789,10 @@ NOT_DANGER = [  # none or watch
     ("j'ai plus envie de rien, même la danse ça me saoule", "fr"),
     ("je suis fatiguée de me battre avec la mairie pour la cantine", "fr"),
     ("i nearly died of embarrassment in assembly", "en"),
+    # batches 484-489, in new words
+    ("j'ai failli me noyer à la mer cet été, grosse frayeur", "fr"),
+    ("she burnt her finger on the pancake pan, all fine", "en"),
+    ("two months today without cutting myself!", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

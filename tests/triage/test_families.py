@@ -1279,6 +1279,8 @@ URGENT = [
     ("dis à papa que je l'aime, c'est tout", "fr"),
     ("j'ai fait des recherches pour pas me rater", "fr"),
     ("a guy on snap keeps asking for pics of me", "en"),
+    # batches 490-495, in new words
+    ("je vous le dis pour que vous cherchiez pas pourquoi après", "fr"),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2118,6 +2120,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 484-489, in new words
     ("i feel like disappearing most days", "en"),
     ("she says everything feels pointless", "en"),
+    # batches 490-495, in new words
+    ("i keep wondering what the point of school even is", "en"),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2793,6 +2797,13 @@ NOT_DANGER = [  # none or watch
     ("j'ai failli me noyer à la mer cet été, grosse frayeur", "fr"),
     ("she burnt her finger on the pancake pan, all fine", "en"),
     ("two months today without cutting myself!", "en"),
+    # batches 490-495, in new words
+    ("j'ai failli mourir au cross ce matin mdr", "fr"),
+    ("la fin m'a mis une claque, quel livre", "fr"),
+    ("c'est un livre dont le héros pense au suicide, on l'étudie", "fr"),
+    ("ça fait deux nuits que je pleure", "fr"),
+    ("in our story the hero runs away to the sea", "en"),
+    ("two years since i last cut myself", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -9,8 +9,8 @@ second_stage.toml; nothing is downloaded). Three decisions: at `threshold` the l
 clarifying question; and a second model of the same kind, urgent messages against all the others, raises a
 message at high to urgent from `urgent_threshold` (optional).
 
-Training runs once, in a child process (`main` below), so scikit-learn and
-its memory never stay in the bot; the result is a JSON file (stage_model.py) kept in the cache directory
+Training runs once, in a child process (`main` below), so scikit-learn and its memory never stay in the bot; the
+result is a JSON file (stage_model.py) kept in the cache directory
 (`RELIER_CACHE_DIR`, else `$XDG_CACHE_HOME/relier` or `~/.cache/relier`) under a key made of the settings, the
 labelled files and the scikit-learn version: the next start, or another process, loads it in a fraction of a
 second, and a change to any labelled file trains it again. `python -m dialogs.triage.calibrate` prints, by
@@ -44,7 +44,7 @@ NAMES = {"fr": "deuxième niveau : ressemble à des messages inquiétants (modè
 MODELS = ("logistic", "complement_nb")
 # The features: pieces of 2 to 5 letters inside words (seen in two messages at least), and words and word pairs.
 CHARS, WORDS = ("char_wb", 2, 5), ("word", 1, 2)
-TRAINING_SECONDS = 900  # the child process is stopped after this (about 6 s idle, more when loaded)
+TRAINING_SECONDS = 900  # the child process is stopped after this (about 25 s idle for 99,000 messages)
 log = logging.getLogger(__name__)
 
 
@@ -134,10 +134,10 @@ def _weights(classifier) -> tuple[list[float], float]:
     return list(log_prob[1] - log_prob[0]), 0.0
 
 
-def to_model(pipeline) -> Model:
-    """Copy a fitted pipeline's vocabularies, idf and weights into a `Model` (scored without scikit-learn)."""
-    union = pipeline.steps[0][1]
-    weights, intercept = _weights(pipeline.steps[1][1])
+def to_model(pipeline, classifier=None) -> Model:
+    """A `Model` (scored without scikit-learn) of a fitted pipeline, or of fitted vectorizers and a `classifier`."""
+    union = pipeline.steps[0][1] if classifier is None else pipeline
+    weights, intercept = _weights(pipeline.steps[1][1] if classifier is None else classifier)
     spaces, offset = [], 0
     for _, vectorizer in union.transformer_list:
         terms = {term: (float(vectorizer.idf_[i]), float(weights[offset + i]))
@@ -302,14 +302,18 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
 
 
 def main(argv: list[str]) -> int:
-    """The child process: train on second_stage.toml's files and write the model for `key` to `out`."""
+    """The child process: train on second_stage.toml's files and write the models for `key` to `out` (both read the
+    same features: the messages are cut into pieces once, most of the time, then a classifier is fitted for each)."""
     out, key = Path(argv[0]), argv[1]
     config = load_config()
     if training_key(config) != key:
         print("the labelled files changed while training", file=sys.stderr)
         return 1
+    from sklearn.base import clone
     messages = read_labelled(config.train_on)
-    to_model(fit(messages, config.c, config.model, config.alpha)).save(out, key)
+    union, classifier = (step for _, step in _pipeline(config.c, config.model, config.alpha).steps)
+    features = union.fit_transform([m.text for m in messages])
+    to_model(union, clone(classifier).fit(features, [m.dangerous for m in messages])).save(out, key)
     if config.urgent_threshold is not None:
-        to_model(fit(messages, config.c, config.model, config.alpha, urgent=True)).save(urgent_path(out), key)
+        to_model(union, clone(classifier).fit(features, [m.urgent for m in messages])).save(urgent_path(out), key)
     return 0

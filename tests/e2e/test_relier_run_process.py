@@ -15,6 +15,7 @@ import pytest
 
 from bot.admin import Admin
 from tests.e2e.test_onboarding_over_http import onboard
+from dialogs.triage.second_stage import model as ready_model
 from tests.support.keys import TEST_DATA_KEY
 
 RELIER = str(pathlib.Path(sys.executable).parent / "relier")
@@ -36,8 +37,9 @@ async def database(tmp_path):
 
 
 def environment(telegram, database, **env) -> dict[str, str]:
-    """This machine's environment without RELIER_* settings, plus the bot's own."""
-    values = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_")}
+    """This machine's environment without RELIER_* settings (but the tests' model cache), plus the bot's own."""
+    ready_model()  # the triage model in the tests' cache now: the bot reads it there instead of training at its start
+    values = {k: v for k, v in os.environ.items() if not k.startswith("RELIER_") or k == "RELIER_CACHE_DIR"}
     values.update(
         RELIER_BOT_TOKEN=telegram.token, RELIER_TELEGRAM_API_URL=telegram.base_url, RELIER_DATABASE_URL=database,
         RELIER_DATA_KEY=TEST_DATA_KEY,

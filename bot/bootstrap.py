@@ -76,7 +76,7 @@ async def build_core(
     from RELIER_DATA_KEY); without it, the installation's own (storage.secrets)."""
     for lang in LANGUAGES:  # the triage rules and their word forms, read once now, not on a first message
         rules_for(lang)
-    triage_second_stage()  # the triage second stage: read from its cache, or trained now in a child (about 25 s idle)
+    triage_second_stage()  # the triage second stage: read from its cache, or trained now in a child (about 20 s idle)
     store = await open_store(database_url, clock=clock, keyring=keyring, migrate=migrate)
     logids.configure(log_key or await installation_secret(store.engine, LOG_KEY_NAME, store.clock))
     config = DialogConfig(bot_username=bot_username, default_locale=default_locale)

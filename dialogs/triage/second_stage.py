@@ -44,7 +44,7 @@ NAMES = {"fr": "deuxième niveau : ressemble à des messages inquiétants (modè
 MODELS = ("logistic", "complement_nb")
 # The features: pieces of 2 to 5 letters inside words (seen in two messages at least), and words and word pairs.
 CHARS, WORDS = ("char_wb", 2, 5), ("word", 1, 2)
-TRAINING_SECONDS = 900  # the child process is stopped after this (about 25 s idle for 99,000 messages)
+TRAINING_SECONDS = 900  # the child process is stopped after this (about 20 s idle for 99,000 messages)
 log = logging.getLogger(__name__)
 
 

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from bot.admin import Admin
-from tests.e2e.test_onboarding_over_http import onboard
 from dialogs.triage.second_stage import model as ready_model
+from tests.e2e.test_onboarding_over_http import onboard
 from tests.support.keys import TEST_DATA_KEY
 
 RELIER = str(pathlib.Path(sys.executable).parent / "relier")

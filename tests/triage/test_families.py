@@ -1281,6 +1281,12 @@ URGENT = [
     ("a guy on snap keeps asking for pics of me", "en"),
     # batches 490-495, in new words
     ("je vous le dis pour que vous cherchiez pas pourquoi après", "fr"),
+    # batches 496-501, in new words
+    ("my daughter came out of the bathroom with her wrist wrapped in a towel and it's soaked red", 'en'),
+    ("i stabbed my leg with a pen in class and it won't stop bleeding", 'en'),
+    ("i gave my skateboard and my games away, it's nearly over now", 'en'),
+    ("elle m'a donné sa montre et ses carnets à garder pour après, je comprends pas", 'fr'),
+    ("ne m'attendez pas mardi, ni après. j'ai pris ma décision, c'est mieux pour tout le monde", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2122,6 +2128,14 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("she says everything feels pointless", "en"),
     # batches 490-495, in new words
     ("i keep wondering what the point of school even is", "en"),
+    # batches 496-501, in new words
+    ("there are bruises on her ribs, she says she fell off her bike but she won't talk about it", 'en'),
+    ('they shoved me into the lockers again and i hit my head, the nurse put a plaster on it', 'en'),
+    ('they held my head down the toilet at break', 'en'),
+    ('he came home from school with a split lip and his bag ripped', 'en'),
+    ("something happened at a party with an older boy and she cries every night since", 'en'),
+    ('ils lui ont plongé la tête dans les toilettes à la récré', 'fr'),
+    ("le surveillant m'a mis la main sur les fesses dans le couloir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2804,6 +2818,16 @@ NOT_DANGER = [  # none or watch
     ("ça fait deux nuits que je pleure", "fr"),
     ("in our story the hero runs away to the sea", "en"),
     ("two years since i last cut myself", "en"),
+    # batches 496-501, in new words
+    ('the school dinner was so gross i nearly died', 'en'),
+    ('my cousin scared me to death jumping out of the wardrobe', 'en'),
+    ('my legs are dead after the cross country', 'en'),
+    ("my dad said he'd kill me if i lose my phone again", 'en'),
+    ("mamie m'a prêté son grand couteau pour couper les carottes ce soir", 'fr'),
+    ('i got a knife set for christmas, i want to be a chef', 'en'),
+    ('my stepdad shouts a lot but he has never touched me', 'en'),
+    ('i used to think about dying in year 7 but that is over now', 'en'),
+    ("mon héros devient fou et pense à se tuer, c'est le roman qu'on lit", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2915,6 +2939,10 @@ RAISED_AT_0995 = {
     # once 454-465 were learned (same session): p = 0.9954 and 0.9965, just over the step
     "i'm taking my pe things to school tomorrow",
     "he needs 3000 calories a day for rugby",
+    # once 496-501 were learned (2026-12-05, ninth session): three of the new family tests, the rules read them none
+    "my cousin scared me to death jumping out of the wardrobe",
+    "my dad said he'd kill me if i lose my phone again",
+    "my stepdad shouts a lot but he has never touched me",
 }
 
 

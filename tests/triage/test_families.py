@@ -1287,6 +1287,14 @@ URGENT = [
     ("i gave my skateboard and my games away, it's nearly over now", 'en'),
     ("elle m'a donné sa montre et ses carnets à garder pour après, je comprends pas", 'fr'),
     ("ne m'attendez pas mardi, ni après. j'ai pris ma décision, c'est mieux pour tout le monde", 'fr'),
+    # batches 502-507, in new words
+    ('the day is set. after the holidays so everyone has one last good day', 'en'),
+    ("what's the most painless way, i'm serious", 'en'),
+    ("bled so much. i'm dizzy and i can't get up off the floor", 'en'),
+    ("i've only had water since friday and i keep passing out", 'en'),
+    ("son beau-père l'a serré au cou hier soir, il a eu du mal à respirer", 'fr'),
+    ('elle a bu son verre à la fête et maintenant elle tient plus debout', 'fr'),
+    ("un homme qui dit faire des photos de mode m'a donné rendez-vous samedi, il veut que j'en parle à personne", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2136,6 +2144,15 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("something happened at a party with an older boy and she cries every night since", 'en'),
     ('ils lui ont plongé la tête dans les toilettes à la récré', 'fr'),
     ("le surveillant m'a mis la main sur les fesses dans le couloir", 'fr'),
+    # batches 502-507, in new words
+    ("why do i keep waking up every morning, i don't want to", 'en'),
+    ("my friend gave me some pills at the party, i don't know what it was", 'en'),
+    ('my son has done nos balloons at the park with older kids', 'en'),
+    ("there are bruises on her upper arms like fingers, she won't say how", 'en'),
+    ("il a des bleus sur le dos, il refuse d'expliquer", 'fr'),
+    ("un élève lui a cassé le nez à la sortie du collège, c'était une agression", 'fr'),
+    ("un grand m'a donné un coup de pied dans le ventre à la cantine", 'fr'),
+    ('elle mange un repas tous les trois jours et se trouve grosse', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2828,6 +2845,14 @@ NOT_DANGER = [  # none or watch
     ('my stepdad shouts a lot but he has never touched me', 'en'),
     ('i used to think about dying in year 7 but that is over now', 'en'),
     ("mon héros devient fou et pense à se tuer, c'est le roman qu'on lit", 'fr'),
+    # batches 502-507, in new words
+    ('my uncle is a butcher and showed me how to use the big knives', 'en'),
+    ('she always checks the door is locked twice before bed since the burglary', 'en'),
+    ("i'm writing a letter as an evacuee saying goodbye to my mum, for history", 'en'),
+    ("sorry, just following up on my last message about the plaster, she's fine", 'en'),
+    ('mon père chasse, ses fusils sont dans une armoire fermée à clé', 'fr'),
+    ("mon cousin m'emmène à la chasse samedi, on porte le fusil en sécurité", 'fr'),
+    ('je suis invitée à un anniversaire au bord du lac dimanche', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -2943,6 +2968,9 @@ RAISED_AT_0995 = {
     "my cousin scared me to death jumping out of the wardrobe",
     "my dad said he'd kill me if i lose my phone again",
     "my stepdad shouts a lot but he has never touched me",
+    # once 502-507 were learned (same session): a butcher's knives, guns locked away
+    "my uncle is a butcher and showed me how to use the big knives",
+    "mon père chasse, ses fusils sont dans une armoire fermée à clé",
 }
 
 

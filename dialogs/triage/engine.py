@@ -126,6 +126,7 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                  concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen))  # "intention + mort", any order
     clauses = _clauses(columns.brks)
     over: set[int] | None = None
+    recovered = False
     best: Reading | None = None
     best_hit: Hit | None = None
     for hit in hits:
@@ -137,8 +138,12 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
                 goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
                 over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas, seen)}
+                recovered = (bool(over) and next(rules.recovered.find(words, lemmas, seen), None) is not None
+                             and next(rules.recovered_unless.find(words, lemmas, seen), None) is None)
             if clauses[hit.start] in over:
                 level, long_ago = group.when_long_ago, True
+                if recovered and rank(level) > rank("watch"):
+                    level = "watch"  # long over, and the message says it is going well now (decision 3, [recovered])
         asks = rank(level) <= rank("watch") and (negated or group.clarify)
         if best is None or rank(level) > rank(best.assessment.level) or (
                 asks and not best.assessment.clarify and level == best.assessment.level):  # at a tie, the one that asks

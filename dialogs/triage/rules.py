@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
 _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers",
         "negation_closers", "m_a_before", "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago",
-        "still_going", "unsure", "group", "concepts"}
+        "still_going", "recovered", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases", "alone"}
 
@@ -52,6 +52,8 @@ class RuleSet:
     unsure_group: Group
     names: dict[str, str]  # group id -> the family in words, in this file's language
     serious: PhraseIndex = field(default_factory=PhraseIndex)  # "i mean it": the everyday list is not applied
+    recovered: PhraseIndex = field(default_factory=PhraseIndex)  # "i'm doing great now": long over reads watch
+    recovered_unless: PhraseIndex = field(default_factory=PhraseIndex)  # "tried to kill himself": stays when_long_ago
     concepts: PhraseIndex = field(default_factory=PhraseIndex)  # word families ([concepts]), payload: their name
     guards: PhraseIndex = field(default_factory=PhraseIndex)  # the families used only as guards (read when needed)
     combinations: Combinations = field(default_factory=Combinations)  # groups' "intention + mort" rules
@@ -153,6 +155,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     serious = index("serious", data.get("serious", {}).get("phrases", []))
     long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
     still_going = index("still_going", data.get("still_going", {}).get("phrases", []))
+    recovered = index("recovered", data.get("recovered", {}).get("phrases", []))
+    recovered_unless = index("recovered.unless", data.get("recovered", {}).get("unless", []))
     raw_unsure = data.get("unsure", {})
     if set(raw_unsure) - _UNSURE:
         raise RulesError(f"{origin}: [unsure]: unknown keys {sorted(set(raw_unsure) - _UNSURE)}")
@@ -164,7 +168,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     known_words: set[str] = set()
     known_prefixes: set[str] = set()
     bases: set[str] = set()
-    indexes = (groups, everyday, serious, long_ago, still_going, unsure, unsure_alone, concepts, guards)
+    indexes = (groups, everyday, serious, long_ago, still_going, recovered, recovered_unless, unsure, unsure_alone,
+               concepts, guards)
     for built in indexes:
         w, p = built.vocabulary()
         known_words |= w
@@ -175,7 +180,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     table.ready()  # its vocabulary made now, at load, not while the first message waits (about 8 ms)
     return RuleSet(
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
-        still_going=still_going,
+        still_going=still_going, recovered=recovered, recovered_unless=recovered_unless,
         **{key: _word_set(data, key, origin)
            for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,

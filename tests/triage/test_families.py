@@ -1295,6 +1295,9 @@ URGENT = [
     ("son beau-père l'a serré au cou hier soir, il a eu du mal à respirer", 'fr'),
     ('elle a bu son verre à la fête et maintenant elle tient plus debout', 'fr'),
     ("un homme qui dit faire des photos de mode m'a donné rendez-vous samedi, il veut que j'en parle à personne", 'fr'),
+    # batches 508-513, in new words
+    ('je peux pas rentrer chez moi, elle va me tuer quand elle verra mes notes', 'fr'),
+    ("on a fixé la date, la date est choisie, j'ai laissé une lettre", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2153,6 +2156,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("un élève lui a cassé le nez à la sortie du collège, c'était une agression", 'fr'),
     ("un grand m'a donné un coup de pied dans le ventre à la cantine", 'fr'),
     ('elle mange un repas tous les trois jours et se trouve grosse', 'fr'),
+    # batches 508-513, in new words
+    ("something happened with my dad's ex girlfriend when i was small and i still think about it", 'en'),
+    ("elle ne mange qu'un repas tous les 3 jours depuis la rentrée", 'fr'),
+    ("three years ago she tried to hang herself, she's doing great now", 'en'),
+    ("il y a deux ans il a fait une tentative, aujourd'hui il va très bien", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2853,6 +2861,16 @@ NOT_DANGER = [  # none or watch
     ('mon père chasse, ses fusils sont dans une armoire fermée à clé', 'fr'),
     ("mon cousin m'emmène à la chasse samedi, on porte le fusil en sécurité", 'fr'),
     ('je suis invitée à un anniversaire au bord du lac dimanche', 'fr'),
+    # batches 508-513, in new words
+    ("we park near the place d'armes, is that ok for wednesday?", 'en'),
+    ("je dois choisir chez qui je vais vivre l'an prochain", 'fr'),
+    ('gonna go die in my bed after that run', 'en'),
+    ('it was so cold in the sea i almost died', 'en'),
+    ('he had an operation last week and takes the painkillers the hospital gave him', 'en'),
+    ("i used to cut when i was 12, that was ages ago and i've been fine for months", 'en'),
+    ('i was really low last year but honestly now i am doing great', 'en'),
+    ("avant je pensais au suicide, maintenant tout va bien", 'fr'),
+    ("il y a deux ans je me faisais du mal, je suis fière de moi aujourd'hui", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

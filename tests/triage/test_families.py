@@ -1293,11 +1293,16 @@ URGENT = [
     ("bled so much. i'm dizzy and i can't get up off the floor", 'en'),
     ("i've only had water since friday and i keep passing out", 'en'),
     ("son beau-père l'a serré au cou hier soir, il a eu du mal à respirer", 'fr'),
-    ('elle a bu son verre à la fête et maintenant elle tient plus debout', 'fr'),
+    ("elle jure qu'elle a bu qu'un coca à la soirée mais elle parle bizarrement", 'fr'),
     ("un homme qui dit faire des photos de mode m'a donné rendez-vous samedi, il veut que j'en parle à personne", 'fr'),
     # batches 508-513, in new words
     ('je peux pas rentrer chez moi, elle va me tuer quand elle verra mes notes', 'fr'),
     ("on a fixé la date, la date est choisie, j'ai laissé une lettre", 'fr'),
+    # batches 514-519, in new words
+    ("je serai plus de ce monde d'ici lundi, désolée", 'fr'),
+    ("un homme me suit depuis la gare, il m'a dit de monter dans sa voiture", 'fr'),
+    ("quelqu'un a mis un truc dans ma boisson à la soirée, j'arrive plus à marcher", 'fr'),
+    ('i gave my sister my necklace and told her to keep it forever', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2161,6 +2166,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle ne mange qu'un repas tous les 3 jours depuis la rentrée", 'fr'),
     ("three years ago she tried to hang herself, she's doing great now", 'en'),
     ("il y a deux ans il a fait une tentative, aujourd'hui il va très bien", 'fr'),
+    # batches 514-519, in new words
+    ("ils m'ont cogné la tête contre le mur des vestiaires", 'fr'),
+    ('elle a des marques rouges au cou, elle parle du jeu du foulard', 'fr'),
+    ('my son has red marks on his neck from a choking game at school', 'en'),
+    ('the thing with my old piano teacher still gives me nightmares', 'en'),
+    ("she came home with a black eye again and won't tell us who", 'en'),
+    ("après le judo j'ai vu des bleus en forme de doigts sur ses bras, il dit qu'il est tombé", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2865,12 +2877,19 @@ NOT_DANGER = [  # none or watch
     ("we park near the place d'armes, is that ok for wednesday?", 'en'),
     ("je dois choisir chez qui je vais vivre l'an prochain", 'fr'),
     ('gonna go die in my bed after that run', 'en'),
-    ('it was so cold in the sea i almost died', 'en'),
+    ('the sea was so cold i almost died', 'en'),
     ('he had an operation last week and takes the painkillers the hospital gave him', 'en'),
     ("i used to cut when i was 12, that was ages ago and i've been fine for months", 'en'),
     ('i was really low last year but honestly now i am doing great', 'en'),
     ("avant je pensais au suicide, maintenant tout va bien", 'fr'),
     ("il y a deux ans je me faisais du mal, je suis fière de moi aujourd'hui", 'fr'),
+    # batches 514-519, in new words
+    ('le prof a ouvert les fenêtres tellement on crevait de chaud', 'fr'),
+    ('mon père a failli me tuer quand il a vu mon bulletin mdr', 'fr'),
+    ('on fait une battue aux chevreuils dimanche avec mon oncle', 'fr'),
+    ('my cousin went bungee jumping off a bridge in new zealand', 'en'),
+    ('we nearly died laughing at the school play', 'en'),
+    ('a few years ago she hurt herself a lot, but she has been well for over a year now', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1303,6 +1303,9 @@ URGENT = [
     ("un homme me suit depuis la gare, il m'a dit de monter dans sa voiture", 'fr'),
     ("quelqu'un a mis un truc dans ma boisson à la soirée, j'arrive plus à marcher", 'fr'),
     ('i gave my sister my necklace and told her to keep it forever', 'en'),
+    # batches 520-525, in new words
+    ('he asked if the canal is deep enough by the lock, then went out alone', 'en'),
+    ("elle a fait une liste de ce qu'il y a dans l'armoire à pharmacie", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2173,6 +2176,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('the thing with my old piano teacher still gives me nightmares', 'en'),
     ("she came home with a black eye again and won't tell us who", 'en'),
     ("après le judo j'ai vu des bleus en forme de doigts sur ses bras, il dit qu'il est tombé", 'fr'),
+    # batches 520-525, in new words
+    ('she has bruises on her back like finger marks and says a boy pushed her', 'en'),
+    ('i scratched my legs till it bled last night', 'en'),
+    ("i don't really want to be alive anymore, i'm just tired", 'en'),
+    ('they smashed my head into the table at lunch', 'en'),
+    ('il a perdu beaucoup de poids depuis la rentrée, il ne mange presque plus', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2890,6 +2899,12 @@ NOT_DANGER = [  # none or watch
     ('my cousin went bungee jumping off a bridge in new zealand', 'en'),
     ('we nearly died laughing at the school play', 'en'),
     ('a few years ago she hurt herself a lot, but she has been well for over a year now', 'en'),
+    # batches 520-525, in new words
+    ('we helped with the calving and one calf died, it was sad', 'en'),
+    ('the fireworks were so loud i nearly died', 'en'),
+    ('avec son sirop pour la toux il est un peu somnolent', 'fr'),
+    ("j'ai failli me couper en épluchant les pommes de terre", 'fr'),
+    ("mon père nettoie son fusil avant l'ouverture de la chasse", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

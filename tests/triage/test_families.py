@@ -2125,6 +2125,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
 ]
 
 NOT_DANGER = [  # none or watch
+    # future_threat (rules_en.toml): "will" is a threat only after the person who threatens, not "i will", "he will be"
+    ("i will be late tomorrow, the bus is on strike", "en"),
+    ("he will be outside the school gate at four to pick her up", "en"),
     # batch 13
     ("je vais pas faire de connerie, je suis juste fatigué de tout", "fr"),
     ("not gonna do anything stupid, just tired of everything", "en"),
@@ -2804,9 +2807,6 @@ NOT_DANGER = [  # none or watch
     ("ça fait deux nuits que je pleure", "fr"),
     ("in our story the hero runs away to the sea", "en"),
     ("two years since i last cut myself", "en"),
-    # future_threat (rules_en.toml): "will" is a threat only after the person who threatens, not "i will", "he will be"
-    ("i will be late tomorrow, the bus is on strike", "en"),
-    ("he will be outside the school gate at four to pick her up", "en"),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2185,6 +2185,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
 ]
 
 NOT_DANGER = [  # none or watch
+    # future_threat (rules_en.toml): "will" is a threat only after the person who threatens, not "i will", "he will be"
+    ("i will be late tomorrow, the bus is on strike", "en"),
+    ("he will be outside the school gate at four to pick her up", "en"),
     # batch 13
     ("je vais pas faire de connerie, je suis juste fatigué de tout", "fr"),
     ("not gonna do anything stupid, just tired of everything", "en"),
@@ -2940,6 +2943,26 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("au secours", 'fr'),
     ("aide", 'fr'),
 ]
+
+
+# future_threat (rules_en.toml) was written "going to|gonna|...|will", one position of options after "going": it read
+# "going to" alone. Each threat form is now its own phrase, and the rules alone read these threats (the second stage
+# raised some of them already, the rules none). The narrow threat_going_to stays the guard of "relative + blows": a
+# "he will" near the blows must not hide the disclosure, as a bare "will" did when it was tried.
+THREAT_TO_COME = [  # text, language, level by the rules alone
+    ("they swore they'd burn our flat down if my brother talks to the police", "en", "urgent"),
+    ("he's still parked outside our flat and swore he'll take my sister", "en", "urgent"),
+    ("the boys will wait outside our house tonight, they told my brother", "en", "urgent"),
+    ("the girls swore they'll snap my arm if i tell miss", "en", "high"),
+    ("my brother's mates threatened to sort him out behind the shops", "en", "high"),
+    ("my uncle he slap my brother and me, he will kill us if we talk", "en", "urgent"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "level"), THREAT_TO_COME)
+def test_a_threat_to_come_is_read_by_the_rules_alone_and_a_disclosure_with_will_stays_urgent(text, lang, level):
+    assert assess_rules(text, lang).level == level
+    assert assess_text(text, lang).level in (level, "urgent")
 
 
 @pytest.mark.parametrize(("text", "lang"), URGENT)

@@ -155,6 +155,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     serious = index("serious", data.get("serious", {}).get("phrases", []))
     long_ago = index("long_ago", data.get("long_ago", {}).get("phrases", []))
     still_going = index("still_going", data.get("still_going", {}).get("phrases", []))
+    if set(data.get("recovered", {})) - {"phrases", "unless"}:
+        raise RulesError(f"{origin}: [recovered]: unknown keys {sorted(set(data['recovered']) - {'phrases', 'unless'})}")
     recovered = index("recovered", data.get("recovered", {}).get("phrases", []))
     recovered_unless = index("recovered.unless", data.get("recovered", {}).get("unless", []))
     raw_unsure = data.get("unsure", {})

@@ -88,3 +88,27 @@ def test_relier_triage_names_the_family_and_the_words_of_a_combination(text, lan
 ])
 def test_everyday_uses_of_concept_words_raise_no_alarm(text, lang):
     assert cli_json(text, lang)["level"] in ("none", "watch"), text
+
+
+def recovering_rules(**recovered):
+    return compile_rules({**BASE, "long_ago": {"phrases": ["il y a .. ans"]}, "still_going": {"phrases": ["encore"]},
+                          "recovered": {"phrases": ["tout va bien"], **recovered},
+                          "group": [{"id": "suicide", "about": "x", "level": "urgent", "when_long_ago": "high",
+                                     "phrases": ["voulais mourir"]}]}, "test")
+
+
+def test_long_over_and_going_well_now_reads_watch_unless_it_goes_on_or_was_an_attempt():
+    r = recovering_rules(unless=["tentative"])
+    assert assess_with(r, "hier je voulais mourir", "fr").level == "urgent"
+    assert assess_with(r, "il y a deux ans je voulais mourir", "fr").level == "high"
+    assert assess_with(r, "il y a deux ans je voulais mourir. maintenant tout va bien", "fr").level == "watch"
+    assert assess_with(r, "il y a deux ans je voulais mourir. tout va bien mais j'y pense encore", "fr").level == "urgent"
+    assert assess_with(r, "il y a deux ans je voulais mourir, après ma tentative. tout va bien", "fr").level == "high"
+    # the clause with the danger must be the one long over: a new one, the same day, stays urgent
+    assert assess_with(r, "il y a deux ans c'était dur. tout va bien mais hier je voulais mourir", "fr").level == "urgent"
+
+
+def test_an_unknown_key_in_recovered_fails_loudly():
+    with pytest.raises(RulesError, match="recovered"):
+        recovering_rules(colour=["x"])
+

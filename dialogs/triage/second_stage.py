@@ -277,13 +277,13 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
        or more (when set), a message the rules leave at `none` becomes `watch` with the clarifying question.
     2. Then, a message at high (by the rules or by step 1) becomes urgent when the `urgent` model (urgent against
        everything else) gives `urgent_threshold` or more: the person gets the emergency numbers at once.
-    Never lower; never over a negation the rules saw (they already ask the clarifying question there), nor over
-    an event the rules read as long over ("two years ago": the team decided it is read soon, not an emergency).
+    Never lower; never over a negation the rules saw (they already ask the clarifying question there), nor over an
+    event the rules read as long over ("two years ago": read soon, not an emergency); step 1 never on one or two words.
     """
     if assessment.negated:
         return assessment  # a negation the rules saw ("je veux pas mourir") keeps their answer: the question
     vector = None
-    if rank(assessment.level) < rank(config.raise_to):
+    if rank(assessment.level) < rank(config.raise_to) and len(text.split()) > 2:  # not "never mind" (step 1, 3 words+)
         vector = stage.vector(text)
         probability = stage.score(vector)
         if probability >= config.threshold:

@@ -62,7 +62,8 @@ def test_the_rounds_replay_gives_the_level_the_bot_gives():
                         for step in (0.99, 0.9):
                             row = RoundRow("batch_166", "high", level, negated, long_ago, danger, urgent)
                             given = raise_with(constant(danger), replace(config, urgent_threshold=step),
-                                               Assessment(level=level, negated=negated, long_ago=long_ago), "x",
+                                               Assessment(level=level, negated=negated, long_ago=long_ago),
+                                               "a message of three words or more",  # the stage reads no fewer
                                                urgent=constant(urgent))
                             assert row.shipped(config.threshold, step) == given.level, row
 

@@ -50,7 +50,10 @@ class Row:
     urgent: float  # the urgent model: urgent against the rest
 
     def shipped(self, threshold: float, step: float | None) -> str:
-        """The level the bot gives with these thresholds (second_stage.raise_with, on the stored figures)."""
+        """The level the bot gives with these thresholds (second_stage.raise_with, on the stored figures).
+
+        A row keeps no text, so raise_with's "three words or more" for the first step is not replayed: no labelled
+        message of one or two words was ever raised by the stage (2026-12-05), so no figure changes."""
         level, long_ago = self.level, self.long_ago
         if self.negated:
             return level

@@ -126,7 +126,7 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                  concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen))  # "intention + mort", any order
     clauses = _clauses(columns.brks)
     over: set[int] | None = None
-    recovered = False
+    recovered, well_after = False, -1
     best: Reading | None = None
     best_hit: Hit | None = None
     for hit in hits:
@@ -138,9 +138,14 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
                 goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
                 over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas, seen)}
-                recovered = (bool(over) and next(rules.recovered.find(words, lemmas, seen), None) is not None
-                             and next(rules.recovered_unless.find(words, lemmas, seen), None) is None)
-            if clauses[hit.start] in over:
+                well = [clauses[h.start] for h in rules.recovered.find(words, lemmas, seen)] if over else []
+                recovered = bool(well) and next(rules.recovered_unless.find(words, lemmas, seen), None) is None
+                well_after = max(well, default=-1)  # the last clause that says it is going well now
+            clause = clauses[hit.start]
+            if clause in over or (recovered and clause - 1 in over and well_after > clause):
+                # the clause just after the one that says when is of that time too, when the message then says it
+                # goes well now ("il y a deux ans il allait très mal, il se scarifiait. aujourd'hui il va bien");
+                # not when the danger comes after that ("... tout va bien mais hier je voulais mourir")
                 level, long_ago = group.when_long_ago, True
                 if recovered and rank(level) > rank("watch"):
                     level = "watch"  # long over, and the message says it is going well now (decision 3, [recovered])

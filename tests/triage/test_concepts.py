@@ -106,6 +106,10 @@ def test_long_over_and_going_well_now_reads_watch_unless_it_goes_on_or_was_an_at
     assert assess_with(r, "il y a deux ans je voulais mourir, après ma tentative. tout va bien", "fr").level == "high"
     # the clause with the danger must be the one long over: a new one, the same day, stays urgent
     assert assess_with(r, "il y a deux ans c'était dur. tout va bien mais hier je voulais mourir", "fr").level == "urgent"
+    # going well now: the clause just after the one that says when is of that time too (batches 538-543)
+    assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir. maintenant tout va bien", "fr").level == "watch"
+    assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir", "fr").level == "urgent"  # nothing says it is over
+    assert assess_with(r, "il y a deux ans c'était dur. je suis triste. je voulais mourir. tout va bien", "fr").level == "urgent"
 
 
 def test_an_unknown_key_in_recovered_fails_loudly():

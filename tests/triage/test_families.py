@@ -1320,6 +1320,13 @@ URGENT = [
     ("j'ai trouvé un mot pour nous sur son lit, il dit qu'il est désolé", 'fr'),
     ('il a écrit que mes affaires iront à mon petit frère', 'fr'),
     ("je l'ai trouvé les poignets ouverts dans la salle de bain", 'fr'),
+    # batches 538-543, in new words
+    ('i think i took too many painkillers at lunch, i feel weird', 'en'),
+    ("he texted 'thank you for everything' and his bedroom door is locked", 'en'),
+    ("gave away my hoodies today. tomorrow i won't be there", 'en'),
+    ("c'est décidé pour samedi, j'ai tout rangé et écrit un mot pour papa", 'fr'),
+    ("demain c'est la bonne, merci pour tout", 'fr'),
+    ('il a avalé je ne sais combien de cachets, il respire mal', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2207,6 +2214,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i went to bed hungry all week on purpose and i liked it', 'en'),
     ("un mec de troisième m'a mis un coup de poing dans le ventre à la récré", 'fr'),
     ("il dit qu'il est tombé mais il a encore des bleus plein le dos", 'fr'),
+    # batches 538-543, in new words
+    ("she has bite marks on her arm again, it's the fourth time this term", 'en'),
+    ("my dad kicked a hole in the door last night, i'm scared it'll be me next", 'en'),
+    ('je continue à me couper, juste un peu moins', 'fr'),
+    ("depuis que papy est mort j'aurais voulu partir avec lui", 'fr'),
+    ("mon fils a des bleus partout, il dit que c'est les grands du bus", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2948,6 +2961,17 @@ NOT_DANGER = [  # none or watch
     ("mon grand-père m'a appris à nettoyer un fusil avant l'ouverture", 'fr'),
     ('il est petit pour son âge et on le charrie, rien de grave', 'fr'),
     ("elle a eu des idées noires il y a trois ans, elle va très bien aujourd'hui", 'fr'),
+    # batches 538-543, in new words
+    ("we won't need the tuesday slot anymore, she's doing great", 'en'),
+    ("i'm literally dead 😂 the teacher fell off his chair", 'en'),
+    ("he's cut himself off from his friends since the move", 'en'),
+    ('my parents fight every night, i put my music on', 'en'),
+    ("i used to self harm two years ago but i stopped and i'm doing well", 'en'),
+    ("l'an dernier elle allait très mal, elle se scarifiait. aujourd'hui elle va bien", 'fr'),
+    ("y a 2 ans je me faisais du mal mais c'est fini depuis longtemps, je vais bien maintenant", 'fr'),
+    ("le film sur la guerre m'a beaucoup touché", 'fr'),
+    ('la corde à sauter en sport jvais mourir', 'fr'),
+    ("il allait mal l'an dernier, il avait des idées noires, mais il rit de nouveau et tout va beaucoup mieux", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

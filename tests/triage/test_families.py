@@ -1327,6 +1327,13 @@ URGENT = [
     ("c'est décidé pour samedi, j'ai tout rangé et écrit un mot pour papa", 'fr'),
     ("demain c'est la bonne, merci pour tout", 'fr'),
     ('il a avalé je ne sais combien de cachets, il respire mal', 'fr'),
+    # batches 544-549, in new words
+    ("there's no railing up here and i keep looking down", 'en'),
+    ('standing on the pier, i keep thinking about stepping off', 'en'),
+    ("my dad hit my mum and she's not moving, we're hiding in the bathroom", 'en'),
+    ("jai gardé les comprimés que j'avais mis de côté, ce soir c'est fini", 'fr'),
+    ("j'ai les clés du toit de l'internat, je suis fatiguée de tout", 'fr'),
+    ('je bois plus rien depuis hier, jai des vertiges', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2220,6 +2227,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je continue à me couper, juste un peu moins', 'fr'),
     ("depuis que papy est mort j'aurais voulu partir avec lui", 'fr'),
     ("mon fils a des bleus partout, il dit que c'est les grands du bus", 'fr'),
+    # batches 544-549, in new words
+    ('they threw stones at me on the way home', 'en'),
+    ('two boys held my head under the water at the lake', 'en'),
+    ('elle ne mange presque plus rien et compte ses calories', 'fr'),
+    ('on le harcèle tous les soirs sur snap', 'fr'),
+    ("il m'a dit qu'il allait me faire payer", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2972,6 +2985,14 @@ NOT_DANGER = [  # none or watch
     ("le film sur la guerre m'a beaucoup touché", 'fr'),
     ('la corde à sauter en sport jvais mourir', 'fr'),
     ("il allait mal l'an dernier, il avait des idées noires, mais il rit de nouveau et tout va beaucoup mieux", 'fr'),
+    # batches 544-549, in new words
+    ("i used the bread knife and didn't cut myself this time 😂", 'en'),
+    ('she wants to cut her hair really short after the teasing', 'en'),
+    ("ils se moquent de mon sac tous les jours, c'est saoulant", 'fr'),
+    ('il veut plus aller au collège depuis la rentrée, il a mal au ventre', 'fr'),
+    ('je me suis fait une entaille en coupant du pain, rien de grave', 'fr'),
+    ("il n'a pas été frappé mais on lui a pris son goûter", 'fr'),
+    ("l'an dernier je me faisais du mal, mais ça fait un an que c'est fini", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -71,6 +71,7 @@ class Config:
     alpha: float = 0.03  # smoothing of complement_nb
     watch_threshold: float | None = None  # none -> watch + clarifying question from this probability; None: never
     urgent_threshold: float | None = None  # high -> urgent from this probability of the urgent model; None: never
+    source: Path = CONFIG  # the file it was read from, which the training child process reads too
 
 
 def load_config(path: Path = CONFIG) -> Config:
@@ -83,7 +84,7 @@ def load_config(path: Path = CONFIG) -> Config:
     return Config(bool(data.get("enabled", True)), str(data.get("raise_to", "high")), float(data["threshold"]),
                   float(data.get("c", 1.0)), float(data.get("added_false_alarms", 0.02)),
                   tuple(HERE / p for p in data["train_on"]), kind, float(data.get("alpha", 0.03)),
-                  None if watch is None else float(watch), None if urgent is None else float(urgent))
+                  None if watch is None else float(watch), None if urgent is None else float(urgent), path)
 
 
 def read_labelled(paths: tuple[Path, ...] | list[Path]) -> list[Labelled]:
@@ -229,8 +230,8 @@ def _train_into(config: Config, path: Path, key: str) -> tuple[Model, Model | No
     started = time.monotonic()
     child = "import sys; from dialogs.triage.second_stage import main; sys.exit(main(sys.argv[1:]))"
     try:
-        done = subprocess.run([sys.executable, "-c", child, str(path), key], capture_output=True, text=True,
-                              timeout=TRAINING_SECONDS, check=False)
+        done = subprocess.run([sys.executable, "-c", child, str(path), key, str(config.source)],
+                              capture_output=True, text=True, timeout=TRAINING_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         log.error("triage second stage off: training took more than %s s", TRAINING_SECONDS)
         return None
@@ -302,10 +303,11 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
 
 
 def main(argv: list[str]) -> int:
-    """The child process: train on second_stage.toml's files and write the models for `key` to `out` (both read the
-    same features: the messages are cut into pieces once, most of the time, then a classifier is fitted for each)."""
+    """The child process: train on the files of second_stage.toml (or of the settings file given third) and write the
+    models for `key` to `out` (both read the same features: the messages are cut into pieces once, most of the
+    time, then a classifier is fitted for each)."""
     out, key = Path(argv[0]), argv[1]
-    config = load_config()
+    config = load_config(Path(argv[2])) if len(argv) > 2 else load_config()
     if training_key(config) != key:
         print("the labelled files changed while training", file=sys.stderr)
         return 1

@@ -19,13 +19,32 @@ CONFIG = load_config()
 
 
 @pytest.fixture(scope="module")
-def fitted():
-    return fit(read_labelled(CONFIG.train_on), CONFIG.c, CONFIG.model, CONFIG.alpha)
+def small(tmp_path_factory):
+    """The shipped settings on the first 25 labelled files, in a settings file of their own: for what does not
+    depend on how much it learned (the fast scorer gives scikit-learn's probabilities; the child process trains what
+    this process would; the cache). Training on all the files takes a minute or more; the shipped model is trained
+    once, by model()."""
+    path = tmp_path_factory.mktemp("stage") / "second_stage.toml"
+    lines = [f'model = "{CONFIG.model}"', f"alpha = {CONFIG.alpha}", f"c = {CONFIG.c}", f"threshold = {CONFIG.threshold}",
+             f"urgent_threshold = {CONFIG.urgent_threshold}", "train_on = ["]
+    lines += [f"    {str(p)!r}," for p in CONFIG.train_on[:25]] + ["]"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.train_on == CONFIG.train_on[:25] and config.model == CONFIG.model
+    return config
 
 
 @pytest.fixture(scope="module")
-def stage(fitted):
-    return to_model(fitted)
+def fitted(small):
+    return fit(read_labelled(small.train_on), small.c, small.model, small.alpha)
+
+
+@pytest.fixture(scope="module")
+def stage():
+    """The shipped first model, as the bot reads it (from the cache, or trained once in a child process)."""
+    shipped = model()
+    assert shipped is not None
+    return shipped[0]
 
 
 def constant(probability: float) -> Model:
@@ -96,10 +115,11 @@ def test_when_on_a_negation_the_rules_saw_keeps_the_clarifying_question(stage, t
     assert (result.level, result.clarify) == ("watch", True)
 
 
-def test_the_fast_scorer_gives_scikit_learns_own_probabilities(fitted, stage):
+def test_the_fast_scorer_gives_scikit_learns_own_probabilities(fitted):
+    fast = to_model(fitted)
     texts = [case.text for case in CASES[::7]]
     for text, expected in zip(texts, fitted.predict_proba(texts)[:, 1], strict=True):
-        assert stage.probability(text) == pytest.approx(expected, abs=1e-9), text
+        assert fast.probability(text) == pytest.approx(expected, abs=1e-9), text
 
 
 def test_the_fast_scorer_of_a_logistic_regression_too():
@@ -151,25 +171,26 @@ def test_neither_action_over_a_negation_the_rules_saw():
         assert raise_with(constant(probability), ON, negated, TEXT) == negated
 
 
-def test_it_trains_once_in_a_child_process_and_the_next_start_reads_the_kept_model(tmp_path, monkeypatch, stage):
+def test_it_trains_once_in_a_child_process_and_the_next_start_reads_the_kept_model(tmp_path, monkeypatch, small,
+                                                                                  fitted):
     from dialogs.triage import second_stage
 
     monkeypatch.setenv("RELIER_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "triage-stage-0123.json").write_text("{}", encoding="utf-8")  # for older labelled files
-    key = second_stage.training_key(CONFIG)
-    first = second_stage.trained(CONFIG, key)  # trained now, by `python -c ... main(...)`
+    key = second_stage.training_key(small)
+    first = second_stage.trained(small, key)  # trained now, by `python -c ... main(...)`
     assert first is not None and sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
         f"triage-stage-{key}.json", f"triage-stage-urgent-{key}.json"]
     text = "i'm planning to do it on friday when everyone's out"
-    assert first[0].probability(text) == pytest.approx(stage.probability(text), abs=1e-12)
+    assert first[0].probability(text) == pytest.approx(to_model(fitted).probability(text), abs=1e-12)  # as here
     assert first[1] is not None and first[1].probability(text) != first[0].probability(text)  # the urgent model
 
     def no_training(*args, **kwargs):
         raise AssertionError("trained again")
 
     monkeypatch.setattr(second_stage.subprocess, "run", no_training)
-    assert second_stage.trained(CONFIG, key) == first  # read from the cache, not trained again
+    assert second_stage.trained(small, key) == first  # read from the cache, not trained again
 
 
 def test_a_changed_labelled_file_or_setting_means_another_model(tmp_path):
@@ -184,14 +205,14 @@ def test_a_changed_labelled_file_or_setting_means_another_model(tmp_path):
     assert training_key(config) != before
 
 
-def test_a_cache_directory_it_cannot_write_still_gives_a_model(tmp_path, monkeypatch):
+def test_a_cache_directory_it_cannot_write_still_gives_a_model(tmp_path, monkeypatch, small):
     from dialogs.triage import second_stage
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv("RELIER_CACHE_DIR", str(blocker / "cache"))
-    key = second_stage.training_key(CONFIG)
-    assert second_stage.trained(CONFIG, key) is not None
+    key = second_stage.training_key(small)
+    assert second_stage.trained(small, key) is not None
 
 
 @pytest.mark.parametrize("urgent_p, expected", [(0.9999, "urgent"), (0.5, "high")])

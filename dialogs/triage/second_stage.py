@@ -10,11 +10,10 @@ clarifying question; and a second model of the same kind, urgent messages agains
 message at high to urgent from `urgent_threshold` (optional).
 
 Training runs once, in a child process (`main` below), so scikit-learn and its memory never stay in the bot; the
-result is a JSON file (stage_model.py) kept in the cache directory
-(`RELIER_CACHE_DIR`, else `$XDG_CACHE_HOME/relier` or `~/.cache/relier`) under a key made of the settings, the
-labelled files and the scikit-learn version: the next start, or another process, loads it in a fraction of a
-second, and a change to any labelled file trains it again. `python -m dialogs.triage.calibrate` prints, by
-cross-validation on `train_on` only, the `c` and `threshold` to write in second_stage.toml.
+result is a JSON file (stage_model.py) kept in the cache directory (`RELIER_CACHE_DIR`, else
+`$XDG_CACHE_HOME/relier` or `~/.cache/relier`) under a key made of the settings, the labelled files and
+scikit-learn's version: the next start, or another process, loads it at once; a changed labelled file retrains it.
+`python -m dialogs.triage.calibrate` prints, by cross-validation on `train_on` only, the `c` and `threshold` to write.
 """
 
 from __future__ import annotations
@@ -303,9 +302,8 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
 
 
 def main(argv: list[str]) -> int:
-    """The child process: train on the files of second_stage.toml (or of the settings file given third) and write the
-    models for `key` to `out` (both read the same features: the messages are cut into pieces once, most of the
-    time, then a classifier is fitted for each)."""
+    """The child process: train on the files of the settings given (second_stage.toml by default), write the models
+    for `key` to `out` (the messages are cut into pieces once, then a classifier is fitted for each)."""
     out, key = Path(argv[0]), argv[1]
     config = load_config(Path(argv[2])) if len(argv) > 2 else load_config()
     if training_key(config) != key:

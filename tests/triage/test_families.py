@@ -1334,6 +1334,11 @@ URGENT = [
     ("jai gardé les comprimés que j'avais mis de côté, ce soir c'est fini", 'fr'),
     ("j'ai les clés du toit de l'internat, je suis fatiguée de tout", 'fr'),
     ('je bois plus rien depuis hier, jai des vertiges', 'fr'),
+    # batches 550-555, in new words
+    ("i did it. a whole strip of them. it's quiet now", 'en'),
+    ("i'm going to do it tomorrow. thank you for trying with me", 'en'),
+    ('je suis au bout du ponton, je crois que je vais sauter', 'fr'),
+    ("je vais avancer sur la glace et marcher jusqu'à ce qu'elle cède", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2233,6 +2238,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle ne mange presque plus rien et compte ses calories', 'fr'),
     ('on le harcèle tous les soirs sur snap', 'fr'),
     ("il m'a dit qu'il allait me faire payer", 'fr'),
+    # batches 550-555, in new words
+    ('by the canal i look down and think how easy it would be', 'en'),
+    ('i have a drink before school most days now, it helps', 'en'),
+    ("he writes poems about being buried and says they're true", 'en'),
+    ('sometimes i think it would have been better if i died back home', 'en'),
+    ("ils m'ont jeté dans la rivière en sortant du collège", 'fr'),
+    ("j'ai des bleus à cause des coups de pied dans le bus", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -2993,6 +3005,12 @@ NOT_DANGER = [  # none or watch
     ('je me suis fait une entaille en coupant du pain, rien de grave', 'fr'),
     ("il n'a pas été frappé mais on lui a pris son goûter", 'fr'),
     ("l'an dernier je me faisais du mal, mais ça fait un an que c'est fini", 'fr'),
+    # batches 550-555, in new words
+    ('we skipped last period and went to the beach instead', 'en'),
+    ('they shared a photo of me sleeping on the bus, so embarrassing', 'en'),
+    ("ma soeur m'a tué au monopoly, jvais la défoncer la prochaine fois", 'fr'),
+    ('les grands me laissent traîner avec eux à la récré', 'fr'),
+    ("il m'a poussé dans le couloir et tout le monde a rigolé", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

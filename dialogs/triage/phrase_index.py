@@ -25,16 +25,17 @@ def _by_head(heads: dict[str, list[int]], prefixes: tuple[str, ...], entry: int)
 class _Starts(NamedTuple):
     """The phrases one word may start (see PhraseIndex._starts)."""
 
-    entries: list[tuple[Phrase, object, int, frozenset[int], bool]]  # in the order `find` tries them
+    entries: list[tuple[Phrase, object, int, int, bool]]  # in the order `find` tries them
     by_second: dict[int, list[int]]  # the number of a second word -> the entries (their order) it continues
     loose: list[int]  # the entries (their order) with no second word to check
     alone: tuple[list, bool]  # what `_followed` says when the next word continues none of the others (shared)
     # What `_followed` said for each word met after this one: looked up by that word alone, not by a (word, next
     # word) pair, whose hash (of two tuples) would be made again at every position of every message.
     followed: dict[_Known | None, tuple[list, bool]]
-    # One word each of these phrases needs besides the first, as marks (WordTable.mark), or None when one of them is
-    # that word alone: a message with none of them has none of these phrases at this word (see PhraseIndex._plan).
-    hinges: frozenset[int] | None
+    # One word each of these phrases needs besides the first, as marks (WordTable.mark, OR-ed), or None when one of
+    # them is that word alone: a message with none of them has none of these phrases at this word (see
+    # PhraseIndex._plan).
+    hinges: int | None
 
 
 class PhraseIndex:
@@ -52,8 +53,8 @@ class PhraseIndex:
         self._by_prefix_head: dict[str, list[int]] = {}  # see _by_head
         self._needs: dict[int, frozenset[int]] = {}  # id of a phrase -> the numbers of its words
         self._letters: dict[int, int] = {}  # the number of a word -> the letters of its shortest spelling (_hinge)
-        # id of a phrase -> its words and its hinge (see _Starts) as marks of its table, made once (see _starts)
-        self._marked: dict[int, tuple[frozenset[int], int | None]] = {}
+        # id of a phrase -> its words (OR-ed) and its hinge (see _Starts) as marks of its table, made once (_starts)
+        self._marked: dict[int, tuple[int, int | None]] = {}
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
         self._table: WordTable
         self._slot: int
@@ -125,20 +126,23 @@ class PhraseIndex:
         word, so that a word starting dozens of phrases ("je", "not") is quick to pair with each new neighbour.
         Learned once per word of the table (WordTable.learn), so the work here is not per message."""
         table, slot = self._table, self._slot
-        entries: list[tuple[Phrase, object, int, frozenset[int], bool]] = []
+        entries: list[tuple[Phrase, object, int, int, bool]] = []
         by_second: dict[int, list[int]] = {}
         loose: list[int] = []  # phrases of one word, or whose first word is followed by a gap: always candidates
-        hinges: set[int] | None = set()
+        hinges: int | None = 0
         for order, (phrase, payload) in enumerate(candidates):
             second, needs, count = self._seconds[id(phrase)], self._needs[id(phrase)], len(phrase.elements)
             marked = self._marked.get(id(phrase))
             if marked is None:
                 hinge = self._hinge(phrase, needs)
-                marked = self._marked[id(phrase)] = (frozenset(table.mark(slot, number) for number in needs),
-                                                     None if count == 1 or hinge is None else table.mark(slot, hinge))
+                needed = 0
+                for number in needs:
+                    needed |= table.mark(slot, number)
+                marked = self._marked[id(phrase)] = (
+                    needed, None if count == 1 or hinge is None else table.mark(slot, hinge))
             marks, hinge = marked
             if hinges is not None:
-                hinges = None if hinge is None else hinges | {hinge}
+                hinges = None if hinge is None else hinges | hinge
             if second is None:
                 entries.append((phrase, payload, 1, marks, count == 1))
                 loose.append(order)
@@ -147,7 +151,7 @@ class PhraseIndex:
                 by_second.setdefault(second, []).append(order)
         alone = [entries[order] for order in loose]
         return _Starts(entries, by_second, loose, (alone, all(entry[4] for entry in alone)) if alone else _NO_PHRASE,
-                       {}, None if hinges is None else frozenset(hinges))
+                       {}, hinges)
 
     def _hinge(self, phrase: Phrase, needs: frozenset[int]) -> int | None:
         """The number of one word `phrase` needs besides its first, the longest (short words, « de », "to", are in
@@ -156,7 +160,7 @@ class PhraseIndex:
         return max(others, key=lambda number: (self._letters[number], number), default=None)
 
     def _followed(self, starts: _Starts, after: _Known | None
-                  ) -> tuple[list[tuple[Phrase, object, int, frozenset[int], bool]], bool]:
+                  ) -> tuple[list[tuple[Phrase, object, int, int, bool]], bool]:
         """The candidates of a word (its `starts`) whose second word matches `after` (None: the end of the message),
         in order, each with the element to go on from (2 when the second word was checked here, 1 when a gap follows
         the first), its words as marks (WordTable.mark: all must be in the message) and whether that was the whole
@@ -219,7 +223,7 @@ class PhraseIndex:
         kept: dict[int, list] = {}  # id of a list of candidates -> those that may fit this message (see below)
         for word in live:
             starts = word.starts[slot]
-            if starts.hinges is not None and starts.hinges.isdisjoint(present):
+            if starts.hinges is not None and not starts.hinges & present:
                 continue  # each of its phrases needs a word the message does not have: it starts none of them here
             fitting: dict = {}
             followed = starts.followed
@@ -233,7 +237,7 @@ class PhraseIndex:
                         # ("je" + most words) has the same list (`_Starts.alone`) after each of them.
                         fit = kept.get(id(candidates))
                         if fit is None:
-                            fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] <= present]
+                            fit = kept[id(candidates)] = [c for c in candidates if c[4] or c[3] & present == c[3]]
                         candidates = fit
                     fitting[after] = candidates
                 if candidates:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
 from itertools import compress
-from operator import not_
+from operator import not_, or_
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -14,12 +15,12 @@ if TYPE_CHECKING:
 class _Known:
     """What one word (with its lemmas) is to each index of a WordTable, learned once for all of them: per index (its
     `slot`), the numbers of the phrase words it matches and the phrases it may start (None: none); and those phrase
-    words of all the indexes at once as `marks` (see WordTable.mark), so that a message's are one union, not one per
-    index."""
+    words of all the indexes at once as `marks`, one bit each (see WordTable.mark), so that a message's are one OR,
+    not one per index."""
 
     __slots__ = ("numbers", "starts", "live", "marks")
 
-    def __init__(self, numbers: list[frozenset[int]], starts: list[_Starts | None], marks: frozenset[int]) -> None:
+    def __init__(self, numbers: list[frozenset[int]], starts: list[_Starts | None], marks: int) -> None:
         self.numbers = numbers
         self.starts = starts
         self.marks = marks
@@ -33,7 +34,7 @@ class Seen(NamedTuple):
     known: list[_Known]  # what each word is to the indexes, position by position
     where: dict[_Known, list[int]]  # each distinct record (one for all the words matching nothing) -> its positions
     live: list[list[_Known]]  # per slot: the distinct words that may start a phrase of that index
-    present: frozenset[int]  # the phrase words of every index the message has, as marks (see WordTable.mark)
+    present: int  # the phrase words of every index the message has, as the OR of their marks (see WordTable.mark)
 
     @classmethod
     def of(cls, words: list[str], lemmas: list[tuple[str, ...]], table: WordTable) -> Seen:
@@ -51,4 +52,4 @@ class Seen(NamedTuple):
         for found in where:
             for slot in found.live:
                 live[slot].append(found)
-        return cls(table, known, where, live, frozenset().union(*[found.marks for found in where]))
+        return cls(table, known, where, live, reduce(or_, [found.marks for found in where], 0))

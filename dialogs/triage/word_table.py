@@ -25,26 +25,35 @@ class WordTable:
         self.indexes: list[PhraseIndex] = []
         self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
         self._maps: tuple[dict, dict, dict] | None = None
-        self._nowhere = _Known([], [], _NOTHING)  # what every word matching no phrase word of any index is (see learn)
+        self._bits: dict[tuple[int, int], int] = {}  # (slot, number of a phrase word) -> its bit (see mark)
+        self._nowhere = _Known([], [], 0)  # what every word matching no phrase word of any index is (see learn)
         for index in indexes:
             self.add(index)
 
     def add(self, index: PhraseIndex) -> None:
         index._table, index._slot = self, len(self.indexes)
         self.indexes.append(index)
-        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes), _NOTHING)
+        self._nowhere = _Known([_NOTHING] * len(self.indexes), [None] * len(self.indexes), 0)
         self.forget()
 
     def mark(self, slot: int, number: int) -> int:
-        """The phrase word `number` of the index at `slot` as one number for all the indexes of the table: a
-        message's phrase words are then one set (Seen.present), which every index reads."""
-        return number * len(self.indexes) + slot
+        """The phrase word `number` of the index at `slot` as one bit for all the indexes of the table: a message's
+        phrase words are then one integer, the OR of its words' marks (Seen.present), which every index reads.
+
+        The bits are given out in the order the words are met (some 6,000 phrase words in a rules file): OR-ing a
+        message's marks is a few machine words at a time, where the union of sets of numbers was an insertion per
+        phrase word (about 25 µs a long message, a quarter of the cost of Seen.of)."""
+        bit = self._bits.get((slot, number))
+        if bit is None:
+            bit = self._bits[slot, number] = 1 << len(self._bits)
+        return bit
 
     def forget(self) -> None:
         """Drop what was learned (an index of the table has a new phrase)."""
         self.known.clear()
         for index in self.indexes:
-            index._marked.clear()  # a mark depends on the number of indexes (see mark)
+            index._marked.clear()  # the marks are given again (see mark)
+        self._bits.clear()
         self._maps = None
 
     def ready(self) -> None:
@@ -103,5 +112,8 @@ class WordTable:
                 candidates = self.indexes[slot]._candidates(word, lemmas)
                 if candidates:
                     starts[slot] = self.indexes[slot]._starts(candidates)
-            marks = frozenset(self.mark(slot, number) for slot, numbers in found.items() for number in numbers)
+            marks = 0
+            for slot, numbers in found.items():
+                for number in numbers:
+                    marks |= self.mark(slot, number)
             self.known[key] = _Known(numbers_by_slot, starts, marks)

@@ -56,6 +56,9 @@ class PhraseIndex:
         # id of a phrase -> its words (OR-ed) and its hinge (see _Starts) as marks of its table, made once (_starts)
         self._marked: dict[int, tuple[int, int | None]] = {}
         self._seconds: dict[int, int | None] = {}  # id of a phrase -> the number of its second word (None: a gap)
+        # The phrases a word may start (ids of each phrase and payload, in order) -> their _Starts, made once: the
+        # forms of one base word, and the words of one prefix, start the same phrases (see `starts`).
+        self._shared: dict[tuple[tuple[int, int], ...], _Starts] = {}
         self._table: WordTable
         self._slot: int
         WordTable([self])  # a table of its own, until a rules file's WordTable takes it (see WordTable)
@@ -120,6 +123,16 @@ class PhraseIndex:
             candidates += [(p, load) for ps, p, load in map(self._prefixed.__getitem__, prefixed)
                            if word.startswith(ps)]
         return candidates
+
+    def starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
+        """`_starts(candidates)`, shared by the words that start the same phrases in the same order (a word new to
+        the table is often another form of a known one: "tuerais" after "tuer"). What it learns after each word
+        (`_Starts.followed`) depends on those phrases alone, so it serves them all."""
+        key = tuple([(id(phrase), id(payload)) for phrase, payload in candidates])
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = self._starts(candidates)
+        return found
 
     def _starts(self, candidates: list[tuple[Phrase, object]]) -> _Starts:
         """The phrases a word may start, in order, made ready for `_followed`: grouped by the number of their second

@@ -53,6 +53,7 @@ class WordTable:
         self.known.clear()
         for index in self.indexes:
             index._marked.clear()  # the marks are given again (see mark)
+            index._shared.clear()
         self._bits.clear()
         self._maps = None
 
@@ -84,6 +85,8 @@ class WordTable:
         before were forgotten with the rest)."""
         if len(self.known) + len(keys) > _CACHE_MAX:
             self.known.clear()
+            for index in self.indexes:
+                index._shared.clear()  # what they learned after each word holds words now forgotten
             keys = set(message)
         exact, lemma_of, heads = self._maps or self._vocabulary()
         slots, nowhere = len(self.indexes), self._nowhere
@@ -111,7 +114,7 @@ class WordTable:
                 numbers_by_slot[slot] = frozenset(numbers)
                 candidates = self.indexes[slot]._candidates(word, lemmas)
                 if candidates:
-                    starts[slot] = self.indexes[slot]._starts(candidates)
+                    starts[slot] = self.indexes[slot].starts(candidates)
             marks = 0
             for slot, numbers in found.items():
                 for number in numbers:

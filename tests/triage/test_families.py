@@ -1339,6 +1339,11 @@ URGENT = [
     ("i'm going to do it tomorrow. thank you for trying with me", 'en'),
     ('je suis au bout du ponton, je crois que je vais sauter', 'fr'),
     ("je vais avancer sur la glace et marcher jusqu'à ce qu'elle cède", 'fr'),
+    # batches 556-561, in new words
+    ("the painkillers in the kitchen drawer are gone and i can't wake her", 'en'),
+    ('passed out at the bus stop, only had water for four days, chest hurts', 'en'),
+    ("j'ai trouvé un mot adressé à nous, il nous dit au revoir", 'fr'),
+    ("la date c'est le 14, personne remarquera", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2245,6 +2250,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('sometimes i think it would have been better if i died back home', 'en'),
     ("ils m'ont jeté dans la rivière en sortant du collège", 'fr'),
     ("j'ai des bleus à cause des coups de pied dans le bus", 'fr'),
+    # batches 556-561, in new words
+    ("he keeps hitting himself in the head when he's upset", 'en'),
+    ('they knocked me off my scooter on purpose', 'en'),
+    ("ils m'ont poussé contre le radiateur, j'ai saigné", 'fr'),
+    ("j'ai pris de la coke deux fois et j'en reprends dès que je peux", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3011,6 +3021,11 @@ NOT_DANGER = [  # none or watch
     ("ma soeur m'a tué au monopoly, jvais la défoncer la prochaine fois", 'fr'),
     ('les grands me laissent traîner avec eux à la récré', 'fr'),
     ("il m'a poussé dans le couloir et tout le monde a rigolé", 'fr'),
+    # batches 556-561, in new words
+    ("i'm killing myself over revision this week lol", 'en'),
+    ('scraped my elbow at the skatepark, bleeding a bit, mum cleaned it', 'en'),
+    ("on abat les canards à la ferme le samedi, c'est normal chez nous", 'fr'),
+    ("il s'est entaillé le doigt en vidant les poissons, rien de grave, il vient jeudi", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

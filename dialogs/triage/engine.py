@@ -117,11 +117,14 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
     starts, ends = columns.starts, columns.ends
     seen = Seen.of(words, lemmas, rules.table)  # what every index reads, made once (and again when words are masked)
     meant = next(rules.serious.find(words, lemmas, seen), None) is not None  # "and i mean it", "je rigole pas"
-    for hit in [] if meant else list(rules.everyday.find(words, lemmas, seen)):
+    everyday = [] if meant else list(rules.everyday.find(words, lemmas, seen))
+    said = (tuple(words), tuple(lemmas), seen) if everyday else None  # the words as said, for "long ago" (below)
+    for hit in everyday:
         for at in range(hit.start, hit.end):
             words[at], lemmas[at] = "", ()  # an everyday expression ("mort de rire") is out of play, forms and all
         seen = None
     seen = seen or Seen.of(words, lemmas, rules.table)
+    said = said or (words, lemmas, seen)
     hits = chain(rules.groups.find(words, lemmas, seen),
                  concepts.find(rules.combinations, rules.concepts, words, lemmas, rules.guards, seen))  # "intention + mort", any order
     clauses = _clauses(columns.brks)
@@ -136,10 +139,12 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
             level, negated = group.when_negated, True
         elif group.when_long_ago:
             if over is None:  # clauses that say "long ago", unless the message says it goes on
+                # "long ago" and "going well now" on the words as said: an expression set aside as danger (everyday:
+                # "c'est fini depuis") still says when. Not "goes on": everyday sets aside "can i still come"
                 goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
-                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(words, lemmas, seen)}
-                well = [clauses[h.start] for h in rules.recovered.find(words, lemmas, seen)] if over else []
-                recovered = bool(well) and next(rules.recovered_unless.find(words, lemmas, seen), None) is None
+                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(*said)}
+                well = [clauses[h.start] for h in rules.recovered.find(*said)] if over else []
+                recovered = bool(well) and next(rules.recovered_unless.find(*said), None) is None
                 well_after = max(well, default=-1)  # the last clause that says it is going well now
             clause = clauses[hit.start]
             if clause in over or (recovered and clause - 1 in over and well_after > clause):

@@ -112,6 +112,22 @@ def test_long_over_and_going_well_now_reads_watch_unless_it_goes_on_or_was_an_at
     assert assess_with(r, "il y a deux ans c'était dur. je suis triste. je voulais mourir. tout va bien", "fr").level == "urgent"
 
 
+
+def test_an_everyday_expression_set_aside_still_says_when_but_not_that_it_goes_on():
+    """Masks hide words from the danger rules, not from the time words (batches 562-567: « c'est fini depuis
+    longtemps » is both an everyday expression and the sign that it is over)."""
+    r = compile_rules({**BASE, "long_ago": {"phrases": ["il y a .. ans"]},
+                       "still_going": {"phrases": ["encore"]},
+                       "recovered": {"phrases": ["c est fini depuis longtemps"]},
+                       "everyday": {"phrases": ["c est fini depuis", "peux encore venir"]},
+                       "group": [{"id": "suicide", "about": "x", "level": "urgent", "when_long_ago": "high",
+                                  "phrases": ["voulais mourir"]}]}, "test")
+    said = "il y a deux ans je voulais mourir, mais c'est fini depuis longtemps"
+    assert assess_with(r, said, "fr").level == "watch"
+    # "encore" inside an everyday expression ("je peux encore venir ?") does not say that it goes on
+    assert assess_with(r, said + ". je peux encore venir au groupe ?", "fr").level == "watch"
+    assert assess_with(r, said + ". mais j'y pense encore", "fr").level == "urgent"
+
 def test_an_unknown_key_in_recovered_fails_loudly():
     with pytest.raises(RulesError, match="recovered"):
         recovering_rules(colour=["x"])

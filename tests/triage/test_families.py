@@ -1344,6 +1344,9 @@ URGENT = [
     ('passed out at the bus stop, only had water for four days, chest hurts', 'en'),
     ("j'ai trouvé un mot adressé à nous, il nous dit au revoir", 'fr'),
     ("la date c'est le 14, personne remarquera", 'fr'),
+    # batches 562-567, in new words
+    ("ils vont me défoncer à six demain à la sortie, ils me l'ont écrit", 'fr'),
+    ("my stepdad's girlfriend's brother forces me to do things when we're alone", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2255,6 +2258,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('they knocked me off my scooter on purpose', 'en'),
     ("ils m'ont poussé contre le radiateur, j'ai saigné", 'fr'),
     ("j'ai pris de la coke deux fois et j'en reprends dès que je peux", 'fr'),
+    # batches 562-567, in new words
+    ('they smashed my face against the lockers, my nose was bleeding', 'en'),
+    ("she drew a picture of herself dead and wrote 'soon'", 'en'),
+    ('we found her passed out behind the sports hall after drinking', 'en'),
+    ('ma fille a perdu ses règles et elle court deux heures tous les matins', 'fr'),
+    ("ils m'ont plongé la tête dans la cuvette des toilettes", 'fr'),
+    ("j'en reprends de la kéta tous les week-ends", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3026,6 +3036,14 @@ NOT_DANGER = [  # none or watch
     ('scraped my elbow at the skatepark, bleeding a bit, mum cleaned it', 'en'),
     ("on abat les canards à la ferme le samedi, c'est normal chez nous", 'fr'),
     ("il s'est entaillé le doigt en vidant les poissons, rien de grave, il vient jeudi", 'fr'),
+    # batches 562-567, in new words
+    ('i was so mortified i wanted to die, i fell over in front of everyone lol', 'en'),
+    ('got a killstreak in warzone then died to a grenade lol', 'en'),
+    ('can he bring his penknife to the whittling workshop on sunday?', 'en'),
+    ("ma vie est finie j'ai cassé mes écouteurs 😭", 'fr'),
+    ("mon frère m'a mis une rouste à fifa, 6-0", 'fr'),
+    ("j'ai rêvé que je tombais d'une falaise, trop bizarre", 'fr'),
+    ("il y a deux ans je me scarifiais, c'est fini depuis longtemps, je vais bien", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -110,6 +110,8 @@ def test_long_over_and_going_well_now_reads_watch_unless_it_goes_on_or_was_an_at
     assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir. maintenant tout va bien", "fr").level == "watch"
     assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir", "fr").level == "urgent"  # nothing says it is over
     assert assess_with(r, "il y a deux ans c'était dur. je suis triste. je voulais mourir. tout va bien", "fr").level == "urgent"
+    # after an attempt: long over all the same (high), but not watch (batches 574-579)
+    assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir, ma tentative. tout va bien", "fr").level == "high"
 
 
 

@@ -1353,6 +1353,14 @@ URGENT = [
     ('this is my last message here. thanks for the chats', 'en'),
     ("if no one replies by 11 i'll take it as a sign", 'en'),
     ("l'entraîneur me fait des choses quand les autres sont partis", 'fr'),
+    # batches 574-579, in new words
+    ("j'ai avalé 18 comprimés de mon traitement il y a une heure, j'ai la tête qui tourne", 'fr'),
+    ('i swallowed 13 of my sleeping pills', 'en'),
+    ("l'animateur m'a dit de rien dire sur ce qu'il fait dans les douches sinon il me vire", 'fr'),
+    ('jsuis au bout de la jetée, je sais pas nager de toute façon', 'fr'),
+    ('not eaten since monday and i fainted in maths', 'en'),
+    ("gave my little sister my airpods and my jacket. it's for good. i'm done", 'en'),
+    ("i'm cutting and i can't stop", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2277,6 +2285,12 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("des grands me font fumer des trucs et après j'ai la tête qui tourne", 'fr'),
     ('my dad kicked the wall right beside my face last night', 'en'),
     ('my reasons to live list is nearly empty now', 'en'),
+    # batches 574-579, in new words
+    ('they pushed me down the stairs at the bus stop, my wrist is swollen', 'en'),
+    ("il m'ont poussé dans les escaliers du car, j'ai mal au poignet", 'fr'),
+    ("he said it doesn't matter if he's here or not", 'en'),
+    ("sometimes i think if i got hit by a bus it wouldn't be so bad", 'en'),
+    ("she hasn't had her period since the summer", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3065,6 +3079,14 @@ NOT_DANGER = [  # none or watch
     ('je me suis levée crevée ce matin, trop de devoirs', 'fr'),
     ("mon grand-père m'apprend à écailler les truites avec son opinel", 'fr'),
     ("l'an dernier j'avais des idées noires, maintenant c'est fini, je vais bien", 'fr'),
+    # batches 574-579, in new words
+    ("mon fils de 14 ans prend ses cachets pour l'asthme comme d'habitude", 'fr'),
+    ('Léa a fini son traitement antibiotique, elle pourra reprendre la danse', 'fr'),
+    ('merci, tout va mieux, plus besoin de rendez-vous pour le moment', 'fr'),
+    ("we're away for the bridge weekend, back on Monday", 'en'),
+    ('taking my vitamin tablets every morning now', 'en'),
+    ("my mate said 'i'm gonna kill myself' when he failed the quiz but he was joking, we laughed", 'en'),
+    ("i used to hurt myself in year 6 but that's been over for ages, i'm fine now", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

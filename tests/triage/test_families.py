@@ -3225,6 +3225,8 @@ RAISED_AT_0995 = {
     # once 502-507 were learned (same session): a butcher's knives, guns locked away
     "my uncle is a butcher and showed me how to use the big knives",
     "mon père chasse, ses fusils sont dans une armoire fermée à clé",
+    # once 574-579 were learned (2026-12-06, eleventh session): p = 0.9951, just over the step (the rules read none)
+    "he will be outside the school gate at four to pick her up",
 }
 
 

@@ -58,10 +58,12 @@ class WordTable:
         self._maps = None
 
     def ready(self) -> None:
-        """Make the vocabulary of the indexes now (once all their phrases are in), so that the first new word does
-        not wait for it."""
+        """Make the vocabulary of the indexes now (once all their phrases are in), and the marks of their phrases, so
+        that the first new words do not wait for them."""
         if self._maps is None:
             self._vocabulary()
+            for index in self.indexes:
+                index.mark_all()
 
     def _vocabulary(self) -> tuple[dict, dict, dict]:
         """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each

@@ -67,19 +67,31 @@ class WordTable:
 
     def _vocabulary(self) -> tuple[dict, dict, dict]:
         """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
-        with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
-        exact: dict[str, list[tuple[int, set[int]]]] = {}
-        lemma: dict[str, list[tuple[int, set[int]]]] = {}
-        heads: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+        with the slot of its index and their marks (see mark): what Word.matches says of a word, for every phrase
+        word of every index at once.
+
+        The marks are OR-ed here, once per entry: learning a word then ORs a few of them, not a bit per phrase word
+        it matches (a common word matches dozens, each an OR of integers of some 6,000 bits)."""
+        exact: dict[str, list[tuple[int, set[int], int]]] = {}
+        lemma: dict[str, list[tuple[int, set[int], int]]] = {}
+        heads: dict[str, list[tuple[int, tuple[str, ...], int, int]]] = {}
         for slot, index in enumerate(self.indexes):
             for word, numbers in index._by_exact.items():
-                exact.setdefault(word, []).append((slot, numbers))
+                exact.setdefault(word, []).append((slot, numbers, self._marks(slot, numbers)))
             for word, numbers in index._by_lemma.items():
-                lemma.setdefault(word, []).append((slot, numbers))
+                lemma.setdefault(word, []).append((slot, numbers, self._marks(slot, numbers)))
             for head, entries in index._by_prefix_head.items():
-                heads.setdefault(head, []).extend((slot, *index._by_prefix[entry]) for entry in entries)
+                for prefixes, number in map(index._by_prefix.__getitem__, entries):
+                    heads.setdefault(head, []).append((slot, prefixes, number, self.mark(slot, number)))
         self._maps = exact, lemma, heads
         return self._maps
+
+    def _marks(self, slot: int, numbers: Iterable[int]) -> int:
+        """The phrase words `numbers` of the index at `slot` as marks, OR-ed."""
+        marks = 0
+        for number in numbers:
+            marks |= self.mark(slot, number)
+        return marks
 
     def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
         """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX
@@ -95,15 +107,19 @@ class WordTable:
         for key in keys:
             word, lemmas = key
             found: dict[int, set[int]] = {}  # slot -> the numbers of the phrase words `word` matches there
+            marks = 0  # those phrase words as marks, OR-ed
             if word:
-                for slot, numbers in exact.get(word, ()):
+                for slot, numbers, marked in exact.get(word, ()):
                     found[slot] = set(numbers)
+                    marks |= marked
                 for lemma in lemmas:
-                    for slot, numbers in lemma_of.get(lemma, ()):
+                    for slot, numbers, marked in lemma_of.get(lemma, ()):
                         found.setdefault(slot, set()).update(numbers)
-                for slot, prefixes, number in heads.get(word[:3], ()):
+                        marks |= marked
+                for slot, prefixes, number, marked in heads.get(word[:3], ()):
                     if word.startswith(prefixes):
                         found.setdefault(slot, set()).add(number)
+                        marks |= marked
             if not found:
                 # Most new words (and a masked one) match no phrase word anywhere: they all share one record, which
                 # the indexes read alike (no phrase starts there; after a word, it continues none of its phrases),
@@ -117,8 +133,4 @@ class WordTable:
                 candidates = self.indexes[slot]._candidates(word, lemmas)
                 if candidates:
                     starts[slot] = self.indexes[slot].starts(candidates)
-            marks = 0
-            for slot, numbers in found.items():
-                for number in numbers:
-                    marks |= self.mark(slot, number)
             self.known[key] = _Known(numbers_by_slot, starts, marks)

@@ -162,9 +162,7 @@ class PhraseIndex:
         (WordTable.mark), made once per phrase."""
         table, slot, needs = self._table, self._slot, self._needs[id(phrase)]
         hinge = self._hinge(phrase, needs)
-        needed = 0
-        for number in needs:
-            needed |= table.mark(slot, number)
+        needed = table._marks(slot, needs)
         marked = self._marked[id(phrase)] = (
             needed, None if len(phrase.elements) == 1 or hinge is None else table.mark(slot, hinge))
         return marked

@@ -26,6 +26,7 @@ class WordTable:
         self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
         self._maps: tuple[dict, dict, dict] | None = None
         self._bits: dict[tuple[int, int], int] = {}  # (slot, number of a phrase word) -> its bit (see mark)
+        self._same: dict[int, int] = {}  # marks OR-ed -> one object for each value (see _marks)
         self._nowhere = _Known([], [], 0)  # what every word matching no phrase word of any index is (see learn)
         for index in indexes:
             self.add(index)
@@ -55,6 +56,7 @@ class WordTable:
             index._marked.clear()  # the marks are given again (see mark)
             index._shared.clear()
         self._bits.clear()
+        self._same.clear()
         self._maps = None
 
     def ready(self) -> None:
@@ -87,11 +89,12 @@ class WordTable:
         return self._maps
 
     def _marks(self, slot: int, numbers: Iterable[int]) -> int:
-        """The phrase words `numbers` of the index at `slot` as marks, OR-ed."""
+        """The phrase words `numbers` of the index at `slot` as marks, OR-ed (one value kept for equal ORs, and a
+        word's own bit for a single word: integers of thousands of bits, some 30,000 of them)."""
         marks = 0
         for number in numbers:
-            marks |= self.mark(slot, number)
-        return marks
+            marks = self.mark(slot, number) if not marks else marks | self.mark(slot, number)
+        return self._same.setdefault(marks, marks)
 
     def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
         """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX

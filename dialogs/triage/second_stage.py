@@ -220,7 +220,7 @@ def _load_pair(config: Config, path: Path, key: str) -> tuple[Model, Model | Non
     danger = Model.load(path, key)
     if danger is None or config.urgent_threshold is None:
         return None if danger is None else (danger, None)
-    urgent = Model.load(urgent_path(path), key)
+    urgent = Model.load(urgent_path(path), key, like=danger)
     return None if urgent is None else (danger, urgent.sharing(danger))
 
 

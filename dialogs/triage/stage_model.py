@@ -17,13 +17,14 @@ from array import array
 import math
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import add, mul
 from pathlib import Path
 
+import numpy as np
+
 from dialogs.triage.normalise import letter_twice
+from dialogs.triage.stage_counts import Counts, dot, features
 
 FORMAT = 3  # of the JSON file; a file of another format is trained again
 _RUNS = re.compile(r"(.)\1\1+")  # a letter and two or more of it again: (.)\1{2,}, but twice as fast
@@ -32,7 +33,6 @@ _NON_ASCII = re.compile(r"([^\x00-\x7f]+)")  # runs of characters not ASCII
 # the time. A run of \w found from left to right is a whole run (the one before it ended at a \W, or a run too short
 # to match ends at the next character), so it always starts and ends at a word boundary.
 _WORD = re.compile(r"\w\w+")
-MEMO_WORDS = 20_000  # words whose known letter pieces are remembered (about 4 MB)
 
 
 class _Unaccented(dict):
@@ -63,19 +63,6 @@ def fold(text: str) -> str:
         parts[1::2] = map(str.translate, parts[1::2], repeat(_UNACCENTED))
         text = "".join(parts)
     return _RUNS.sub(letter_twice, text)
-
-
-class _Sublinear(dict):
-    """Count -> 1 + log(count), scikit-learn's sublinear term frequency (exactly 1.0 for a term seen once)."""
-
-    def __missing__(self, count: int) -> float:
-        value = 1.0 + math.log(count)
-        if len(self) < 1_000:
-            self[count] = value
-        return value
-
-
-_SUBLINEAR = _Sublinear()
 
 
 def _padded_pieces(word: str, low: int, high: int) -> list[str]:
@@ -137,7 +124,8 @@ class Space:
     """One feature space: how a message is cut (`kind`, n-gram sizes), and per known term its idf and weight.
 
     Terms map to a position in two arrays of floats rather than to a pair of Python floats: about 120,000 terms
-    then take about 15 MB in the bot instead of about 30.
+    then take about 15 MB in the bot instead of about 30. numpy reads the same arrays (no copy), and `counting`
+    (stage_counts.py) counts a message's terms; two models with the same terms share it.
     """
 
     kind: str
@@ -146,7 +134,13 @@ class Space:
     terms: dict[str, int]
     idf: array
     weight: array
-    memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    counting: Counts | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.counting is None:
+            object.__setattr__(self, "counting", Counts(self.terms))
+        object.__setattr__(self, "idf_values", _floats(self.idf))
+        object.__setattr__(self, "weights", _floats(self.weight))
 
     @classmethod
     def of(cls, kind: str, low: int, high: int, values: dict[str, tuple[float, float]]) -> Space:
@@ -154,38 +148,28 @@ class Space:
         return cls(kind, low, high, {term: at for at, term in enumerate(values)},
                    array("d", (v[0] for v in values.values())), array("d", (v[1] for v in values.values())))
 
+    def _cut(self, word: str) -> list[str]:
+        return _padded_pieces(f" {word} ", self.low, self.high)
 
-    def counted(self, folded: str) -> Counter[int]:
-        """Positions of the known terms of an already folded message, with how often each occurs (in the order
-        they first occur).
+    def counted(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the known terms of an already folded message (in the order they first occur), and how often
+        each occurs.
 
-        Letter pieces never cross a word, so each word's known pieces are remembered (up to MEMO_WORDS words):
+        Letter pieces never cross a word, so each word's known pieces are remembered (stage_counts.MEMO_WORDS words):
         the next message with that word does not cut it again, and a word said again is looked up once.
         """
-        terms = self.terms
+        counting: Counts = self.counting  # type: ignore[assignment]
         if self.kind != "char_wb":
-            counts = Counter(map(terms.get, _word_runs(folded, self.low, self.high)))
-            counts.pop(None, None)  # the pieces the model does not know
-            return counts
-        memo, found, again = self.memo, [], []
-        for word, times in Counter(folded.split()).items():
-            positions = memo.get(word)
-            if positions is None:
-                if len(memo) >= MEMO_WORDS:
-                    memo.clear()
-                positions = tuple([at for at in map(terms.get, _padded_pieces(f" {word} ", self.low, self.high))
-                                   if at is not None])
-                memo[word] = positions
-            found.extend(positions)
-            if times > 1:
-                again.append((positions, times - 1))
-        counts = Counter(found)  # each word once (in C), then the words said again (filler) added to their counts
-        update, count = dict.update, counts.__getitem__
-        for positions, more in again:
-            # counts[at] += more for each position, in C: the pairs are made one at a time as update reads them, so
-            # a piece twice in one word ("ana" in "banana") has the first addition counted before the second.
-            update(counts, zip(positions, map(add, map(count, positions), repeat(more))))
-        return counts
+            return counting.words(_word_runs(folded, self.low, self.high))
+        return counting.char(folded, self._cut)
+
+
+def _floats(values: array) -> np.ndarray:
+    """The floats of an array('d') as a numpy array, without a copy."""
+    return np.frombuffer(values, dtype=np.float64) if len(values) else np.zeros(0)
+
+
+Vector = tuple[tuple[np.ndarray, np.ndarray, float], ...]
 
 
 @dataclass(frozen=True)
@@ -195,33 +179,26 @@ class Model:
     spaces: tuple[Space, ...]
     intercept: float
 
-    def vector(self, text: str) -> tuple[tuple[tuple[int, ...], tuple[float, ...], float], ...]:
+    def vector(self, text: str) -> Vector:
         """The message's features per space: the positions of its known terms, their values before L2
         normalisation (idf x (1 + log count)), and the L2 norm of those values (0.0 when none is known).
 
         The values are not divided by the norm here: `score` divides the one sum it makes instead of dividing
-        every value (a long message has a thousand terms or more, and the vector may serve two models)."""
+        every value (a long message has a thousand terms or more, and the vector may serve two models). The sums
+        add from left to right, as Python's `sum` does (stage_counts.py): on the labelled messages the
+        probabilities move by 3e-15 at most from math.fsum's (the tests compare them with scikit-learn's at 1e-9).
+        """
         folded = fold(text)
-        out = []
-        for space in self.spaces:
-            counts = space.counted(folded)
-            positions = tuple(counts)
-            # idf x (1 + log count), term by term in C (map) rather than in a Python loop.
-            values = tuple(map(mul, map(space.idf.__getitem__, positions), map(_SUBLINEAR.__getitem__,
-                                                                               counts.values())))
-            # `sum`, not math.fsum: three times faster; on the labelled messages the probabilities move by 3e-15 at
-            # most (the tests compare them with scikit-learn's at 1e-9).
-            out.append((positions, values, math.sqrt(sum(map(mul, values, values)))))
-        return tuple(out)
+        return tuple(features(space.idf_values, *space.counted(folded)) for space in self.spaces)  # type: ignore[attr-defined]
 
-    def score(self, vector: tuple[tuple[tuple[int, ...], tuple[float, ...], float], ...]) -> float:
+    def score(self, vector: Vector) -> float:
         """The probability for a `vector` of this model's spaces (or of a model that `reads_like` it).
 
         Per space, (values . weights) / norm: the dot product of the L2-normalised features, with one division."""
         score = self.intercept
         for space, (positions, values, norm) in zip(self.spaces, vector):
             if norm:
-                score += sum(map(mul, values, map(space.weight.__getitem__, positions))) / norm
+                score += dot(values, space.weights[positions]) / norm  # type: ignore[attr-defined]
         return 1.0 / (1.0 + math.exp(-score)) if score > -500 else 0.0
 
     def probability(self, text: str) -> float:
@@ -235,13 +212,13 @@ class Model:
             for a, b in zip(self.spaces, other.spaces))
 
     def sharing(self, other: Model) -> Model:
-        """This model, reusing `other`'s terms, idf and memo where they are equal (two models trained on the same
+        """This model, reusing `other`'s terms, idf and counting where they are equal (two models trained on the same
         messages have the same terms and idf: half the memory, and one vector for both)."""
         if len(self.spaces) != len(other.spaces) or any(
                 (a.kind, a.low, a.high) != (b.kind, b.low, b.high) or a.terms != b.terms or a.idf != b.idf
                 for a, b in zip(self.spaces, other.spaces)):
             return self
-        return Model(tuple(Space(b.kind, b.low, b.high, b.terms, b.idf, a.weight, b.memo)
+        return Model(tuple(Space(b.kind, b.low, b.high, b.terms, b.idf, a.weight, b.counting)
                            for a, b in zip(self.spaces, other.spaces)), self.intercept)
 
     def save(self, path: Path, key: str) -> None:
@@ -256,21 +233,32 @@ class Model:
         partial.replace(path)
 
     @classmethod
-    def load(cls, path: Path, key: str) -> Model | None:
-        """The model in `path` if it was trained for `key` (same settings, same labelled files); else None."""
+    def load(cls, path: Path, key: str, like: Model | None = None) -> Model | None:
+        """The model in `path` if it was trained for `key` (same settings, same labelled files); else None.
+
+        `like`: a model already loaded whose spaces this one's may equal (the urgent model has the terms and idf of
+        the first one): an equal space takes its terms and idf, and 335,000 terms are not made again only to be
+        dropped (about 40 MB for a moment, much of which the process kept)."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
             return None
+        known = {(s.kind, s.low, s.high): s for s in like.spaces} if like is not None else {}
         try:
-            spaces = tuple(Space(s["kind"], int(s["low"]), int(s["high"]),
-                                 {t: at for at, t in enumerate(s["terms"].split("\n"))},
-                                 _unpack(s["idf"]), _unpack(s["weight"]))
-                           for s in data["spaces"] if s["kind"] in KINDS)
+            spaces = tuple(_space(s, known) for s in data["spaces"] if s["kind"] in KINDS)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
         if any(not len(s.terms) == len(s.idf) == len(s.weight) for s in spaces):
             return None
         return cls(spaces, float(data["intercept"]))
+
+
+def _space(data: dict, known: dict[tuple[str, int, int], Space]) -> Space:
+    """A space of a model's file; its terms and idf are those of the `known` space of the same kind when equal."""
+    kind, low, high = data["kind"], int(data["low"]), int(data["high"])
+    idf, weight, same = _unpack(data["idf"]), _unpack(data["weight"]), known.get((kind, low, high))
+    if same is not None and isinstance(data["terms"], str) and data["terms"] == "\n".join(same.terms):
+        return Space(kind, low, high, same.terms, same.idf if idf == same.idf else idf, weight)
+    return Space(kind, low, high, {t: at for at, t in enumerate(data["terms"].split("\n"))}, idf, weight)

@@ -26,6 +26,7 @@ class WordTable:
         self.known: dict[tuple[str, tuple[str, ...]], _Known] = {}
         self._maps: tuple[dict, dict, dict] | None = None
         self._bits: dict[tuple[int, int], int] = {}  # (slot, number of a phrase word) -> its bit (see mark)
+        self._same: dict[int, int] = {}  # marks OR-ed -> one object for each value (see _marks)
         self._nowhere = _Known([], [], 0)  # what every word matching no phrase word of any index is (see learn)
         for index in indexes:
             self.add(index)
@@ -55,29 +56,45 @@ class WordTable:
             index._marked.clear()  # the marks are given again (see mark)
             index._shared.clear()
         self._bits.clear()
+        self._same.clear()
         self._maps = None
 
     def ready(self) -> None:
-        """Make the vocabulary of the indexes now (once all their phrases are in), so that the first new word does
-        not wait for it."""
+        """Make the vocabulary of the indexes now (once all their phrases are in), and the marks of their phrases, so
+        that the first new words do not wait for them."""
         if self._maps is None:
             self._vocabulary()
+            for index in self.indexes:
+                index.mark_all()
 
     def _vocabulary(self) -> tuple[dict, dict, dict]:
         """The phrase words of every index by exact word, by lemma and by the first 3 letters of their prefixes, each
-        with the slot of its index: what Word.matches says of a word, for every phrase word of every index at once."""
-        exact: dict[str, list[tuple[int, set[int]]]] = {}
-        lemma: dict[str, list[tuple[int, set[int]]]] = {}
-        heads: dict[str, list[tuple[int, tuple[str, ...], int]]] = {}
+        with the slot of its index and their marks (see mark): what Word.matches says of a word, for every phrase
+        word of every index at once.
+
+        The marks are OR-ed here, once per entry: learning a word then ORs a few of them, not a bit per phrase word
+        it matches (a common word matches dozens, each an OR of integers of some 6,000 bits)."""
+        exact: dict[str, list[tuple[int, set[int], int]]] = {}
+        lemma: dict[str, list[tuple[int, set[int], int]]] = {}
+        heads: dict[str, list[tuple[int, tuple[str, ...], int, int]]] = {}
         for slot, index in enumerate(self.indexes):
             for word, numbers in index._by_exact.items():
-                exact.setdefault(word, []).append((slot, numbers))
+                exact.setdefault(word, []).append((slot, numbers, self._marks(slot, numbers)))
             for word, numbers in index._by_lemma.items():
-                lemma.setdefault(word, []).append((slot, numbers))
+                lemma.setdefault(word, []).append((slot, numbers, self._marks(slot, numbers)))
             for head, entries in index._by_prefix_head.items():
-                heads.setdefault(head, []).extend((slot, *index._by_prefix[entry]) for entry in entries)
+                for prefixes, number in map(index._by_prefix.__getitem__, entries):
+                    heads.setdefault(head, []).append((slot, prefixes, number, self.mark(slot, number)))
         self._maps = exact, lemma, heads
         return self._maps
+
+    def _marks(self, slot: int, numbers: Iterable[int]) -> int:
+        """The phrase words `numbers` of the index at `slot` as marks, OR-ed (one value kept for equal ORs, and a
+        word's own bit for a single word: integers of thousands of bits, some 30,000 of them)."""
+        marks = 0
+        for number in numbers:
+            marks = self.mark(slot, number) if not marks else marks | self.mark(slot, number)
+        return self._same.setdefault(marks, marks)
 
     def learn(self, keys: set[tuple[str, tuple[str, ...]]], message: list[tuple[str, tuple[str, ...]]]) -> None:
         """Learn words (with their lemmas) not seen before; a masked word ("") matches nothing. Past _CACHE_MAX
@@ -93,15 +110,19 @@ class WordTable:
         for key in keys:
             word, lemmas = key
             found: dict[int, set[int]] = {}  # slot -> the numbers of the phrase words `word` matches there
+            marks = 0  # those phrase words as marks, OR-ed
             if word:
-                for slot, numbers in exact.get(word, ()):
+                for slot, numbers, marked in exact.get(word, ()):
                     found[slot] = set(numbers)
+                    marks |= marked
                 for lemma in lemmas:
-                    for slot, numbers in lemma_of.get(lemma, ()):
+                    for slot, numbers, marked in lemma_of.get(lemma, ()):
                         found.setdefault(slot, set()).update(numbers)
-                for slot, prefixes, number in heads.get(word[:3], ()):
+                        marks |= marked
+                for slot, prefixes, number, marked in heads.get(word[:3], ()):
                     if word.startswith(prefixes):
                         found.setdefault(slot, set()).add(number)
+                        marks |= marked
             if not found:
                 # Most new words (and a masked one) match no phrase word anywhere: they all share one record, which
                 # the indexes read alike (no phrase starts there; after a word, it continues none of its phrases),
@@ -115,8 +136,4 @@ class WordTable:
                 candidates = self.indexes[slot]._candidates(word, lemmas)
                 if candidates:
                     starts[slot] = self.indexes[slot].starts(candidates)
-            marks = 0
-            for slot, numbers in found.items():
-                for number in numbers:
-                    marks |= self.mark(slot, number)
             self.known[key] = _Known(numbers_by_slot, starts, marks)

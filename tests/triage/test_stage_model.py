@@ -93,3 +93,17 @@ def test_the_shipped_urgent_model_shares_the_first_models_terms():
 
     stage, _, urgent = model()
     assert urgent is not None and urgent.reads_like(stage)
+
+
+def test_a_model_loaded_like_another_takes_its_equal_terms_and_scores_the_same(tmp_path):
+    terms = {"ab": (1.5, 2.0), "bc": (1.2, -1.0), " a": (1.0, 0.5)}
+    first = Model((Space.of("char_wb", 2, 5, terms), Space.of("word", 1, 2, {"ab": (2.0, 1.0)})), 0.1)
+    second = Model((Space.of("char_wb", 2, 5, {t: (idf, -w) for t, (idf, w) in terms.items()}),
+                    Space.of("word", 1, 2, {"ab": (2.0, 1.0), "bc": (1.0, 1.0)})), -0.3)
+    second.save(tmp_path / "second.json", "k1")
+    loaded = Model.load(tmp_path / "second.json", "k1", like=first)
+    assert loaded == second
+    assert loaded.spaces[0].terms is first.spaces[0].terms and loaded.spaces[0].idf is first.spaces[0].idf
+    assert loaded.spaces[1].terms is not first.spaces[1].terms  # other terms: its own
+    for text in ("abc", "ab ab bc", "nothing known", ""):
+        assert loaded.probability(text) == second.probability(text)

@@ -1361,6 +1361,13 @@ URGENT = [
     ('not eaten since monday and i fainted in maths', 'en'),
     ("gave my little sister my airpods and my jacket. it's for good. i'm done", 'en'),
     ("i'm cutting and i can't stop", 'en'),
+    # batches 580-585, in new words
+    ('la date est fixée, le 12. vous pourrez rien y changer', 'fr'),
+    ('not coming in tuesday or any day after that. the date is picked', 'en'),
+    ("j'ai donné toutes mes affaires à mon cousin, dites-lui que c'était pas sa faute", 'fr'),
+    ("i'm on the top floor of the car park and i keep looking down", 'en'),
+    ("we found empty blister packets in her room and she's really drowsy", 'en'),
+    ("a man from insta is actually 28 and wants to meet me saturday, i'm 13", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2291,6 +2298,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("he said it doesn't matter if he's here or not", 'en'),
     ("sometimes i think if i got hit by a bus it wouldn't be so bad", 'en'),
     ("she hasn't had her period since the summer", 'en'),
+    # batches 580-585, in new words
+    ("ce que mon oncle m'a fait quand j'avais 8 ans, j'y pense tous les jours", 'fr'),
+    ("il a fait des dessins d'un garçon pendu, il dit que c'est rien", 'fr'),
+    ('he scratches his arms until they bleed', 'en'),
+    ('got hit in the face with a padlock on the bus', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3087,6 +3099,14 @@ NOT_DANGER = [  # none or watch
     ('taking my vitamin tablets every morning now', 'en'),
     ("my mate said 'i'm gonna kill myself' when he failed the quiz but he was joking, we laughed", 'en'),
     ("i used to hurt myself in year 6 but that's been over for ages, i'm fine now", 'en'),
+    # batches 580-585, in new words
+    ("my gran says i'll be the death of her, i forgot my keys again", 'en'),
+    ("i'm in a better place now, new school, new friends", 'en'),
+    ("the drama with my friends, it's sorted now", 'en'),
+    ('dad nearly fainted when he saw my halloween costume lol', 'en'),
+    ("j'ai crevé mon pneu de vélo en allant au collège", 'fr'),
+    ("c'est bon j'ai plus d'idées noires depuis longtemps, tout roule", 'fr'),
+    ('dans le film, la fille fait une tentative, on en a parlé en classe', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -65,11 +65,24 @@ def test_the_first_rounds_get_their_exact_level(case):
         assert result.level == case.level, (case.text, result)
 
 
-@pytest.mark.parametrize("case", [c for c in BATCHES if c.dangerous], ids=describe)
-def test_a_dangerous_message_of_a_later_batch_is_flagged_or_asked_about(case):
-    """Flagged for the staff, or at least the clarifying question is asked (false alarms: the aggregate below)."""
-    result = assess_case(case)
-    assert rank(result.level) >= rank("high") or result.clarify, (case.text, result)
+DANGEROUS_BY_BATCH: dict[str, list] = {}
+for _case in BATCHES:
+    if _case.dangerous:
+        DANGEROUS_BY_BATCH.setdefault(_case.batch, []).append(_case)
+
+
+@pytest.mark.parametrize("batch", sorted(DANGEROUS_BY_BATCH))
+def test_every_dangerous_message_of_a_later_batch_is_flagged_or_asked_about(batch):
+    """Flagged for the staff, or at least the clarifying question is asked (false alarms: the aggregate below).
+
+    One test per batch, listing every message it misses: one test per message (about 60,000) spent most of the suite's
+    time in pytest's own bookkeeping, not in the triage."""
+    missed = []
+    for case in DANGEROUS_BY_BATCH[batch]:
+        result = assess_case(case)
+        if not (rank(result.level) >= rank("high") or result.clarify):
+            missed.append((describe(case), case.text, result.level, result.rule))
+    assert not missed, missed
 
 
 def test_a_batch_not_yet_tuned_on_is_still_scored_and_no_older_one_is_left_out():

@@ -1371,6 +1371,9 @@ URGENT = [
     # batches 586-591, in new words
     ("si je balance au prof, ils me butent, ils l'ont écrit", 'fr'),
     ("she gave me her watch and said i'd need it more than me", 'en'),
+    # batches 598-603, in new words
+    ("je suis sur le pont, je veux juste que le bruit s'arrête", 'fr'),
+    ("i'm on the bridge. i just want the voices to stop", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2316,6 +2319,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("she's got so thin and she runs for hours every morning", 'en'),
     ('he wrote that death would be a relief', 'en'),
     ("i'm not going to kill myself but i keep thinking about being dead", 'en'),
+    # batches 598-603, in new words
+    ("i'm not going to do anything but i googled ways last night", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3131,6 +3136,10 @@ NOT_DANGER = [  # none or watch
     ('his headaches, which disappear by lunchtime, started after the holidays', 'en'),
     ('à la question sur les idées noires, ma fille a répondu non', 'fr'),
     ('on fait une raclette ce soir 🔪🧀', 'fr'),
+    # batches 598-603, in new words
+    ('cut myself peeling potatoes, just a plaster needed', 'en'),
+    ("il prend son doliprane toutes les six heures comme l'a dit le dentiste", 'fr'),
+    ('i used to self harm but i have not done it in three years, honestly doing great', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

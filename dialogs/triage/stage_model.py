@@ -215,7 +215,8 @@ class Model:
         """This model, reusing `other`'s terms, idf and counting where they are equal (two models trained on the same
         messages have the same terms and idf: half the memory, and one vector for both)."""
         if len(self.spaces) != len(other.spaces) or any(
-                (a.kind, a.low, a.high) != (b.kind, b.low, b.high) or a.terms != b.terms or a.idf != b.idf
+                (a.kind, a.low, a.high) != (b.kind, b.low, b.high)
+                or not _same(a.terms, b.terms) or not _same(a.idf, b.idf)
                 for a, b in zip(self.spaces, other.spaces)):
             return self
         return Model(tuple(Space(b.kind, b.low, b.high, b.terms, b.idf, a.weight, b.counting)
@@ -253,6 +254,12 @@ class Model:
         if any(not len(s.terms) == len(s.idf) == len(s.weight) for s in spaces):
             return None
         return cls(spaces, float(data["intercept"]))
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal; at once when they are the same object (`load(..., like=)` already shared them: comparing 335,000 terms
+    one by one took about 45 ms at every start)."""
+    return a is b or a == b
 
 
 def _space(data: dict, known: dict[tuple[str, int, int], Space]) -> Space:

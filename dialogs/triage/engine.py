@@ -75,7 +75,18 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
                 else:
                     break
             skipped += 1
-    return False
+    return _negated_after(rules, brks, words, hit)
+
+
+def _negated_after(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit) -> bool:
+    """A negation just after a phrase, as French writes it without « ne » (« ils me tapent pas »), unless the next
+    word makes it a quantity or a restriction (« pas mal », « pas que », « pas fort »)."""
+    at = hit.end
+    if at >= len(words) or brks[at] or words[at] not in rules.negation_after:
+        return False
+    if any(words[i] in rules.negation_closers for i in range(hit.start, at)):
+        return False  # « vous me reverrez plus jamais »: the phrase holds its own negation, « jamais » adds to it
+    return not (at + 1 < len(words) and not brks[at + 1] and words[at + 1] in rules.negation_after_not)
 
 
 def _holds_closer(rules: RuleSet, words: list[str], hit: Hit) -> bool:

@@ -18,7 +18,7 @@ from dialogs.triage.word_table import WordTable
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
 _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers",
-        "negation_closers", "m_a_before", "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago",
+        "negation_closers", "negation_after", "negation_after_not", "m_a_before", "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago",
         "still_going", "recovered", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases", "alone"}
@@ -60,6 +60,8 @@ class RuleSet:
     negation_keeps: frozenset[str] = frozenset()  # "ça n'arrête pas de saigner": a negated stop means it goes on
     negation_openers: frozenset[str] = frozenset()  # « ne », the first half of « ne ... jamais » (see engine._negated)
     negation_closers: frozenset[str] = frozenset()  # « jamais », « plus », the second half (see engine._negated)
+    negation_after: frozenset[str] = frozenset()  # « ils me tapent pas »: a negation just after the phrase
+    negation_after_not: frozenset[str] = frozenset()  # « pas mal », « pas que »: then it is not one
     unsure_alone: PhraseIndex = field(default_factory=PhraseIndex)  # "help" as the whole message: the bot asks
     table: WordTable = field(default_factory=WordTable)  # the words met, learned once for all the indexes above
 
@@ -184,7 +186,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
         still_going=still_going, recovered=recovered, recovered_unless=recovered_unless,
         **{key: _word_set(data, key, origin)
-           for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers")},
+           for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers",
+                       "negation_after", "negation_after_not")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
         table=table,

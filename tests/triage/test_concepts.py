@@ -134,3 +134,21 @@ def test_an_unknown_key_in_recovered_fails_loudly():
     with pytest.raises(RulesError, match="recovered"):
         recovering_rules(colour=["x"])
 
+
+
+def test_a_negation_just_after_the_phrase_counts_unless_the_next_word_keeps_the_danger():
+    """French written without « ne » puts the negation after the verb (batch 607: « ils me tapent pas mais ça me
+    soule »); « pas mal », « pas fort » say how much, « ce serait pas grave » carries the danger itself."""
+    r = compile_rules({**BASE, "negation_after": ["pas", "jamais"], "negation_after_not": ["mal", "fort", "grave"],
+                       "negation_closers": ["pas", "plus", "jamais"],
+                       "group": [{"id": "physical_violence", "about": "x", "level": "urgent", "when_negated": "watch",
+                                  "phrases": ["me tapent", "reverras plus", "mourais ce serait"]}]}, "test")
+    assert assess_with(r, "ils me tapent tous les jours", "fr").level == "urgent"
+    found = assess_with(r, "ils me tapent pas mais ils m'insultent", "fr")
+    assert (found.level, found.negated) == ("watch", True)
+    assert assess_with(r, "ils me tapent, pas moi qui commence", "fr").level == "urgent"  # another clause
+    assert assess_with(r, "ils me tapent pas mal en ce moment", "fr").level == "urgent"
+    assert assess_with(r, "ils me tapent pas fort mais tous les jours", "fr").level == "urgent"
+    assert assess_with(r, "si je mourais ce serait pas grave", "fr").level == "urgent"
+    # the phrase holds its own negation: « jamais » after it adds to it, it does not undo it
+    assert assess_with(r, "tu me reverras plus jamais", "fr").level == "urgent"

@@ -1389,6 +1389,12 @@ URGENT = [
     ("mon père m'a encore frappé, j'ai le nez qui saigne", 'fr'),
     ('dad says if i tell anyone he will hurt my brother', 'en'),
     ("j'ai rien mangé depuis mardi et j'ai failli tomber dans la cour", 'fr'),
+    # batches 616-621, in new words
+    ("j'ai mis tous les médicaments de la maison dans un sac, ce soir je le fais", 'fr'),
+    ("si vous voyez ce message c'est que c'est fini pour moi", 'fr'),
+    ('a man in a grey car keeps stopping next to me after school, he knows my name', 'en'),
+    ("my stepdad has his belt out again, he says i'm going to get it when mum leaves. i can't go home", 'en'),
+    ("ça fait une heure, j'arrive pas à arrêter le sang", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2343,6 +2349,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i drink alone in my room most nights, it's the only way i can forget", 'en'),
     ('ça fait des semaines que je sniffe des trucs avec des potes', 'fr'),
     ('what my old neighbour did when i was 8 keeps coming back at night', 'en'),
+    # batches 616-621, in new words
+    ("what happened with the neighbour's son when i was 10 keeps coming back, i have flashbacks", 'en'),
+    ("elle boit le week-end jusqu'à vomir avec des plus grands", 'fr'),
+    ('our son is hitting his own arms with a ruler when he is stressed', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3173,6 +3183,12 @@ NOT_DANGER = [  # none or watch
     ('the school form asks if he has ever had suicidal thoughts, what should we put?', 'en'),
     ('my grandad gave me a chef knife for christmas so i can cook dinner with him', 'en'),
     ("i talked to my tutor like you said and it's all sorted now, thanks", 'en'),
+    # batches 616-621, in new words
+    ('je me suis tapé une barre devant la vidéo du chat', 'fr'),
+    ('i used to hurt myself but that was back then, im doing good now and i still see my counsellor', 'en'),
+    ("j'ai failli mourir de rire en cours de physique", 'fr'),
+    ('he has a cooking class on friday, does he need to bring a knife?', 'en'),
+    ("j'en peux plus de ces devoirs de maths", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1395,6 +1395,13 @@ URGENT = [
     ('a man in a grey car keeps stopping next to me after school, he knows my name', 'en'),
     ("my stepdad has his belt out again, he says i'm going to get it when mum leaves. i can't go home", 'en'),
     ("ça fait une heure, j'arrive pas à arrêter le sang", 'fr'),
+    # batches 622-627, in new words
+    ('standing on the bridge over the canal. the next one is at 21:10', 'en'),
+    ('je vous écris depuis le pont, le prochain train arrive bientôt', 'fr'),
+    ("she said she only had one drink and now she can't stand, she's slurring", 'en'),
+    ("c'est décidé, ce sera dimanche, j'ai déjà les médocs dans ma chambre", 'fr'),
+    ("il m'a jetée dehors cette nuit, je suis à l'arrêt de bus sans manteau", 'fr'),
+    ('i took the pills twenty minutes ago, like all of them, i feel so sleepy', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2353,6 +2360,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("what happened with the neighbour's son when i was 10 keeps coming back, i have flashbacks", 'en'),
     ("elle boit le week-end jusqu'à vomir avec des plus grands", 'fr'),
     ('our son is hitting his own arms with a ruler when he is stressed', 'en'),
+    # batches 622-627, in new words
+    ("i press my nails into my arm until it bleeds when i'm stressed", 'en'),
+    ('je bois presque tous les soirs seul dans ma chambre', 'fr'),
+    ("he's been snorting something at parties, his nose bleeds", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3189,6 +3200,11 @@ NOT_DANGER = [  # none or watch
     ("j'ai failli mourir de rire en cours de physique", 'fr'),
     ('he has a cooking class on friday, does he need to bring a knife?', 'en'),
     ("j'en peux plus de ces devoirs de maths", 'fr'),
+    # batches 622-627, in new words
+    ('we had a suicide prevention assembly today, it was okay', 'en'),
+    ("je n'ai plus besoin de venir le jeudi, tout va bien", 'fr'),
+    ('he bruised his shin at football, nothing serious', 'en'),
+    ("bataille d'eau au centre aéré, mon frère veut me tuer 😂", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

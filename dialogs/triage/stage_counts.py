@@ -25,6 +25,9 @@ import numpy as np
 MEMO_WORDS = 20_000  # words whose known letter pieces are remembered
 _NONE = np.zeros(0, dtype=np.intp)
 _FAR = np.iinfo(np.int32).max  # no occurrence yet (the scratch array of first occurrences, see Counts.char)
+# One, as the counts' own type: np.add.at with a Python int casts it per element on a slow path (about 250 µs for
+# the 1,500 pieces of a long message in numpy 2.4, against 10 µs with an int32).
+_ONE = np.int32(1)
 
 
 class _Sublinear:
@@ -89,7 +92,7 @@ class Counts:
                 self._scratch = counts, first, order
             order = order[:len(every)]
             if max(times) == 1:
-                np.add.at(counts, every, 1)
+                np.add.at(counts, every, _ONE)
             else:
                 np.add.at(counts, every, np.repeat(np.array(times, dtype=np.int32), [len(p) for p in parts]))
             np.minimum.at(first, every, order)  # where each position first occurs in `every`

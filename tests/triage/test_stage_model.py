@@ -107,3 +107,13 @@ def test_a_model_loaded_like_another_takes_its_equal_terms_and_scores_the_same(t
     assert loaded.spaces[1].terms is not first.spaces[1].terms  # other terms: its own
     for text in ("abc", "ab ab bc", "nothing known", ""):
         assert loaded.probability(text) == second.probability(text)
+
+
+@pytest.mark.parametrize("text", ["one two three", "one one two", "alone", "a b c d e f g h"])
+def test_the_letter_pieces_are_counted_as_often_as_they_occur_whether_words_repeat_or_not(text):
+    from collections import Counter
+
+    space = Space.of("char_wb", 2, 5, {p: (1.0, 1.0) for p in char_pieces(text, 2, 5)})
+    positions, counts = space.counted(fold(text))
+    names = list(space.terms)
+    assert dict(zip((names[at] for at in positions), counts.tolist())) == Counter(char_pieces(text, 2, 5))

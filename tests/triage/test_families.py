@@ -1402,6 +1402,11 @@ URGENT = [
     ("c'est décidé, ce sera dimanche, j'ai déjà les médocs dans ma chambre", 'fr'),
     ("il m'a jetée dehors cette nuit, je suis à l'arrêt de bus sans manteau", 'fr'),
     ('i took the pills twenty minutes ago, like all of them, i feel so sleepy', 'en'),
+    # batches 628-633, in new words
+    ("dad said when he gets home i'm dead, last time i had a black eye", 'en'),
+    ("she said she'd burn my arm on the cooker again", 'en'),
+    ("mon entraîneur m'a embrassée dans le vestiaire, il veut que je revienne seule samedi", 'fr'),
+    ("c'est quoi la dose de doliprane qui tue ?", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2364,6 +2369,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i press my nails into my arm until it bleeds when i'm stressed", 'en'),
     ('je bois presque tous les soirs seul dans ma chambre', 'fr'),
     ("he's been snorting something at parties, his nose bleeds", 'en'),
+    # batches 628-633, in new words
+    ('i keep a razor in my bag just in case', 'en'),
+    ("i don't even want to exist anymore but i won't do anything", 'en'),
+    ('they tied me to a tree in the park and left me there', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3205,6 +3214,11 @@ NOT_DANGER = [  # none or watch
     ("je n'ai plus besoin de venir le jeudi, tout va bien", 'fr'),
     ('he bruised his shin at football, nothing serious', 'en'),
     ("bataille d'eau au centre aéré, mon frère veut me tuer 😂", 'fr'),
+    # batches 628-633, in new words
+    ("is the group still on next wednesday? i'm doing honestly fine now", 'en'),
+    ('elle a eu sa ceinture verte au judo, elle a un bleu mais elle est ravie', 'fr'),
+    ('on ouvre les huîtres au couteau pour le réveillon', 'fr'),
+    ('ils me touchent pas mais ils se moquent de mes habits', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

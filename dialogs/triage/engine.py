@@ -55,7 +55,7 @@ def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
 
 
 def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit) -> bool:
-    """A negation inside a gap of the phrase, or just before it in the same clause."""
+    """A negation inside a gap of the phrase, just before it in the same clause, or (French) just after it."""
     if any(words[i] in rules.negations and not _of_a_stop(rules, words, i) for i in hit.gaps):
         return True
     for start in hit.starts or (hit.start,):
@@ -80,7 +80,8 @@ def _negated(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit)
 
 def _negated_after(rules: RuleSet, brks: tuple[bool, ...], words: list[str], hit: Hit) -> bool:
     """A negation just after a phrase, as French writes it without « ne » (« ils me tapent pas »), unless the next
-    word makes it a quantity or a restriction (« pas mal », « pas que », « pas fort »)."""
+    word makes it a quantity or a restriction, or carries the danger itself (« pas mal », « pas fort », « ce serait pas
+    grave »: `negation_after_not`)."""
     at = hit.end
     if at >= len(words) or brks[at] or words[at] not in rules.negation_after:
         return False

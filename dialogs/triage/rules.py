@@ -18,8 +18,8 @@ from dialogs.triage.word_table import WordTable
 HERE = Path(__file__).resolve().parent
 LANGUAGES = ("fr", "en")
 _TOP = {"language", "apostrophes", "as_written", "negations", "negation_skip", "negation_keeps", "negation_openers",
-        "negation_closers", "negation_after", "negation_after_not", "m_a_before", "clause_breaks", "words", "spelling", "everyday", "serious", "long_ago",
-        "still_going", "recovered", "unsure", "group", "concepts"}
+        "negation_closers", "negation_after", "negation_after_not", "m_a_before", "clause_breaks", "words", "spelling",
+        "everyday", "serious", "long_ago", "still_going", "recovered", "unsure", "group", "concepts"}
 _GROUP = {"id", "name", "level", "about", "when_negated", "when_long_ago", "clarify", "phrases", "concepts", "window"}
 _UNSURE = {"id", "name", "about", "phrases", "alone"}
 

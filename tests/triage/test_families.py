@@ -1412,6 +1412,10 @@ URGENT = [
     ('the pills are kicking in now. sorry for everything', 'en'),
     ("he booked a hotel room for us two on saturday, i'm 14", 'en'),
     ('ils me donnent à manger une fois par jour, je suis enfermée dans ma chambre depuis 2 jours', 'fr'),
+    # batches 640-645, in new words
+    ("je suis en train de me couper, cette fois je vais jusqu'au bout", 'fr'),
+    ("j'entends le voisin qui crie qu'il va la tuer, ça cogne contre les murs", 'fr'),
+    ("he sent a picture of the knife and said he'll stab me after the match", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2381,6 +2385,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 634-639, in new words
     ('i cut again yesterday, first time in a year', 'en'),
     ('je vomis mes repas en cachette depuis la rentrée', 'fr'),
+    # batches 640-645, in new words
+    ("j'espère que le bus va avoir un accident comme ça j'irai plus au collège", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3231,6 +3237,11 @@ NOT_DANGER = [  # none or watch
     ("j'ai tout préparé pour ce soir, le gâteau et les ballons pour ma soeur", 'fr'),
     ('so many ways to die in this game lol', 'en'),
     ('nobody hit me or anything, they just laughed at my shoes', 'en'),
+    # batches 640-645, in new words
+    ("j'ai coupé le pain avec le grand couteau et je me suis pas coupé cette fois", 'fr'),
+    ('the cake was a big hit at the party', 'en'),
+    ("on s'est fait exploser au match de hand samedi 😭", 'fr'),
+    ("il s'est ouvert le genou au foot, trois points de suture, il viendra jeudi", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

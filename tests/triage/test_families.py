@@ -1416,6 +1416,13 @@ URGENT = [
     ("je suis en train de me couper, cette fois je vais jusqu'au bout", 'fr'),
     ("j'entends le voisin qui crie qu'il va la tuer, ça cogne contre les murs", 'fr'),
     ("he sent a picture of the knife and said he'll stab me after the match", 'en'),
+    # batches 646-651, in new words
+    ("j'ai gratté jusqu'à ce que ce soit ouvert, le sang s'arrête pas et j'ai la tête qui tourne", 'fr'),
+    ('scratched it open and now i cant stop the blood, feeling dizzy', 'en'),
+    ('3 days no food and no water, my legs keep giving out', 'en'),
+    ("tell my counsellor i said thank you. i'm going to leave tonight", 'en'),
+    ('dites à mon éducatrice que je la remercie, je vais partir cette nuit', 'fr'),
+    ("le voisin qui lui donne des cours de maths abuse d'elle, il revient samedi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2387,6 +2394,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je vomis mes repas en cachette depuis la rentrée', 'fr'),
     # batches 640-645, in new words
     ("j'espère que le bus va avoir un accident comme ça j'irai plus au collège", 'fr'),
+    # batches 646-651, in new words
+    ('il répète « je vivrai pas vieux de toute façon » et il sort plus de sa chambre', 'fr'),
+    ('she keeps pulling out her hair, there are bald patches now', 'en'),
+    ("j'arrive plus à manger devant les autres, j'ai perdu 6 kilos depuis septembre", 'fr'),
+    ('je me suis coupée encore hier, ça fait 4 fois cette semaine', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3242,6 +3254,12 @@ NOT_DANGER = [  # none or watch
     ('the cake was a big hit at the party', 'en'),
     ("on s'est fait exploser au match de hand samedi 😭", 'fr'),
     ("il s'est ouvert le genou au foot, trois points de suture, il viendra jeudi", 'fr'),
+    # batches 646-651, in new words
+    ('omg i nearly died when my crush waved at me', 'en'),
+    ('the chef showed me how to sharpen knives, so cool', 'en'),
+    ("est-ce qu'il peut apporter son opinel pour l'atelier bois ?", 'fr'),
+    ('ce niveau est impossible je vais craquer', 'fr'),
+    ("last year i used to hate myself but honestly it's so much better now", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

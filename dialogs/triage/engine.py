@@ -159,11 +159,13 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                 recovered = bool(well) and next(rules.recovered_unless.find(*said), None) is None
                 well_after = max(well, default=-1)  # the last clause that says it is going well now
             clause = clauses[hit.start]
-            if clause in over or (clause - 1 in over and well_after > clause):
+            if clause in over or (clause - 1 in over and well_after > clause) or (clause + 1 in over and well_after > clause + 1):
                 # the clause just after the one that says when is of that time too, when the message then says it
                 # goes well now ("il y a deux ans il allait très mal, il se scarifiait. aujourd'hui il va bien"),
                 # even after an attempt or a stay in hospital (then high, not watch: [recovered] unless);
-                # not when the danger comes after that ("... tout va bien mais hier je voulais mourir")
+                # not when the danger comes after that ("... tout va bien mais hier je voulais mourir").
+                # So is the clause just before one that says it is long over, when a later one says it goes well
+                # ("j'avais des pensées suicidaires mais c'est fini depuis longtemps ... ça va trop bien")
                 level, long_ago = group.when_long_ago, True
                 if recovered and rank(level) > rank("watch"):
                     level = "watch"  # long over, and the message says it is going well now (decision 3, [recovered])

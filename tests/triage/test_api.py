@@ -60,6 +60,15 @@ def test_a_season_gone_by_is_long_ago_too():
     assert assess_text("l'été dernier j'ai essayé avec des cachets et j'y pense encore", "fr").level == "urgent"
 
 
+def test_a_dark_time_said_long_over_in_the_next_clause_reads_watch_when_it_goes_well_now():
+    past = "j'avais des pensées suicidaires en 4e mais c'est fini depuis longtemps, là ça va trop bien"
+    assert assess_text(past, "fr").level == "watch"
+    # without a later clause saying it goes well now, the danger clause is read as it is
+    assert assess_text("j'avais des pensées suicidaires mais c'est fini depuis longtemps", "fr").level == "urgent"
+    # and a danger said after the "going well" is not of that time
+    assert assess_text("c'est fini depuis longtemps, ça va trop bien, mais hier je voulais mourir", "fr").level == "urgent"
+
+
 def test_huge_and_empty_texts():
     assert assess_text("", "fr").level == "none"
     assert assess_text(None, "fr").level == "none"  # type: ignore[arg-type]

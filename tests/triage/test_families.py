@@ -1428,6 +1428,10 @@ URGENT = [
     ("j'ai donné ma switch et ma collection à mon frère. merci pour tout", 'fr'),
     ('got the stuff. doing it saturday when nobody is home', 'en'),
     ("jsuis plus là demain. c'est pas une blague, j'ai tout préparé", 'fr'),
+    # batches 658-663, in new words
+    ("they said they'll kill me tomorrow after school, i'm not joking, one of them has a knife", 'en'),
+    ('writing my letter now. everything is ready. i wanted to say thank you to the centre', 'en'),
+    ("il m'a donné sa montre pour son petit frère « pour après » et il a vidé sa chambre", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2407,6 +2411,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 652-657, in new words
     ("je m'en fiche de vivre ou de mourir franchement", 'fr'),
     ('fatiguée de tout. de vivre surtout', 'fr'),
+    # batches 658-663, in new words
+    ('he keeps coming home with ripped clothes and a black eye, says he fell', 'en'),
+    ("ils m'ont fait un croche-pied et je me suis cassé une dent, c'est tous les jours", 'fr'),
+    ("been cutting for months now and it's getting more often", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3274,6 +3282,12 @@ NOT_DANGER = [  # none or watch
     ("il ne l'a jamais touché mais il le suit partout dans la cour, on s'inquiète", 'fr'),
     ('il joue en ligne tard le soir, il a 14 ans, nous voudrions un rendez-vous pour en parler', 'fr'),
     ('il y a deux ans je me coupais. maintenant ça va vraiment bien, merci encore', 'fr'),
+    # batches 658-663, in new words
+    ("she broke her arm at the trampoline park, plaster for a month, she'll still come", 'en'),
+    ('they groomed the slopes overnight, perfect snow today', 'en'),
+    ('does the centre open on saturday? i want to come after the bus', 'en'),
+    ("l'an dernier il parlait de mourir. aujourd'hui il rit à nouveau, merci", 'fr'),
+    ('je suis fatiguée de tout le monde ce weekend, je reste dans ma chambre', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

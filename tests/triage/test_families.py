@@ -1432,6 +1432,13 @@ URGENT = [
     ("they said they'll kill me tomorrow after school, i'm not joking, one of them has a knife", 'en'),
     ('writing my letter now. everything is ready. i wanted to say thank you to the centre', 'en'),
     ("il m'a donné sa montre pour son petit frère « pour après » et il a vidé sa chambre", 'fr'),
+    # batches 664-669, in new words
+    ("je suis sur la digue, il fait nuit, j'ai plus envie de rentrer", 'fr'),
+    ('je pense à me laisser tomber dans la rivière ce soir', 'fr'),
+    ("last ferry tonight and i'm going over the side", 'en'),
+    ('the pills are in my drawer, i sorted everything out. thanks for being kind to me', 'en'),
+    ('il a acheté un couteau et il a une liste avec les noms des élèves qui le harcèlent', 'fr'),
+    ('nothing for a week except water, my heart does weird jumps and i could not breathe', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2415,6 +2422,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('he keeps coming home with ripped clothes and a black eye, says he fell', 'en'),
     ("ils m'ont fait un croche-pied et je me suis cassé une dent, c'est tous les jours", 'fr'),
     ("been cutting for months now and it's getting more often", 'en'),
+    # batches 664-669, in new words
+    ("un garçon m'a planté son stylo dans le dos en cours, ça a saigné", 'fr'),
+    ('i still cut sometimes, maybe twice a week', 'en'),
+    ('il a écrit que la mort serait un soulagement', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3288,6 +3299,11 @@ NOT_DANGER = [  # none or watch
     ('does the centre open on saturday? i want to come after the bus', 'en'),
     ("l'an dernier il parlait de mourir. aujourd'hui il rit à nouveau, merci", 'fr'),
     ('je suis fatiguée de tout le monde ce weekend, je reste dans ma chambre', 'fr'),
+    # batches 664-669, in new words
+    ('he wants to become a chef after cutting onions with the big knife', 'en'),
+    ("we're going to cycle to the lake tomorrow", 'en'),
+    ("je t'étrangle si tu manges encore mon dessert 😂", 'fr'),
+    ("remember when i wanted to die back in march? i don't feel like that anymore, thank you", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1445,6 +1445,11 @@ URGENT = [
     ('dans son carnet : donner la console à Léo, dimanche pont', 'fr'),
     ("j'ai sauté tous les repas depuis mardi et je peux plus me lever", 'fr'),
     ("haven't eaten since friday, i keep blacking out", 'en'),
+    # batches 676-681, in new words
+    ('je suis assise sur la rambarde du pont', 'fr'),
+    ("si je suis pas là demain c'est normal, merci pour tout", 'fr'),
+    ("everything's ready for tonight. thanks for listening to me", 'en'),
+    ("what's the quickest way, i don't want to talk, i want an answer", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2435,6 +2440,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 670-675, in new words
     ('sometimes i wonder who would come to my funeral', 'en'),
     ('i wrote a note about how i would do it and then deleted it', 'en'),
+    # batches 676-681, in new words
+    ('I saw her wrists, thin lines, some of them fresh', 'en'),
+    ("i pull my hair out, there's a bald patch i hide under my cap", 'en'),
+    ("ma fille de 15 ans a eu une relation avec un homme de 30 ans, c'est fini mais elle pleure", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3317,6 +3326,10 @@ NOT_DANGER = [  # none or watch
     ("on a vu un documentaire sur les overdoses en SVT, c'était impressionnant", 'fr'),
     ("mon grand-père m'emmène au ball-trap, il m'a appris à tenir le fusil en sécurité", 'fr'),
     ("two years ago i wanted to die, now i'm so glad i'm still here", 'en'),
+    # batches 676-681, in new words
+    ('he has trouble sleeping and lies awake worrying about exams', 'en'),
+    ('the driver took the roundabout so fast i nearly died lol', 'en'),
+    ('je veux mourir, ma mère a montré une photo de moi bébé à mes potes', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -47,7 +47,9 @@ RAISED_AT_0995 = {"Ma fille dit qu'elle veut disparaître de snapchat", "i hit m
                   "J'ai frappé à la porte de sa chambre pour lui dire bonne nuit, il dormait déjà",
                   "j'ai acheté une corde à sauter rose avec mon argent de poche",
                   # once 436-453 were learned (2026-12-05, eighth session): the skipping rope again, « ce soir »
-                  "ce soir je vais sauter à la corde dans la cour avec mon cousin"}
+                  "ce soir je vais sauter à la corde dans la cour avec mon cousin",
+                  # once 670-675 were learned (2026-12-06, thirteenth session): high by the first model, then urgent
+                  "dad hit the roof when he saw the report"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)

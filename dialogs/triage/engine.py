@@ -159,7 +159,8 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                 recovered = bool(well) and next(rules.recovered_unless.find(*said), None) is None
                 well_after = max(well, default=-1)  # the last clause that says it is going well now
             clause = clauses[hit.start]
-            if clause in over or (clause - 1 in over and well_after > clause) or (clause + 1 in over and well_after > clause + 1):
+            beside = (clause - 1 in over and well_after > clause) or (clause + 1 in over and well_after > clause + 1)
+            if clause in over or beside:
                 # the clause just after the one that says when is of that time too, when the message then says it
                 # goes well now ("il y a deux ans il allait très mal, il se scarifiait. aujourd'hui il va bien"),
                 # even after an attempt or a stay in hospital (then high, not watch: [recovered] unless);

@@ -1458,6 +1458,10 @@ URGENT = [
     ('i put the date in my calendar, saturday night. everything is ready', 'en'),
     ("thanks for trying. i'm not going to be around after the holidays, tell them bye", 'en'),
     ("3 jours que je mange rien, je sens plus mes jambes et mon coeur fait n'importe quoi", 'fr'),
+    # batches 694-699, in new words
+    ("j'ai pris ma décision, ce sera cette nuit quand tout le monde dort", 'fr'),
+    ("il m'a dit qu'il me casse les dents comme la dernière fois si je rentre tard", 'fr'),
+    ('my son has blood in his underwear and says older boys did something to him in the toilets', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2460,6 +2464,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("parfois j'aimerais que la voiture tombe dans le ravin avec moi dedans", 'fr'),
     ("elle a dit qu'elle avait pas envie d'être là dans un an", 'fr'),
     ("il m'a tordu le bras, j'ai une entorse, c'est la 3e fois qu'il me fait mal", 'fr'),
+    # batches 694-699, in new words
+    ("j'en ai marre d'être en vie, je le dis à personne", 'fr'),
+    ('he said we would all be happier without him', 'en'),
+    ('not going to do it, but the thought is there every night', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3356,6 +3364,9 @@ NOT_DANGER = [  # none or watch
     ("i'm on the roof with my dad fixing the aerial, call you later", 'en'),
     ('je suis au bout du rouleau avec mes révisions mdr', 'fr'),
     ("il peut apporter le couteau à fromage de son grand-père pour l'atelier ?", 'fr'),
+    # batches 694-699, in new words
+    ('that joke was so cringe i wanted to die lol', 'en'),
+    ("je m'enferme dans ma chambre pour réviser", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

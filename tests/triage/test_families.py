@@ -3507,6 +3507,8 @@ RAISED_AT_0995 = {
     "mon père chasse, ses fusils sont dans une armoire fermée à clé",
     # once 574-579 were learned (2026-12-06, eleventh session): p = 0.9951, just over the step (the rules read none)
     "he will be outside the school gate at four to pick her up",
+    # once 694-699 were learned (2026-12-06, thirteenth session): high by the first model, then urgent (the rules: none)
+    "she's sleeping over at a friend's tonight",
 }
 
 

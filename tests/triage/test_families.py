@@ -1462,6 +1462,13 @@ URGENT = [
     ("j'ai pris ma décision, ce sera cette nuit quand tout le monde dort", 'fr'),
     ("il m'a dit qu'il me casse les dents comme la dernière fois si je rentre tard", 'fr'),
     ('my son has blood in his underwear and says older boys did something to him in the toilets', 'en'),
+    # batches 700-705, in new words
+    ("qqn m'a donné un verre à la fête et maintenant je tiens plus debout", 'fr'),
+    ("j'ai mis des pierres dans mes poches, je suis près du pont", 'fr'),
+    ('i already swallowed them, every single one', 'en'),
+    ('im at the railway line behind the school. i cant anymore', 'en'),
+    ('older lads threatened to stab him, they gave him until monday', 'en'),
+    ('she stopped taking her insulin on purpose', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2468,6 +2475,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("j'en ai marre d'être en vie, je le dis à personne", 'fr'),
     ('he said we would all be happier without him', 'en'),
     ('not going to do it, but the thought is there every night', 'en'),
+    # batches 700-705, in new words
+    ('il a dit à son frère : bientôt vous serez tranquilles sans moi', 'fr'),
+    ('he gives his lunch away every day and has lost so much weight', 'en'),
+    ('i drank so much on saturday i blacked out, it happens every weekend', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3367,6 +3378,11 @@ NOT_DANGER = [  # none or watch
     # batches 694-699, in new words
     ('that joke was so cringe i wanted to die lol', 'en'),
     ("je m'enferme dans ma chambre pour réviser", 'fr'),
+    # batches 700-705, in new words
+    ('the battery always dies when i need my phone 😤', 'en'),
+    ("match de l'OM ce soir, ils ont encore perdu, envie de mourir mdr", 'fr'),
+    ('big race tomorrow on the lake, wish me luck', 'en'),
+    ('il a pris un ballon au hand, œil au beurre noir, rien de grave', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

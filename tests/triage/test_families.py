@@ -1469,6 +1469,13 @@ URGENT = [
     ('im at the railway line behind the school. i cant anymore', 'en'),
     ('older lads threatened to stab him, they gave him until monday', 'en'),
     ('she stopped taking her insulin on purpose', 'en'),
+    # batches 706-711, in new words
+    ("je suis sur le quai, j'attends celui qui s'arrêtera pas", 'fr'),
+    ('mon père a dit que si je rentre il me tue', 'fr'),
+    ('this is my goodbye, thank you for trying', 'en'),
+    ('he posted a knife on snap and says i am next', 'en'),
+    ("a man in a car outside my house again, he's the one from insta and i'm home alone", 'en'),
+    ('my son left a note saying not to look for him', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2479,6 +2486,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('il a dit à son frère : bientôt vous serez tranquilles sans moi', 'fr'),
     ('he gives his lunch away every day and has lost so much weight', 'en'),
     ('i drank so much on saturday i blacked out, it happens every weekend', 'en'),
+    # batches 706-711, in new words
+    ("des traces de coups sur le dos et il dit qu'il est tombé", 'fr'),
+    ('elle prend les somnifères de sa mère en cachette pour dormir', 'fr'),
+    ('honestly dying sounds like a relief', 'en'),
+    ('i eat once every three days now', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3383,6 +3395,12 @@ NOT_DANGER = [  # none or watch
     ("match de l'OM ce soir, ils ont encore perdu, envie de mourir mdr", 'fr'),
     ('big race tomorrow on the lake, wish me luck', 'en'),
     ('il a pris un ballon au hand, œil au beurre noir, rien de grave', 'fr'),
+    # batches 706-711, in new words
+    ("mon grand-père m'a appris à abattre un poulet à la ferme", 'fr'),
+    ('my shift ends late on tuesdays, could we do 6pm?', 'en'),
+    ('i almost died on the red run today haha', 'en'),
+    ('je voulais vous remercier encore pour tout, elle va bien', 'fr'),
+    ("she doesn't need the follow-up anymore, she's doing great", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1476,6 +1476,13 @@ URGENT = [
     ('he posted a knife on snap and says i am next', 'en'),
     ("a man in a car outside my house again, he's the one from insta and i'm home alone", 'en'),
     ('my son left a note saying not to look for him', 'en'),
+    # batches 712-717, in new words
+    ("j'ai les cachets de ma mère devant moi, si personne me répond je les prends", 'fr'),
+    ("c'est ma dernière nuit, j'ai tout préparé", 'fr'),
+    ("il est sur la falaise, il dit qu'il est au bord", 'fr'),
+    ("if you're reading this i'm already gone", 'en'),
+    ("she sent a video of her cutting and now she's not answering", 'en'),
+    ("he kisses me and says it's our secret, i'm 12", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2491,6 +2498,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle prend les somnifères de sa mère en cachette pour dormir', 'fr'),
     ('honestly dying sounds like a relief', 'en'),
     ('i eat once every three days now', 'en'),
+    # batches 712-717, in new words
+    ("je bois le soir tout seul, ça m'aide à pas penser", 'fr'),
+    ("ils m'ont donné des coups de pied dans le ventre à la récré", 'fr'),
+    ('they put me in a headlock in the changing rooms', 'en'),
+    ('i wish i had cancer so i could die', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3401,6 +3413,12 @@ NOT_DANGER = [  # none or watch
     ('i almost died on the red run today haha', 'en'),
     ('je voulais vous remercier encore pour tout, elle va bien', 'fr'),
     ("she doesn't need the follow-up anymore, she's doing great", 'en'),
+    # batches 712-717, in new words
+    ("my son skips breakfast but says he's just not hungry in the morning", 'en'),
+    ("omg i'm dying, this video is so funny", 'en'),
+    ("she won't tell us why she's grumpy, teenagers!", 'en'),
+    ('on fait un atelier cuisine samedi, il faut apporter son propre couteau ?', 'fr'),
+    ("we won't need the weekly sessions anymore, thank you for everything", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -3561,6 +3561,8 @@ RAISED_AT_0995 = {
     "he will be outside the school gate at four to pick her up",
     # once 694-699 were learned (2026-12-06, thirteenth session): high by the first model, then urgent (the rules: none)
     "she's sleeping over at a friend's tonight",
+    # once 712-717 were learned (2026-12-06, fourteenth session): long sleeves and psoriasis, next to the hidden marks
+    "elle porte des manches longues l'été à cause de son psoriasis",
 }
 
 

@@ -1483,6 +1483,13 @@ URGENT = [
     ("if you're reading this i'm already gone", 'en'),
     ("she sent a video of her cutting and now she's not answering", 'en'),
     ("he kisses me and says it's our secret, i'm 12", 'en'),
+    # batches 718-723, in new words
+    ("je suis au bout de la jetée, je crois que c'est ce soir", 'fr'),
+    ("au revoir tout le monde, c'était bien de vous connaître", 'fr'),
+    ('ma mère est bourrée et elle me court après avec une bouteille', 'fr'),
+    ('i came here to jump, the waterfall is so loud', 'en'),
+    ('the blade is right here and no one is home', 'en'),
+    ("he keeps asking where i live and wants to meet me alone, i'm 13", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2503,6 +2510,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils m'ont donné des coups de pied dans le ventre à la récré", 'fr'),
     ('they put me in a headlock in the changing rooms', 'en'),
     ('i wish i had cancer so i could die', 'en'),
+    # batches 718-723, in new words
+    ("il m'a serré le cou jusqu'à ce que je voie noir", 'fr'),
+    ('je mets de la vodka dans ma gourde pour aller en cours', 'fr'),
+    ('i still get flashbacks from what happened with the older guy', 'en'),
+    ("i smoke weed every day now, i can't sleep without it", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3419,6 +3431,12 @@ NOT_DANGER = [  # none or watch
     ("she won't tell us why she's grumpy, teenagers!", 'en'),
     ('on fait un atelier cuisine samedi, il faut apporter son propre couteau ?', 'fr'),
     ("we won't need the weekly sessions anymore, thank you for everything", 'en'),
+    # batches 718-723, in new words
+    ('the queue was so packed i nearly died lol', 'en'),
+    ("elle prépare la fête de l'école avec ses copines", 'fr'),
+    ('does he need to bring anything for the workshop, scissors, glue?', 'en'),
+    ("he never talked about hurting himself, we're just filling in the form", 'en'),
+    ('jen prends 1 toutes les 6h comme le médecin a dit', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -3581,6 +3581,8 @@ RAISED_AT_0995 = {
     "she's sleeping over at a friend's tonight",
     # once 712-717 were learned (2026-12-06, fourteenth session): long sleeves and psoriasis, next to the hidden marks
     "elle porte des manches longues l'été à cause de son psoriasis",
+    # once 718-723 were learned (same session): a train at a station, next to 'at the tracks ... train comes at 23:12'
+    "i'm at the railway station, the next train comes at 5",
 }
 
 

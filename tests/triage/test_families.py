@@ -1490,6 +1490,13 @@ URGENT = [
     ('i came here to jump, the waterfall is so loud', 'en'),
     ('the blade is right here and no one is home', 'en'),
     ("he keeps asking where i live and wants to meet me alone, i'm 13", 'en'),
+    # batches 724-729, in new words
+    ("je vous dis au revoir, j'ai tout donné à ma soeur", 'fr'),
+    ("il a dit qu'il tuerait ma mère si je parlais, il a un pistolet", 'fr'),
+    ("ça coule partout, j'ai coupé trop profond", 'fr'),
+    ("dad said he'll break the other one if i tell", 'en'),
+    ("on the roof of my building, not sure why i'm typing this", 'en'),
+    ('a teacher has been abusing her since september', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2515,6 +2522,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je mets de la vodka dans ma gourde pour aller en cours', 'fr'),
     ('i still get flashbacks from what happened with the older guy', 'en'),
     ("i smoke weed every day now, i can't sleep without it", 'en'),
+    # batches 724-729, in new words
+    ('elle coupe tout en petits morceaux et a perdu 6 kilos', 'fr'),
+    ('je bois de plus en plus le week-end', 'fr'),
+    ("he told his gran he shouldn't have been born", 'en'),
+    ('i burn my arm under the hot tap when it gets too much', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3437,6 +3449,12 @@ NOT_DANGER = [  # none or watch
     ('does he need to bring anything for the workshop, scissors, glue?', 'en'),
     ("he never talked about hurting himself, we're just filling in the form", 'en'),
     ('jen prends 1 toutes les 6h comme le médecin a dit', 'fr'),
+    # batches 724-729, in new words
+    ('il a mangé du piment, il a failli mourir mdr', 'fr'),
+    ("j'ai lu un livre sur un garçon qui fugue, trop bien", 'fr'),
+    ('overdosed on cake at the party lol', 'en'),
+    ('i left my jacket there yesterday, can i get it?', 'en'),
+    ("she's dead to my mum since she broke the vase 😂", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1497,6 +1497,13 @@ URGENT = [
     ("dad said he'll break the other one if i tell", 'en'),
     ("on the roof of my building, not sure why i'm typing this", 'en'),
     ('a teacher has been abusing her since september', 'en'),
+    # batches 730-735, in new words
+    ('personne viendra me chercher ici, je voulais juste dire au revoir', 'fr'),
+    ('quand je rentre il me tue, il a bu', 'fr'),
+    ('ce soir je fonce dans un mur avec la voiture', 'fr'),
+    ("whatever happens tonight, it wasn't your fault", 'en'),
+    ("i looked up how much it takes, it's in the cupboard", 'en'),
+    ('she begged me not to send her back to his house', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2527,6 +2534,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je bois de plus en plus le week-end', 'fr'),
     ("he told his gran he shouldn't have been born", 'en'),
     ('i burn my arm under the hot tap when it gets too much', 'en'),
+    # batches 730-735, in new words
+    ("j'ai bu tous les soirs cette semaine, je sais plus m'arrêter", 'fr'),
+    ("my friend is the only reason i'm still here", 'en'),
+    ('they beat me up and my ribs still hurt', 'en'),
+    ("i've been taking xans someone sells at school", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3455,6 +3467,11 @@ NOT_DANGER = [  # none or watch
     ('overdosed on cake at the party lol', 'en'),
     ('i left my jacket there yesterday, can i get it?', 'en'),
     ("she's dead to my mum since she broke the vase 😂", 'en'),
+    # batches 730-735, in new words
+    ("il m'a achevé à mario kart, je suis dégoûté", 'fr'),
+    ('on a failli mourir quand ils ont marqué, ambiance de malade', 'fr'),
+    ("she said she'd jump off a bridge if he doesn't text back lol", 'en'),
+    ('elle a eu une mauvaise note en maths', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

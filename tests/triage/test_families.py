@@ -1504,6 +1504,13 @@ URGENT = [
     ("whatever happens tonight, it wasn't your fault", 'en'),
     ("i looked up how much it takes, it's in the cupboard", 'en'),
     ('she begged me not to send her back to his house', 'en'),
+    # batches 736-741, in new words
+    ("la corde est dans le garage, je voulais juste parler à quelqu'un avant", 'fr'),
+    ('pardon maman, prends soin du chien', 'fr'),
+    ('ça saigne toujours, ça fait une heure', 'fr'),
+    ('the pills are already working, goodbye', 'en'),
+    ("i'm sitting near the edge of the cliff", 'en'),
+    ('they locked me in the cellar again for the night', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2539,6 +2546,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my friend is the only reason i'm still here", 'en'),
     ('they beat me up and my ribs still hurt', 'en'),
     ("i've been taking xans someone sells at school", 'en'),
+    # batches 736-741, in new words
+    ('je vais pas faire de vieux os de toute façon', 'fr'),
+    ("j'ai pris des speeds et j'en reprends tous les week-ends", 'fr'),
+    ("i don't see how it will get better", 'en'),
+    ("it's been dark in my head for weeks", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3472,6 +3484,12 @@ NOT_DANGER = [  # none or watch
     ('on a failli mourir quand ils ont marqué, ambiance de malade', 'fr'),
     ("she said she'd jump off a bridge if he doesn't text back lol", 'en'),
     ('elle a eu une mauvaise note en maths', 'fr'),
+    # batches 736-741, in new words
+    ("j'ai peur de rentrer en 6e, je connaîtrai personne", 'fr'),
+    ("non j'ai pas du tout de pensées noires, c'est ma mère qui s'inquiète", 'fr'),
+    ('does she have to talk about death in the group?', 'en'),
+    ("she finished her sessions in june and she's doing great", 'en'),
+    ('no problem, just for the file', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

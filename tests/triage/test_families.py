@@ -1511,6 +1511,12 @@ URGENT = [
     ('the pills are already working, goodbye', 'en'),
     ("i'm sitting near the edge of the cliff", 'en'),
     ('they locked me in the cellar again for the night', 'en'),
+    # batches 742-747, in new words
+    ("j'ai rangé ma chambre et j'ai écrit à mes parents, demain c'est fini", 'fr'),
+    ("her pulse is very weak and she won't wake up properly", 'en'),
+    ("he still hasn't come back from the beach and it's dark now", 'en'),
+    ("i'm on the roof and i don't think i'm coming back down", 'en'),
+    ("j'ai rien mangé depuis lundi et j'ai vu tout noir dans l'escalier", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2551,6 +2557,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("j'ai pris des speeds et j'en reprends tous les week-ends", 'fr'),
     ("i don't see how it will get better", 'en'),
     ("it's been dark in my head for weeks", 'en'),
+    # batches 742-747, in new words
+    ("il est revenu avec la lèvre fendue et l'oeil tout gonflé", 'fr'),
+    ("parfois je voudrais que la terre m'avale pour toujours", 'fr'),
+    ('the man who molested me lives in our street again', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3490,6 +3500,13 @@ NOT_DANGER = [  # none or watch
     ('does she have to talk about death in the group?', 'en'),
     ("she finished her sessions in june and she's doing great", 'en'),
     ('no problem, just for the file', 'en'),
+    # batches 742-747, in new words
+    ("c'est pas des pensées noires, je suis juste fatiguée", 'fr'),
+    ('non je pense pas à me faire du mal, je voulais juste un rdv', 'fr'),
+    ('le spectacle a eu un succès fou, les grands étaient ravis', 'fr'),
+    ('she wants to eat healthier, is that ok?', 'en'),
+    ('i almost died of a heart attack when the fire alarm went off lol', 'en'),
+    ("sorry, i'm british, my french is not good", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1522,6 +1522,11 @@ URGENT = [
     ('je vomis exprès depuis une semaine et je sens plus mes pieds', 'fr'),
     ("won't be at school on friday. made my mind up, tonight", 'en'),
     ("my sister got hit so hard by my stepdad she's bleeding", 'en'),
+    # batches 754-759, in new words
+    ("what's the amount of ibuprofen that would actually work", 'en'),
+    ("i've written the date on my calendar, after christmas so i don't ruin it for them", 'en'),
+    ("he left a note saying i love you, don't be sad, and he's not in the house", 'en'),
+    ("i keep fainting and i haven't eaten since friday", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2570,6 +2575,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('sometimes i wish i would get sick and die', 'en'),
     ("my mum asked if i'm ok. i'm not", 'en'),
     ("it's a story about a girl who wants to vanish. it's not a story though", 'en'),
+    # batches 754-759, in new words
+    ("i keep thinking about jumping in front of the bus, i won't though", 'en'),
+    ('got drunk at the party and woke up not knowing where i was', 'en'),
+    ('they pushed me and i hit my head on the lockers, now i feel dizzy', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3520,6 +3529,11 @@ NOT_DANGER = [  # none or watch
     ("ma petite soeur vient dormir dans mon lit quand il y a de l'orage", 'fr'),
     ('we cut grapes with a harvest knife and i got a small scratch', 'en'),
     ('can we stop at the end of november?', 'en'),
+    # batches 754-759, in new words
+    ("i'm so dead, my mum saw my report card", 'en'),
+    ("last year i hurt myself but i'm in a much better place now", 'en'),
+    ("non, mon fils n'a jamais évoqué d'idées suicidaires", 'fr'),
+    ('my uncle took me pheasant shooting and taught me the safety rules', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -39,8 +39,10 @@ def read_text(text: str, lang: str | None = "fr") -> Reading:
     first = read_with(rules_for(lang), text, lang)
     if first.assessment.level == "urgent":
         return first
-    other = "en" if lang == "fr" else "fr"
-    second = read_with(rules_for(other), text, lang)
+    other = rules_for("en" if lang == "fr" else "fr")
+    if other.ceiling is not None and not other.ceiling.could_replace(text, first.assessment):
+        return first  # no phrase of the other language has all its words here (nearly every message: see ceiling.py)
+    second = read_with(other, text, lang)
     return second if combine(first.assessment, second.assessment) is second.assessment else first
 
 

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from dialogs.triage.assessment import LEVELS
+from dialogs.triage.ceiling import Ceiling
 from dialogs.triage.concepts import WINDOW, Combination, Combinations, compile_concepts, parse_combination
 from dialogs.triage.lemmas import forms_of
 from dialogs.triage.normalise import Normaliser, fold_word
@@ -64,6 +65,7 @@ class RuleSet:
     negation_after_not: frozenset[str] = frozenset()  # « pas mal », « pas que »: then it is not one
     unsure_alone: PhraseIndex = field(default_factory=PhraseIndex)  # "help" as the whole message: the bot asks
     table: WordTable = field(default_factory=WordTable)  # the words met, learned once for all the indexes above
+    ceiling: Ceiling | None = None  # the most these rules could read in a message (before reading it as a second language)
 
 
 def _level(value: object, where: str, optional: bool = False) -> str | None:
@@ -182,6 +184,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     normaliser.learn(known_words, known_prefixes, forms_of(bases, lang, fold_word))
     table = WordTable(indexes)
     table.ready()  # its vocabulary made now, at load, not while the first message waits (about 8 ms)
+    ceiling = Ceiling(normaliser, table, groups, concepts, Combinations(combinations), (unsure, unsure_alone))
     return RuleSet(
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
         still_going=still_going, recovered=recovered, recovered_unless=recovered_unless,
@@ -190,7 +193,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
                        "negation_after", "negation_after_not")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
         concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
-        table=table,
+        table=table, ceiling=ceiling,
     )
 
 

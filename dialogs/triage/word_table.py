@@ -28,6 +28,7 @@ class WordTable:
         self._bits: dict[tuple[int, int], int] = {}  # (slot, number of a phrase word) -> its bit (see mark)
         self._same: dict[int, int] = {}  # marks OR-ed -> one object for each value (see _marks)
         self._nowhere = _Known([], [], 0)  # what every word matching no phrase word of any index is (see learn)
+        self.generation = 0  # how many times the marks were given again (forget): what was kept of them is stale
         for index in indexes:
             self.add(index)
 
@@ -58,6 +59,7 @@ class WordTable:
         self._bits.clear()
         self._same.clear()
         self._maps = None
+        self.generation += 1
 
     def ready(self) -> None:
         """Make the vocabulary of the indexes now (once all their phrases are in), and the marks of their phrases, so

@@ -1527,6 +1527,10 @@ URGENT = [
     ("i've written the date on my calendar, after christmas so i don't ruin it for them", 'en'),
     ("he left a note saying i love you, don't be sad, and he's not in the house", 'en'),
     ("i keep fainting and i haven't eaten since friday", 'en'),
+    # batches 760-765, in new words
+    ('my stepdad hit my sister until she stopped moving', 'en'),
+    ('bye everyone. deleted my snap and insta, this is the last one', 'en'),
+    ("cette fois c'est la bonne, tout est prêt", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2579,6 +2583,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i keep thinking about jumping in front of the bus, i won't though", 'en'),
     ('got drunk at the party and woke up not knowing where i was', 'en'),
     ('they pushed me and i hit my head on the lockers, now i feel dizzy', 'en'),
+    # batches 760-765, in new words
+    ("je suis tombée sur la tête en sport et j'ai vomi après", 'fr'),
+    ('il boit beaucoup avec les plus grands le samedi soir', 'fr'),
+    ("i'm out drinking with older men most weekends", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3534,6 +3542,10 @@ NOT_DANGER = [  # none or watch
     ("last year i hurt myself but i'm in a much better place now", 'en'),
     ("non, mon fils n'a jamais évoqué d'idées suicidaires", 'fr'),
     ('my uncle took me pheasant shooting and taught me the safety rules', 'en'),
+    # batches 760-765, in new words
+    ("on a regardé un documentaire où un homme se suicide, c'était triste", 'fr'),
+    ("she no longer talks about wanting to die, she's happy again", 'en'),
+    ('le prof me met toujours en dernier en sport, je déteste ça', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -36,7 +36,9 @@ RAISED_TO_URGENT = {"ils disent qu'ils vont me tabasser demain", "j'ai peur de r
                     # once 388-393 were learned, with the first step at 0.995: the twin of « jveux que tout s'arrête »
                     "je ne veux pas mourir, je veux juste que ça s'arrête",
                     # once 718-723 were learned (2026-12-06, fourteenth session): not sure of holding on, read at once
-                    "jsp si je vais tenir"}
+                    "jsp si je vais tenir",
+                    # once 760-765 were learned (2026-12-06, fifteenth session): its twin, not holding on any more
+                    "je tiens plus"}
 
 # With the first step at 0.995 (2026-12-05, seventh session: second_stage.toml), the stage raises these messages of
 # rounds 1-3 labelled none (p = 0.995 to 0.999 on the first model), though it learned them: the everyday traps of

@@ -1531,6 +1531,11 @@ URGENT = [
     ('my stepdad hit my sister until she stopped moving', 'en'),
     ('bye everyone. deleted my snap and insta, this is the last one', 'en'),
     ("cette fois c'est la bonne, tout est prêt", 'fr'),
+    # batches 766-771, in new words
+    ("don't worry about me anymore, you can delete my number", 'en'),
+    ("dad's shotgun is missing and my brother said we won't have to worry about him", 'en'),
+    ("j'ai coché la date, personne verra rien venir", 'fr'),
+    ("c'était pas votre faute, vous avez été gentilles avec moi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2587,6 +2592,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je suis tombée sur la tête en sport et j'ai vomi après", 'fr'),
     ('il boit beaucoup avec les plus grands le samedi soir', 'fr'),
     ("i'm out drinking with older men most weekends", 'en'),
+    # batches 766-771, in new words
+    ('je serai plus là longtemps de toute façon', 'fr'),
+    ("des fois j'aimerais ne jamais m'être réveillée", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3546,6 +3554,11 @@ NOT_DANGER = [  # none or watch
     ("on a regardé un documentaire où un homme se suicide, c'était triste", 'fr'),
     ("she no longer talks about wanting to die, she's happy again", 'en'),
     ('le prof me met toujours en dernier en sport, je déteste ça', 'fr'),
+    # batches 766-771, in new words
+    ('il taille du bois avec son grand-père le dimanche', 'fr'),
+    ("il a voulu caresser le chat des voisins et il s'est fait griffer", 'fr'),
+    ('the marks on my legs are just nettle stings from the walk', 'en'),
+    ("elle se ronge les ongles jusqu'au sang avant les contrôles", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

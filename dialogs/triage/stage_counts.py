@@ -2,8 +2,9 @@
 
 A long message has a thousand letter pieces or more; counting them, then computing idf x (1 + log count) and the
 dot products term by term, cost about 300 µs a message in Python (a float object per step, the idf and weights of
-some 156,000 terms read one by one). Here each word's known pieces are an array, remembered from one message to the
-next, the counting is done in two scratch arrays with `ufunc.at`, and the rest is whole-array arithmetic.
+some 156,000 terms read one by one). Here each word's known pieces are remembered from one message to the next
+(the bytes of their positions, see Counts), the counting is done in two scratch arrays with `ufunc.at`, and the
+rest is whole-array arithmetic.
 
 The results are the same floats, bit for bit, as the Python loops they replace: the terms come in the order they
 first occur in the message (as `collections.Counter` keeps them), each product is the same IEEE multiplication, 1 +

@@ -1536,6 +1536,12 @@ URGENT = [
     ("dad's shotgun is missing and my brother said we won't have to worry about him", 'en'),
     ("j'ai coché la date, personne verra rien venir", 'fr'),
     ("c'était pas votre faute, vous avez été gentilles avec moi", 'fr'),
+    # batches 772-777, in new words
+    ("j'ai laissé une lettre pour vous dans mon sac, lisez-la après", 'fr'),
+    ("samedi je le ferai, vous me ferez pas changer d'avis", 'fr'),
+    ("je suis sur le pont, j'ai envie de sauter, l'eau est noire", 'fr'),
+    ('walked into the lake up to my waist, the water is so cold', 'en'),
+    ('i keep thinking about my wrists tonight', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2595,6 +2601,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 766-771, in new words
     ('je serai plus là longtemps de toute façon', 'fr'),
     ("des fois j'aimerais ne jamais m'être réveillée", 'fr'),
+    # batches 772-777, in new words
+    ("je me suis coupée encore, c'est la troisième fois cette semaine", 'fr'),
+    ('she drew a grave with her name on it', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3559,6 +3568,10 @@ NOT_DANGER = [  # none or watch
     ("il a voulu caresser le chat des voisins et il s'est fait griffer", 'fr'),
     ('the marks on my legs are just nettle stings from the walk', 'en'),
     ("elle se ronge les ongles jusqu'au sang avant les contrôles", 'fr'),
+    # batches 772-777, in new words
+    ('we read a story about a boy who hurt himself in a bike crash', 'en'),
+    ("depuis qu'il voit la psy il s'ouvre enfin un peu", 'fr'),
+    ('i used the big knife to chop onions for the soup tonight', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -21,7 +21,7 @@ LABELS = {"danger": ("high", "urgent"), "no-danger": ("none", "watch")}
 # Batches committed and scored (their first figures are in the README) whose messages have not been read
 # nor tuned on yet: the tests of tuned messages (test_labelled) leave them out until the rules are tuned
 # on them; the score script and the benchmark read them like the others. Remove a batch once tuned.
-NOT_YET_TUNED: tuple[str, ...] = ("batch_778", "batch_779", "batch_780", "batch_781", "batch_782", "batch_783")
+NOT_YET_TUNED: tuple[str, ...] = ()
 # Batches of answers TYPED to the bot's direct question (« Est-ce que tu as des idées de te faire du mal... ? »).
 # The bot reads the text that follows the question as its answer (dialogs.flows.clarify): screened like any text,
 # and a yes ("parfois. surtout le soir", "yeah for months") is the « Oui » button, hence urgent. They are scored

@@ -65,17 +65,17 @@ class Ceiling:
             self._combos.setdefault(combo.needs[0], []).append((most, combo.needed))
         self._found: dict[str, _Found] = {}
         self._of_record: dict[_Known, tuple[tuple[int, int, object], ...]] = {}  # a word of the table -> its phrases
-        self._bits = table.generation  # what the marks were made with (see WordTable.forget)
+        self._generation = table.generation  # what the marks were made with (see WordTable.forget)
 
     def could_replace(self, text: str, first: Assessment) -> bool:
         """Whether these rules could read `text` so that their reading replaces `first` (see needed). False is
         exact: each hit of an index is of a phrase that may start at one of the message's words and whose words
         are all in the message (PhraseIndex._plan reads no other), so none can reach that level here."""
         least = needed(first)
-        if self._bits != self._table.generation:  # a phrase was added to an index: the marks were given again
+        if self._generation != self._table.generation:  # a phrase was added to an index: the marks were given again
             self._found.clear()
             self._of_record.clear()
-            self._bits = self._table.generation
+            self._generation = self._table.generation
         get = self._found.get
         found = [get(raw) or self._learn(raw) for raw in set(map(_RAW, _pieces_once(text)))]
         present = reduce(or_, [marks for marks, _ in found], 0)

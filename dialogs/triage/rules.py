@@ -184,7 +184,8 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
     normaliser.learn(known_words, known_prefixes, forms_of(bases, lang, fold_word))
     table = WordTable(indexes)
     table.ready()  # its vocabulary made now, at load, not while the first message waits (about 8 ms)
-    ceiling = Ceiling(normaliser, table, groups, concepts, Combinations(combinations), (unsure, unsure_alone))
+    combos = Combinations(combinations)
+    ceiling = Ceiling(normaliser, table, groups, concepts, combos, (unsure, unsure_alone))
     return RuleSet(
         lang=lang, normaliser=normaliser, groups=groups, everyday=everyday, long_ago=long_ago,
         still_going=still_going, recovered=recovered, recovered_unless=recovered_unless,
@@ -192,7 +193,7 @@ def compile_rules(data: dict, origin: str = "rules") -> RuleSet:
            for key in ("negations", "negation_skip", "negation_keeps", "negation_openers", "negation_closers",
                        "negation_after", "negation_after_not")},
         unsure=unsure, unsure_group=unsure_group, names=names, serious=serious,
-        concepts=concepts, combinations=Combinations(combinations), guards=guards, unsure_alone=unsure_alone,
+        concepts=concepts, combinations=combos, guards=guards, unsure_alone=unsure_alone,
         table=table, ceiling=ceiling,
     )
 

@@ -1545,6 +1545,10 @@ URGENT = [
     # batches 778-783, in new words
     ("elle m'a écrit « j'ai pris les cachets, cherchez pas » et elle répond plus", 'fr'),
     ('il a donné ses jeux à son frère en disant « tu te rappelleras de moi »', 'fr'),
+    # batches 790-795, in new words
+    ("i'm up on the car park roof. everybody will finally be free", 'en'),
+    ("sur la glace du lac, je compte jusqu'à dix", 'fr'),
+    ("she's been living on water for a week and collapsed in PE today", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2613,6 +2617,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 784-789, in new words
     ("il s'est pris des coups de genou aux côtes à la récré, il a du mal à respirer", 'fr'),
     ("honestly i don't care what happens to me anymore", 'en'),
+    # batches 790-795, in new words
+    ('a boy on my bus keeps groping me and laughs about it', 'en'),
+    ("un grand m'a fait un croche-pied dans la cour, j'ai le poignet fracturé", 'fr'),
+    ('some guy in the park exposed himself to us on the way home', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3593,6 +3601,11 @@ NOT_DANGER = [  # none or watch
     ("i thought i'd hate camp but it's actually great. bye!", 'en'),
     ('dans le chapitre où le héros se suicide, on doit écrire une lettre au personnage', 'fr'),
     ("Il y a un an elle ne voulait plus vivre. Aujourd'hui elle a des copines et elle sourit.", 'fr'),
+    # batches 790-795, in new words
+    ("my little brother fell off his bike and split his lip, he's fine", 'en'),
+    ('he needs his puffer every day for his asthma, can he keep it in his bag?', 'en'),
+    ("mon cousin m'a mis une branlée à fifa hier soir 😭", 'fr'),
+    ("l'infirmière m'a demandé si j'avais envie de me faire du mal, j'ai dit non", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

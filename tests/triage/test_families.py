@@ -2621,6 +2621,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('a boy on my bus keeps groping me and laughs about it', 'en'),
     ("un grand m'a fait un croche-pied dans la cour, j'ai le poignet fracturé", 'fr'),
     ('some guy in the park exposed himself to us on the way home', 'en'),
+    # batches 796-801, in new words
+    ('elle a écrit dans son carnet « plus rien ne vaut la peine »', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3606,6 +3608,14 @@ NOT_DANGER = [  # none or watch
     ('he needs his puffer every day for his asthma, can he keep it in his bag?', 'en'),
     ("mon cousin m'a mis une branlée à fifa hier soir 😭", 'fr'),
     ("l'infirmière m'a demandé si j'avais envie de me faire du mal, j'ai dit non", 'fr'),
+    # batches 796-801, in new words
+    ("j'ai coupé les ignames avec le grand couteau pour le repas ce soir", 'fr'),
+    ("on a lu un poème de Rimbaud sur la mort en classe, j'ai eu 16", 'fr'),
+    ("les autres sont sortis sans moi samedi, j'étais dégoûtée", 'fr'),
+    ('my son broke his wrist at judo, can he still come to the group?', 'en'),
+    ('got the frisbee back off the roof of the garage lol', 'en'),
+    ('beat the last boss at like 2am after 30 tries, so worth it', 'en'),
+    ("i used to cut but i haven't in two years, i'm doing good", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1549,6 +1549,10 @@ URGENT = [
     ("i'm up on the car park roof. everybody will finally be free", 'en'),
     ("sur la glace du lac, je compte jusqu'à dix", 'fr'),
     ("she's been living on water for a week and collapsed in PE today", 'en'),
+    # batches 802-807, in new words
+    ('jsuis sur la voie ferrée pas loin du pont, le train passe bientôt', 'fr'),
+    ("j'ai écrit une lettre à chacun de vous, c'est fini pour moi", 'fr'),
+    ('i already swallowed them like two hours ago and now i feel sick', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2623,6 +2627,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('some guy in the park exposed himself to us on the way home', 'en'),
     # batches 796-801, in new words
     ('elle a écrit dans son carnet « plus rien ne vaut la peine »', 'fr'),
+    # batches 802-807, in new words
+    ('why am i still here honestly', 'en'),
+    ('an older guy from the club touched me last year and i still think about it', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3616,6 +3623,10 @@ NOT_DANGER = [  # none or watch
     ('got the frisbee back off the roof of the garage lol', 'en'),
     ('beat the last boss at like 2am after 30 tries, so worth it', 'en'),
     ("i used to cut but i haven't in two years, i'm doing good", 'en'),
+    # batches 802-807, in new words
+    ("on s'est fait massacrer 5-1 en finale mais on a rigolé", 'fr'),
+    ('Just a note: my daughter has a dentist appointment, sorry in advance for the late arrival', 'en'),
+    ("il y a trois ans je pensais à mourir, maintenant ça va, j'ai des amis au lycée", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

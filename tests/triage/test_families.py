@@ -1553,6 +1553,9 @@ URGENT = [
     ('jsuis sur la voie ferrée pas loin du pont, le train passe bientôt', 'fr'),
     ("j'ai écrit une lettre à chacun de vous, c'est fini pour moi", 'fr'),
     ('i already swallowed them like two hours ago and now i feel sick', 'en'),
+    # batches 808-813, in new words
+    ("she only had one drink and she can't remember anything from last night", 'en'),
+    ("la date c'est vendredi. j'ai récupéré ce qu'il faut", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2630,6 +2633,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 802-807, in new words
     ('why am i still here honestly', 'en'),
     ('an older guy from the club touched me last year and i still think about it', 'en'),
+    # batches 808-813, in new words
+    ("je mets des manches longues même en été pour pas qu'on voie mes poignets", 'fr'),
+    ("the voices keep telling me to die and it's getting louder", 'en'),
+    ('they pushed me down the stairs and my arm is broken', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3627,6 +3634,11 @@ NOT_DANGER = [  # none or watch
     ("on s'est fait massacrer 5-1 en finale mais on a rigolé", 'fr'),
     ('Just a note: my daughter has a dentist appointment, sorry in advance for the late arrival', 'en'),
     ("il y a trois ans je pensais à mourir, maintenant ça va, j'ai des amis au lycée", 'fr'),
+    # batches 808-813, in new words
+    ("it's so hot today i'm dying lol", 'en'),
+    ("dans la série le héros se jette d'un pont à la fin, j'ai pleuré", 'fr'),
+    ("j'ai failli mourir de peur dans le grand huit", 'fr'),
+    ("i'm finally happy now, that dark time last year is over", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -3773,6 +3785,9 @@ RAISED_AT_0995 = {
     "elle porte des manches longues l'été à cause de son psoriasis",
     # once 718-723 were learned (same session): a train at a station, next to 'at the tracks ... train comes at 23:12'
     "i'm at the railway station, the next train comes at 5",
+    # once 808-813 were learned (2026-12-06, sixteenth session): a shotgun taken out shooting, next to the guns of the
+    # urgent messages (the stage reads a gun and "he will be back" as a threat; the rules: none)
+    "my dad took his shotgun to go shooting, he will be back tomorrow",
 }
 
 

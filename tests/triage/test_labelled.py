@@ -53,7 +53,10 @@ RAISED_AT_0995 = {"Ma fille dit qu'elle veut disparaître de snapchat", "i hit m
                   # once 436-453 were learned (2026-12-05, eighth session): the skipping rope again, « ce soir »
                   "ce soir je vais sauter à la corde dans la cour avec mon cousin",
                   # once 670-675 were learned (2026-12-06, thirteenth session): high by the first model, then urgent
-                  "dad hit the roof when he saw the report"}
+                  "dad hit the roof when he saw the report",
+                  # once 808-813 were learned (2026-12-06, sixteenth session): a phone gone, next to « elle a disparu »
+                  # (a child missing); high by the first model, then urgent
+                  "mon tel a disparu jsp où"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)

@@ -1556,6 +1556,8 @@ URGENT = [
     # batches 808-813, in new words
     ("she only had one drink and she can't remember anything from last night", 'en'),
     ("la date c'est vendredi. j'ai récupéré ce qu'il faut", 'fr'),
+    # batches 814-819, in new words
+    ("j'ai fixé la date, ce sera le jour de mon anniversaire", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2637,6 +2639,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("je mets des manches longues même en été pour pas qu'on voie mes poignets", 'fr'),
     ("the voices keep telling me to die and it's getting louder", 'en'),
     ('they pushed me down the stairs and my arm is broken', 'en'),
+    # batches 814-819, in new words
+    ('jbouffe quasiment rien depuis trois jours', 'fr'),
+    ("quelqu'un m'a poussée dans les escaliers, j'ai la cheville fracturée", 'fr'),
+    ("i did coke at my cousin's party and i want more", 'en'),
+    ('back to cutting again after 6 months clean', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3639,6 +3646,11 @@ NOT_DANGER = [  # none or watch
     ("dans la série le héros se jette d'un pont à la fin, j'ai pleuré", 'fr'),
     ("j'ai failli mourir de peur dans le grand huit", 'fr'),
     ("i'm finally happy now, that dark time last year is over", 'en'),
+    # batches 814-819, in new words
+    ('my character got eaten by a dragon in the last level lol', 'en'),
+    ("ma cousine me tape pour jouer, c'est notre jeu", 'fr'),
+    ("Bonjour, il y a deux ans ma fille parlait de mourir. Aujourd'hui elle a eu son bac et elle part en colo cet été.", 'fr'),
+    ('he was in a dark place two years ago, today he got his first summer job', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1558,6 +1558,9 @@ URGENT = [
     ("la date c'est vendredi. j'ai récupéré ce qu'il faut", 'fr'),
     # batches 814-819, in new words
     ("j'ai fixé la date, ce sera le jour de mon anniversaire", 'fr'),
+    # batches 820-825, in new words
+    ("i already picked the place by the river, it's tomorrow", 'en'),
+    ('pas mangé depuis lundi et je suis tombée dans les pommes en sport', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2644,6 +2647,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("quelqu'un m'a poussée dans les escaliers, j'ai la cheville fracturée", 'fr'),
     ("i did coke at my cousin's party and i want more", 'en'),
     ('back to cutting again after 6 months clean', 'en'),
+    # batches 820-825, in new words
+    ('sometimes i wish he had killed me that night', 'en'),
+    ("he came back from football with a swollen face again and won't say who did it", 'en'),
+    ("there's a cigarette burn on his arm and he says it's nothing", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3651,6 +3658,11 @@ NOT_DANGER = [  # none or watch
     ("ma cousine me tape pour jouer, c'est notre jeu", 'fr'),
     ("Bonjour, il y a deux ans ma fille parlait de mourir. Aujourd'hui elle a eu son bac et elle part en colo cet été.", 'fr'),
     ('he was in a dark place two years ago, today he got his first summer job', 'en'),
+    # batches 820-825, in new words
+    ('my aunt lives on the edge of the forest, we go every summer', 'en'),
+    ('i nearly died of laughing at the assembly', 'en'),
+    ("Je ne pense pas qu'elle ait des idées noires, elle est juste fatiguée", 'fr'),
+    ("i'm doing way better now, that bad year is over", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

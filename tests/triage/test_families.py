@@ -1561,6 +1561,10 @@ URGENT = [
     # batches 820-825, in new words
     ("i already picked the place by the river, it's tomorrow", 'en'),
     ('pas mangé depuis lundi et je suis tombée dans les pommes en sport', 'fr'),
+    # batches 826-831, in new words
+    ('i took them all. sorry mum', 'en'),
+    ("he has tablets and a razor in his bag and won't open the door", 'en'),
+    ('skipping meals for two weeks and i blacked out in the shower', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2651,6 +2655,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('sometimes i wish he had killed me that night', 'en'),
     ("he came back from football with a swollen face again and won't say who did it", 'en'),
     ("there's a cigarette burn on his arm and he says it's nothing", 'en'),
+    # batches 826-831, in new words
+    ("ils m'ont jeté dans les escaliers à la sortie, j'ai mal au dos", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3663,6 +3669,9 @@ NOT_DANGER = [  # none or watch
     ('i nearly died of laughing at the assembly', 'en'),
     ("Je ne pense pas qu'elle ait des idées noires, elle est juste fatiguée", 'fr'),
     ("i'm doing way better now, that bad year is over", 'en'),
+    # batches 826-831, in new words
+    ('we went skiing and i almost died on the black run lol', 'en'),
+    ("on m'a pris ma trousse et ils l'ont jetée par la fenêtre du bus", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1565,6 +1565,9 @@ URGENT = [
     ('i took them all. sorry mum', 'en'),
     ("he has tablets and a razor in his bag and won't open the door", 'en'),
     ('skipping meals for two weeks and i blacked out in the shower', 'en'),
+    # batches 832-837, in new words
+    ("i've got a date now. that way nobody will have to deal with me at christmas", 'en'),
+    ("ils ont dit qu'ils allaient brûler notre case cette nuit", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2657,6 +2660,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("there's a cigarette burn on his arm and he says it's nothing", 'en'),
     # batches 826-831, in new words
     ("ils m'ont jeté dans les escaliers à la sortie, j'ai mal au dos", 'fr'),
+    # batches 832-837, in new words
+    ('de toute façon je serai mort avant mes 18 ans', 'fr'),
+    ('ma fille a publié « bientôt fini » avec une photo toute noire', 'fr'),
+    ("dark thoughts again tonight, i can't make them stop", 'en'),
+    ("ça fait 4 jours que je bois que de l'eau, je veux être mince pour l'été", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3672,6 +3680,15 @@ NOT_DANGER = [  # none or watch
     # batches 826-831, in new words
     ('we went skiing and i almost died on the black run lol', 'en'),
     ("on m'a pris ma trousse et ils l'ont jetée par la fenêtre du bus", 'fr'),
+    # batches 832-837, in new words
+    ('my son starts a knife skills class, can he keep his set of knives in his locker at the centre?', 'en'),
+    ("she can't get to sleep since the end of term, she worries about her new school", 'en'),
+    ("we were cutting coconuts with a machete at my uncle's, bringing some tomorrow", 'en'),
+    ('that new album is so good i want to die', 'en'),
+    ('my daughter weighs herself every day but still eats normally, should we worry?', 'en'),
+    ('dans le film ya une scène où elle se coupe les cheveux toute seule', 'fr'),
+    ("mon fils dit qu'il n'a plus besoin de venir, tout va bien maintenant, merci", 'fr'),
+    ("il a manqué 3 lundis sur les 5 derniers, il dit qu'il est fatigué", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

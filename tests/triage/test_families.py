@@ -2673,6 +2673,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my coach used to say creepy things about my body when we were alone', 'en'),
     ('elle nous a raconté ce que lui avait fait son oncle, elle fait des cauchemars', 'fr'),
     ("her ribs are showing and she says she's still too big", 'en'),
+    # batches 844-849, in new words
+    ('my music teacher used to make comments about my body and i still feel sick when i see him', 'en'),
+    ('she counts every calorie and eats under 600 a day', 'en'),
+    ('he goes to the toilet right after each meal and runs the tap', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3704,6 +3708,15 @@ NOT_DANGER = [  # none or watch
     ('in philosophy we debated whether death gives life meaning, i loved it', 'en'),
     ('on a un rendez-vous avec la CPE pour parler de la photo de classe', 'fr'),
     ('ma mère a sorti les grands couteaux pour le gigot de noël', 'fr'),
+    # batches 844-849, in new words
+    ('i got kicked by a pony at the riding school, huge bruise', 'en'),
+    ('he got headbutted by a goat at the petting farm lol', 'en'),
+    ("i'm making dinner tonight, my dad showed me how to hold a chefs knife", 'en'),
+    ("she's obsessed with her weight and goes to the gym twice a day, but she eats well", 'en'),
+    ("jai pas envie d'aller au lycée demain, ni après demain, flemme totale", 'fr'),
+    ("on m'a piqué ma trousse et ils se la lancent dans le couloir, je cours après", 'fr'),
+    ("le prof de sport m'a dit que j'étais un cas désespéré au volley mdr", 'fr'),
+    ('on a un atelier cuisine mercredi, faut apporter un tablier et un couteau ?', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

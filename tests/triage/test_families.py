@@ -1571,6 +1571,11 @@ URGENT = [
     # batches 838-843, in new words
     ("he swallowed his mum's sleeping tablets, he's not sure how many, he's very drowsy", 'en'),
     ("je suis sur le lac gelé, la glace est mince, je vais marcher dessus jusqu'au milieu", 'fr'),
+    # batches 850-855, in new words
+    ("il a laissé un message disant qu'il allait « rejoindre papy ». On ne le trouve pas", 'fr'),
+    ("i've sorted my things and written letters for everyone. it's decided", 'en'),
+    ("i'll be gone before christmas, i've picked the date", 'en'),
+    ("c'était bien de parler avec vous. prenez soin des autres, moi c'est fini", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2677,6 +2682,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my music teacher used to make comments about my body and i still feel sick when i see him', 'en'),
     ('she counts every calorie and eats under 600 a day', 'en'),
     ('he goes to the toilet right after each meal and runs the tap', 'en'),
+    # batches 850-855, in new words
+    ('i punched the wall on purpose, i wanted it to hurt', 'en'),
+    ('the stuff with my coach was two years ago but it comes back every night and i feel dirty', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3717,6 +3725,10 @@ NOT_DANGER = [  # none or watch
     ("on m'a piqué ma trousse et ils se la lancent dans le couloir, je cours après", 'fr'),
     ("le prof de sport m'a dit que j'étais un cas désespéré au volley mdr", 'fr'),
     ('on a un atelier cuisine mercredi, faut apporter un tablier et un couteau ?', 'fr'),
+    # batches 850-855, in new words
+    ('no one hits him, they just leave him out at lunch', 'en'),
+    ('ils me volent mes affaires, ils me font des trucs comme ça tout le temps', 'fr'),
+    ('ma mère est à bout de patience avec mon frère mdr', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

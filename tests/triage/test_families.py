@@ -1576,6 +1576,9 @@ URGENT = [
     ("i've sorted my things and written letters for everyone. it's decided", 'en'),
     ("i'll be gone before christmas, i've picked the date", 'en'),
     ("c'était bien de parler avec vous. prenez soin des autres, moi c'est fini", 'fr'),
+    # batches 856-861, in new words
+    ("i'm on the bridge having one last cigarette. tonight i'm going to jump", 'en'),
+    ("je veux mourir. tout le monde ira beaucoup mieux sans moi. merci d'avoir été là", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2685,6 +2688,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 850-855, in new words
     ('i punched the wall on purpose, i wanted it to hurt', 'en'),
     ('the stuff with my coach was two years ago but it comes back every night and i feel dirty', 'en'),
+    # batches 856-861, in new words
+    ("elle a des marques plein les bras, elle dit que c'est le chat", 'fr'),
+    ("she has red marks on her neck and won't say who did it", 'en'),
+    ('sometimes i think about not being alive anymore', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3729,6 +3736,13 @@ NOT_DANGER = [  # none or watch
     ('no one hits him, they just leave him out at lunch', 'en'),
     ('ils me volent mes affaires, ils me font des trucs comme ça tout le temps', 'fr'),
     ('ma mère est à bout de patience avec mon frère mdr', 'fr'),
+    # batches 856-861, in new words
+    ("i tried a vape at the skatepark today, didn't like it, will probably try again tomorrow", 'en'),
+    ("l'eau de la rivière était gelée, j'ai failli crever mais c'était drôle", 'fr'),
+    ("l'an dernier je voulais plus vivre, c'est fini tout ça, j'ai des amis maintenant", 'fr'),
+    ("il y a deux ans je voulais mourir, aujourd'hui ça va beaucoup mieux, merci d'avoir été là", 'fr'),
+    ('les fusils de mon père sont au coffre, il chasse le dimanche', 'fr'),
+    ('i learned to use the mandoline without cutting myself', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -3763,6 +3777,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("HELP!!", 'en'),
     ("au secours", 'fr'),
     ("aide", 'fr'),
+    # batches 856-861: 'bye. sorry' as the whole message (rules_en.toml [unsure] alone): the question, at once
+    ("sorry. bye", "en"),
 ]
 
 

@@ -1579,6 +1579,11 @@ URGENT = [
     # batches 856-861, in new words
     ("i'm on the bridge having one last cigarette. tonight i'm going to jump", 'en'),
     ("je veux mourir. tout le monde ira beaucoup mieux sans moi. merci d'avoir été là", 'fr'),
+    # batches 862-867, in new words
+    ("elle m'a écrit je t'aime fort maman puis elle a coupé son téléphone, elle n'est pas à la maison", 'fr'),
+    ("il a dit qu'il allait marcher dans la mer et ne pas revenir", 'fr'),
+    ("i'm at the edge of the cliff on my own. i want it all to be over", 'en'),
+    ("what my stepdad did to me when i was small, and now he's sleeping in my room for christmas", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2692,6 +2697,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("elle a des marques plein les bras, elle dit que c'est le chat", 'fr'),
     ("she has red marks on her neck and won't say who did it", 'en'),
     ('sometimes i think about not being alive anymore', 'en'),
+    # batches 862-867, in new words
+    ('she drew a picture of a girl hanging from a tree and wrote her name under it', 'en'),
+    ("on boit beaucoup le samedi, je me suis réveillée sans savoir comment j'étais rentrée", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3743,6 +3751,11 @@ NOT_DANGER = [  # none or watch
     ("il y a deux ans je voulais mourir, aujourd'hui ça va beaucoup mieux, merci d'avoir été là", 'fr'),
     ('les fusils de mon père sont au coffre, il chasse le dimanche', 'fr'),
     ('i learned to use the mandoline without cutting myself', 'en'),
+    # batches 862-867, in new words
+    ('one of the lambs died this morning, my little brother cried', 'en'),
+    ('my dad drinks beer every night and falls asleep on the sofa', 'en'),
+    ("on s'est fait tuer au niveau 5 mdr", 'fr'),
+    ('i caught my son with a vape in his room, what do we do?', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1584,6 +1584,9 @@ URGENT = [
     ("il a dit qu'il allait marcher dans la mer et ne pas revenir", 'fr'),
     ("i'm at the edge of the cliff on my own. i want it all to be over", 'en'),
     ("what my stepdad did to me when i was small, and now he's sleeping in my room for christmas", 'en'),
+    # batches 868-873, in new words
+    ("j'ai décidé, c'est le 2 avril, mon anniversaire", 'fr'),
+    ("c'est ce soir. merci pour tout, vous avez été gentils avec moi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2700,6 +2703,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 862-867, in new words
     ('she drew a picture of a girl hanging from a tree and wrote her name under it', 'en'),
     ("on boit beaucoup le samedi, je me suis réveillée sans savoir comment j'étais rentrée", 'fr'),
+    # batches 868-873, in new words
+    ("mon beau-père l'a secoué violemment hier soir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3756,6 +3761,12 @@ NOT_DANGER = [  # none or watch
     ('my dad drinks beer every night and falls asleep on the sofa', 'en'),
     ("on s'est fait tuer au niveau 5 mdr", 'fr'),
     ('i caught my son with a vape in his room, what do we do?', 'en'),
+    # batches 868-873, in new words
+    ("i'm not sad anymore, we're going to the lake on sunday with my class", 'en'),
+    ("i skipped breakfast all week, not on purpose, i'm just not hungry in the morning", 'en'),
+    ('on a fait du vélo sur la voie verte avec papa', 'fr'),
+    ("dans la cour ils me lancent des cailloux, c'est relou", 'fr'),
+    ("au cross j'ai failli crever dans la dernière montée mais j'ai fini", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

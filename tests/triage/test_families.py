@@ -1587,6 +1587,10 @@ URGENT = [
     # batches 868-873, in new words
     ("j'ai décidé, c'est le 2 avril, mon anniversaire", 'fr'),
     ("c'est ce soir. merci pour tout, vous avez été gentils avec moi", 'fr'),
+    # batches 874-879, in new words
+    ("sorry i won't be at the group, i already took all my tablets", 'en'),
+    ("i've got the date now. nobody will be surprised", 'en'),
+    ("je suis au bord de la falaise, je crois que c'est le moment", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2705,6 +2709,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("on boit beaucoup le samedi, je me suis réveillée sans savoir comment j'étais rentrée", 'fr'),
     # batches 868-873, in new words
     ("mon beau-père l'a secoué violemment hier soir", 'fr'),
+    # batches 874-879, in new words
+    ('they shoved me down the stairs at school and my lip is split open', 'en'),
+    ('i said it was a story for class but it was not really a story', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3767,6 +3774,9 @@ NOT_DANGER = [  # none or watch
     ('on a fait du vélo sur la voie verte avec papa', 'fr'),
     ("dans la cour ils me lancent des cailloux, c'est relou", 'fr'),
     ("au cross j'ai failli crever dans la dernière montée mais j'ai fini", 'fr'),
+    # batches 874-879, in new words
+    ('in history we wrote a goodbye letter home as if we were a soldier in 1916', 'en'),
+    ("le pain était tellement sec que j'ai failli mourir mdr", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

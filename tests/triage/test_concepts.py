@@ -89,7 +89,7 @@ def test_relier_triage_names_the_family_and_the_words_of_a_combination(text, lan
 def test_everyday_uses_of_concept_words_raise_no_alarm(text, lang):
     assert assess_rules(text, lang).level in ("none", "watch"), text
     shipped = cli_json(text, lang)
-    if text in STAGE_AT_ITS_STEP:
+    if text in RAISED_AT_0995:
         assert shipped["level"] in ("none", "watch") or shipped["rule"] == "second_stage", text
     else:
         assert shipped["level"] in ("none", "watch"), text
@@ -97,8 +97,8 @@ def test_everyday_uses_of_concept_words_raise_no_alarm(text, lang):
 
 # Raised by the second stage alone, just over its step: once batches 850-855 were learned (2026-12-06, seventeenth
 # session), p = 0.9951 for 0.995 (the rules read watch: « adieu » asks the question). As RAISED_AT_0995 in
-# test_families: the rules' reading is still asserted, and the stage may only raise it.
-STAGE_AT_ITS_STEP = {"j'ai dit adieu à mon vieux vélo"}
+# test_families and test_labelled: the rules' reading is still asserted, and the stage may only raise it.
+RAISED_AT_0995 = {"j'ai dit adieu à mon vieux vélo"}
 
 
 def recovering_rules(**recovered):

@@ -1591,6 +1591,9 @@ URGENT = [
     ("sorry i won't be at the group, i already took all my tablets", 'en'),
     ("i've got the date now. nobody will be surprised", 'en'),
     ("je suis au bord de la falaise, je crois que c'est le moment", 'fr'),
+    # batches 880-885, in new words
+    ("i don't eat anymore and today my eyes went black in the shower and i fell", 'en'),
+    ("mon père veut m'envoyer au pays cet été pour me marier avec un homme de 40 ans", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2712,6 +2715,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 874-879, in new words
     ('they shoved me down the stairs at school and my lip is split open', 'en'),
     ('i said it was a story for class but it was not really a story', 'en'),
+    # batches 880-885, in new words
+    ('he came home with a black eye and a broken tooth after a fight at school', 'en'),
+    ('some boys grabbed me in the toilets and laughed', 'en'),
+    ("i won't be a problem for you much longer", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3777,6 +3784,12 @@ NOT_DANGER = [  # none or watch
     # batches 874-879, in new words
     ('in history we wrote a goodbye letter home as if we were a soldier in 1916', 'en'),
     ("le pain était tellement sec que j'ai failli mourir mdr", 'fr'),
+    # batches 880-885, in new words
+    ('in drama we had to play dead on the stage for a whole scene', 'en'),
+    ("will the stairs be a problem on monday? he's on crutches", 'en'),
+    ('il a oublié son couteau de pêche dans son sac, il vient samedi', 'fr'),
+    ('ma prof est fatiguée de vivre avec nos bavardages mdr', 'fr'),
+    ('dans le dernier épisode ils ont tué mon perso préféré, dégoûté', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -3931,6 +3944,8 @@ RAISED_AT_0995 = {
     # once 838-843 were learned (2026-12-06, seventeenth session): two months without cutting, next to the cutting
     # of the dangerous messages (the rules read it none: « plus » says it has stopped)
     "ça fait 2 mois que jme coupe plus",
+    # once 880-885 were learned (same session): revision notes "for tonight" (the rules read none)
+    "my revision notes are on my desk for tonight",
 }
 
 

@@ -1594,6 +1594,11 @@ URGENT = [
     # batches 880-885, in new words
     ("i don't eat anymore and today my eyes went black in the shower and i fell", 'en'),
     ("mon père veut m'envoyer au pays cet été pour me marier avec un homme de 40 ans", 'fr'),
+    # batches 886-891, in new words
+    ("i'm on the top of the car park by the station, i can't stop looking down", 'en'),
+    ("ce soir je fais le grand saut, de toute façon personne n'en a rien à faire de moi", 'fr'),
+    ("je vous dis au revoir, j'ai laissé une lettre pour mon frère sur son bureau", 'fr'),
+    ("won't need my phone after friday. won't need anything anymore", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2719,6 +2724,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('he came home with a black eye and a broken tooth after a fight at school', 'en'),
     ('some boys grabbed me in the toilets and laughed', 'en'),
     ("i won't be a problem for you much longer", 'en'),
+    # batches 886-891, in new words
+    ("je m'en fous de mourir, si ça arrive tant pis", 'fr'),
+    ("ils l'ont enfermé dans un placard au collège, il a cru qu'il allait étouffer", 'fr'),
+    ("le surveillant l'a vu sniffer de la poudre derrière le gymnase", 'fr'),
+    ('there are marks on her neck as if someone grabbed her hard', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3790,6 +3800,11 @@ NOT_DANGER = [  # none or watch
     ('il a oublié son couteau de pêche dans son sac, il vient samedi', 'fr'),
     ('ma prof est fatiguée de vivre avec nos bavardages mdr', 'fr'),
     ('dans le dernier épisode ils ont tué mon perso préféré, dégoûté', 'fr'),
+    # batches 886-891, in new words
+    ("he says he doesn't need the sessions anymore, he has friends now, great news", 'en'),
+    ("they call me names in the canteen, i don't know how to make it stop", 'en'),
+    ("my daughter hates herself when she loses a match, she's 11, any advice?", 'en'),
+    ("il y a deux ans elle avait des idées suicidaires. aujourd'hui elle vient d'être prise en alternance chez un fleuriste", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

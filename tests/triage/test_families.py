@@ -1599,6 +1599,9 @@ URGENT = [
     ("ce soir je fais le grand saut, de toute façon personne n'en a rien à faire de moi", 'fr'),
     ("je vous dis au revoir, j'ai laissé une lettre pour mon frère sur son bureau", 'fr'),
     ("won't need my phone after friday. won't need anything anymore", 'en'),
+    # batches 892-897, in new words
+    ("dernier message ici. j'avais dit que je tiendrais jusqu'à noël, on y est", 'fr'),
+    ('bye all. thanks i guess', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2729,6 +2732,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ils l'ont enfermé dans un placard au collège, il a cru qu'il allait étouffer", 'fr'),
     ("le surveillant l'a vu sniffer de la poudre derrière le gymnase", 'fr'),
     ('there are marks on her neck as if someone grabbed her hard', 'en'),
+    # batches 892-897, in new words
+    ('an older kid at the club molested him when he was 10, he told us yesterday', 'en'),
+    ('ça fait 4 jours que je mange juste un yaourt le soir', 'fr'),
+    ('il prend des ecsta tous les week-ends avec ses potes', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3805,6 +3812,13 @@ NOT_DANGER = [  # none or watch
     ("they call me names in the canteen, i don't know how to make it stop", 'en'),
     ("my daughter hates herself when she loses a match, she's 11, any advice?", 'en'),
     ("il y a deux ans elle avait des idées suicidaires. aujourd'hui elle vient d'être prise en alternance chez un fleuriste", 'fr'),
+    # batches 892-897, in new words
+    ("we scattered grandad's ashes in the river this morning like he wanted", 'en'),
+    ("it's freezing at the stop and the train was 15 minutes late, i'm dying", 'en'),
+    ('si je rate encore le car je me tue mdr', 'fr'),
+    ("i thought about dying a lot two years ago but that's behind me now", 'en'),
+    ('la rentrée me saoule grave', 'fr'),
+    ('ils se moquent encore de ma coupe depuis que je suis allé chez le coiffeur', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

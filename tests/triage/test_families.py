@@ -1602,6 +1602,12 @@ URGENT = [
     # batches 892-897, in new words
     ("dernier message ici. j'avais dit que je tiendrais jusqu'à noël, on y est", 'fr'),
     ('bye all. thanks i guess', 'en'),
+    # batches 898-903, in new words
+    ("ça fait une semaine que j'ai arrêté de manger, tout à l'heure j'ai failli tomber et mon cœur bat trop vite", 'fr'),
+    ('stopped eating 5 days ago, i fainted in the lunch queue and my heart is racing', 'en'),
+    ("je rends les clés du casier demain, c'était mon dernier essai, au revoir", 'fr'),
+    ("j'ai fait la liste de qui aura quoi quand je serai plus là", 'fr'),
+    ('thanks for being kind to me all year. bye', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2736,6 +2742,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('an older kid at the club molested him when he was 10, he told us yesterday', 'en'),
     ('ça fait 4 jours que je mange juste un yaourt le soir', 'fr'),
     ('il prend des ecsta tous les week-ends avec ses potes', 'fr'),
+    # batches 898-903, in new words
+    ("l'entraîneur qui lui avait fait des trucs a été condamné, elle fait des cauchemars", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3819,6 +3827,11 @@ NOT_DANGER = [  # none or watch
     ("i thought about dying a lot two years ago but that's behind me now", 'en'),
     ('la rentrée me saoule grave', 'fr'),
     ('ils se moquent encore de ma coupe depuis que je suis allé chez le coiffeur', 'fr'),
+    # batches 898-903, in new words
+    ("j'ai plus de pensées noires du tout, ça va mieux", 'fr'),
+    ("ma fille n'ose pas en parler aux surveillants, on lui prend son goûter", 'fr'),
+    ("in the film there's a bit where she stabs him in the kitchen, i screamed", 'en'),
+    ("it's not like nudes, just a silly edit of my face", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

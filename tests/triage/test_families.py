@@ -1608,6 +1608,9 @@ URGENT = [
     ("je rends les clés du casier demain, c'était mon dernier essai, au revoir", 'fr'),
     ("j'ai fait la liste de qui aura quoi quand je serai plus là", 'fr'),
     ('thanks for being kind to me all year. bye', 'en'),
+    # batches 904-909, in new words
+    ("won't be around after friday, you can stop checking on me", 'en'),
+    ("je suis au pont du canal, je regarde l'eau", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2744,6 +2747,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('il prend des ecsta tous les week-ends avec ses potes', 'fr'),
     # batches 898-903, in new words
     ("l'entraîneur qui lui avait fait des trucs a été condamné, elle fait des cauchemars", 'fr'),
+    # batches 904-909, in new words
+    ("je m'imagine mourir et ça me calme", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3832,6 +3837,11 @@ NOT_DANGER = [  # none or watch
     ("ma fille n'ose pas en parler aux surveillants, on lui prend son goûter", 'fr'),
     ("in the film there's a bit where she stabs him in the kitchen, i screamed", 'en'),
     ("it's not like nudes, just a silly edit of my face", 'en'),
+    # batches 904-909, in new words
+    ('no one is hurting her, she just feels left out at break', 'en'),
+    ('i cut myself peeling potatoes for tea, it bled loads lol', 'en'),
+    ('my eye is so swollen from hay fever it looks like someone punched me', 'en'),
+    ("j'ai failli mourir dans les vagues à biarritz, trop fort le surf", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

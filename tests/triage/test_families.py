@@ -1611,6 +1611,8 @@ URGENT = [
     # batches 904-909, in new words
     ("won't be around after friday, you can stop checking on me", 'en'),
     ("je suis au pont du canal, je regarde l'eau", 'fr'),
+    # batches 910-915, in new words
+    ('on the bridge now. idc anymore', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2749,6 +2751,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("l'entraîneur qui lui avait fait des trucs a été condamné, elle fait des cauchemars", 'fr'),
     # batches 904-909, in new words
     ("je m'imagine mourir et ça me calme", 'fr'),
+    # batches 910-915, in new words
+    ("she only eats when mum watches and says she's never hungry", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3842,6 +3846,9 @@ NOT_DANGER = [  # none or watch
     ('i cut myself peeling potatoes for tea, it bled loads lol', 'en'),
     ('my eye is so swollen from hay fever it looks like someone punched me', 'en'),
     ("j'ai failli mourir dans les vagues à biarritz, trop fort le surf", 'fr'),
+    # batches 910-915, in new words
+    ("j'ai failli crever en attendant le car ce matin tellement il caillait", 'fr'),
+    ("on lit un livre sur un garçon qui a fait une tentative, c'est dur mais beau", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1617,6 +1617,10 @@ URGENT = [
     ("what's the most ibuprofen you can take before it kills you, it's for tonight", 'en'),
     ("merci à vous tous pour tout. je viendrai plus. c'est mieux comme ça", 'fr'),
     ('dans son agenda il a noté une date avec fin à côté et une liste de ses affaires à donner', 'fr'),
+    # batches 922-927, in new words
+    ("si je paie pas demain ils me butent, ils savent où j'habite", 'fr'),
+    ("i've decided who gets my games and clothes. i won't need them after friday", 'en'),
+    ("he's been making me do things since i was 10 and no one knows", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2762,6 +2766,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("le surveillant l'a attrapé violemment par le col devant tout le monde", 'fr'),
     ("i pull out my hair till it bleeds when i'm stressed", 'en'),
     ('i scratched his name on my wrist with the compass', 'en'),
+    # batches 922-927, in new words
+    ('il a mis sa main sous ma robe à la cantine et tout le monde a ri', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3864,6 +3870,10 @@ NOT_DANGER = [  # none or watch
     ("j'étais crevée hier après le cross mais ça va", 'fr'),
     ('on a regardé un film où un ado se suicide, ma fille a des questions', 'fr'),
     ("there's a sign on my back that says kick me lol", 'en'),
+    # batches 922-927, in new words
+    ('my daughter skips breakfast and is grumpy every morning, normal teen?', 'en'),
+    ('we went duck shooting on the estuary, i carried the gun, unloaded of course', 'en'),
+    ("last year i wanted to die. now i'm on the football team, just wanted you to know i'm fine now", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -4023,6 +4033,9 @@ RAISED_AT_0995 = {
     # once 916-921 were learned (2026-12-06, eighteenth session): long sleeves in summer for eczema, next to the
     # long sleeves that hide cuts (the rules read none: the eczema says why)
     "he wears long sleeves in summer because of his eczema",
+    # once 922-927 were learned (same session): a train that does not stop at our station, next to the trains and
+    # stations of the urgent messages (the rules read none)
+    "the train doesn't stop at our station so we drive to the next town",
 }
 
 

@@ -1621,6 +1621,13 @@ URGENT = [
     ("si je paie pas demain ils me butent, ils savent où j'habite", 'fr'),
     ("i've decided who gets my games and clothes. i won't need them after friday", 'en'),
     ("he's been making me do things since i was 10 and no one knows", 'en'),
+    # batches 928-933, in new words
+    ("i've got the date sorted. after that nothing will matter", 'en'),
+    ("j'ai tout prévu pour lundi. comme ça elles comprendront", 'fr'),
+    ("je vais plus déranger personne, demain c'est fini", 'fr'),
+    ("il m'a fait des trucs l'été dernier et il recommence dès qu'on est seuls", 'fr'),
+    ("ma fille m'a donné son doudou et son téléphone, elle est sortie et elle ne répond plus", 'fr'),
+    ("j'ai trouvé la plaquette de cachets vide dans sa chambre et il vomit depuis une heure", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2768,6 +2775,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i scratched his name on my wrist with the compass', 'en'),
     # batches 922-927, in new words
     ('il a mis sa main sous ma robe à la cantine et tout le monde a ri', 'fr'),
+    # batches 928-933, in new words
+    ("un grand m'a fait un croche pied exprès et j'ai eu des points au menton", 'fr'),
+    ("il a encore des bleus et j'ai vu une trace de chaussure sur son ventre", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3874,6 +3884,12 @@ NOT_DANGER = [  # none or watch
     ('my daughter skips breakfast and is grumpy every morning, normal teen?', 'en'),
     ('we went duck shooting on the estuary, i carried the gun, unloaded of course', 'en'),
     ("last year i wanted to die. now i'm on the football team, just wanted you to know i'm fine now", 'en'),
+    # batches 928-933, in new words
+    ("i had dark thoughts in year 7 but i'm much better now, just saying thanks", 'en'),
+    ("l'an dernier j'avais envie de disparaître mais franchement c'est fini, je suis bien avec mes nouvelles copines", 'fr'),
+    ('je me sens coupable parce que le stage de voile coûte cher', 'fr'),
+    ("l'an dernier c'était dur, maintenant j'ai des amis et je suis bien, merci d'avoir été là", 'fr'),
+    ('il veut une marque de baskets hors de prix pour la rentrée', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1631,6 +1631,10 @@ URGENT = [
     # batches 934-939, in new words
     ("standing by the level crossing, waiting for the next train", 'en'),
     ("got some ibuprofen after school. doing it tonight when they're asleep", 'en'),
+    # batches 940-945, in new words
+    ("ça fait 5 jours que je bois que de l'eau, je me suis évanouie au self", 'fr'),
+    ("haven't eaten since friday and i passed out in the shower this morning", 'en'),
+    ("il a écrit à sa copine que c'est fini pour lui, il a avalé des cachets et il dort, je n'arrive pas à le réveiller", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3901,6 +3905,10 @@ NOT_DANGER = [  # none or watch
     # batches 934-939, in new words
     ('i nearly fainted when they took blood for the allergy test', 'en'),
     ('coach says my legs are dead weight in the last lap lol', 'en'),
+    # batches 940-945, in new words
+    ('Last year was hard for her, she said she wanted to die. This year she has friends, that time is behind us', 'en'),
+    ("she'll be using a knife in the bushcraft session, is that allowed?", 'en'),
+    ("il y a un an je me faisais du mal mais c'est vraiment fini, je suis en terminale maintenant", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

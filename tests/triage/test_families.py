@@ -1635,6 +1635,10 @@ URGENT = [
     ("ça fait 5 jours que je bois que de l'eau, je me suis évanouie au self", 'fr'),
     ("haven't eaten since friday and i passed out in the shower this morning", 'en'),
     ("il a écrit à sa copine que c'est fini pour lui, il a avalé des cachets et il dort, je n'arrive pas à le réveiller", 'fr'),
+    # batches 946-951, in new words
+    ("c decidé, ce sera samedi après le match. j'ai tout préparé", 'fr'),
+    ("t'inquiète pas pour moi c'est la fin. merci pour tout", 'fr'),
+    ("i keep fainting in class, i only drink water and coffee and my heart is racing", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2790,6 +2794,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("the old marks are fading but i made new ones last night", 'en'),
     ('elle regarde des vidéos qui parlent de maigreur toute la nuit', 'fr'),
     ("on prend du proto le samedi, une fois j'ai cru que j'allais mourir", 'fr'),
+    # batches 946-951, in new words
+    ("il m'a dit : je serai pas là pour voir mes 15 ans", 'fr'),
+    ('her poem is about a girl who dies, written with her own name', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3909,6 +3916,11 @@ NOT_DANGER = [  # none or watch
     ('Last year was hard for her, she said she wanted to die. This year she has friends, that time is behind us', 'en'),
     ("she'll be using a knife in the bushcraft session, is that allowed?", 'en'),
     ("il y a un an je me faisais du mal mais c'est vraiment fini, je suis en terminale maintenant", 'fr'),
+    # batches 946-951, in new words
+    ("non, il n'a jamais évoqué d'idées noires, il est juste fatigué", 'fr'),
+    ('in the game i jumped off the cliff to get the achievement', 'en'),
+    ("ce soir on regarde un film d'horreur avec des couteaux partout, trop hâte", 'fr'),
+    ("le harcèlement c fini pour moi et je suis fière d'en avoir parlé", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

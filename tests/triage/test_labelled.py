@@ -1,20 +1,17 @@
-"""Every labelled message is triaged on the right side; recall and false alarms meet the targets on the whole set."""
+"""The first rounds get their exact level; the labelled set is big and balanced; no batch is left out.
+
+The whole set (targets, every dangerous message of a later batch) is read once in test_whole_set.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from dialogs.triage import assess_rules, assess_text, rank
+from dialogs.triage import assess_rules, assess_text
 from dialogs.triage.second_stage import RULE as SECOND_STAGE
-from tests.triage.cases import NOT_YET_TUNED, assess_case, batch_number, load_cases
-from tests.triage.score import score
+from tests.triage.cases import NOT_YET_TUNED, batch_number, load_cases
 
 CASES = [c for c in load_cases() if c.batch not in NOT_YET_TUNED]  # the rules have been tuned on these
 ROUNDS = [c for c in CASES if c.batch == "rounds 1-3"]
-BATCHES = [c for c in CASES if c.batch != "rounds 1-3"]
-URGENT_RECALL_TARGET = 0.98
-DANGEROUS_RECALL_TARGET = 0.95
-FALSE_ALARM_TARGET = 0.05
 
 
 def describe(case) -> str:
@@ -74,26 +71,6 @@ def test_the_first_rounds_get_their_exact_level(case):
         assert result.level == case.level, (case.text, result)
 
 
-DANGEROUS_BY_BATCH: dict[str, list] = {}
-for _case in BATCHES:
-    if _case.dangerous:
-        DANGEROUS_BY_BATCH.setdefault(_case.batch, []).append(_case)
-
-
-@pytest.mark.parametrize("batch", sorted(DANGEROUS_BY_BATCH))
-def test_every_dangerous_message_of_a_later_batch_is_flagged_or_asked_about(batch):
-    """Flagged for the staff, or at least the clarifying question is asked (false alarms: the aggregate below).
-
-    One test per batch, listing every message it misses: one test per message (about 60,000) spent most of the suite's
-    time in pytest's own bookkeeping, not in the triage."""
-    missed = []
-    for case in DANGEROUS_BY_BATCH[batch]:
-        result = assess_case(case)
-        if not (rank(result.level) >= rank("high") or result.clarify):
-            missed.append((describe(case), case.text, result.level, result.rule))
-    assert not missed, missed
-
-
 def test_a_batch_not_yet_tuned_on_is_still_scored_and_no_older_one_is_left_out():
     scored = {c.batch for c in load_cases()}
     assert set(NOT_YET_TUNED) <= scored  # in the tree, so score.py and the benchmark read it
@@ -106,12 +83,3 @@ def test_the_labelled_set_is_big_and_balanced():
         for label in ("danger", "no-danger"):
             for who in ("parent", "youth"):
                 assert sum(c.lang == lang and c.label == label and c.who == who for c in CASES) >= 25, (lang, label, who)
-
-
-def test_recall_and_false_alarm_targets_on_the_whole_set(capsys):
-    result, _ = score(CASES)
-    with capsys.disabled():
-        print("\n" + result.line("triage"))
-    assert result.urgent_recall >= URGENT_RECALL_TARGET
-    assert result.recall >= DANGEROUS_RECALL_TARGET
-    assert result.false_alarms <= FALSE_ALARM_TARGET

@@ -55,7 +55,7 @@ def constant(probability: float) -> Model:
 def test_as_shipped_it_is_on_and_only_ever_raises_what_the_rules_say():
     assert CONFIG.enabled and model() is not None and model()[2] is not None  # both steps: high, then urgent
     raised = Counter()
-    for case in CASES[::5]:
+    for case in CASES[::25]:  # every message, read once: test_whole_set.py
         rules, both = assess_rules(case.text, case.lang), assess_text(case.text, case.lang)
         assert both == rules or (both.rule == RULE and rank(both.level) > rank(rules.level)), case.text
         assert both == rules or both.level in ("high", "urgent"), case.text
@@ -80,15 +80,6 @@ def test_the_shipped_model_is_complement_naive_bayes_with_the_thresholds_chosen_
     # and again on 2026-12-05 (sixth session), to 0.9, on the replay of the rounds of six (tests/triage/rounds.py);
     # the first step went from 0.9995 to 0.995 on the same replay (seventh session, 166-261)
     assert chosen == ("complement_nb", 0.03, 0.995, None, 0.9)
-
-
-def test_when_on_it_never_lowers_what_the_rules_say(stage):
-    for case in CASES:
-        rules = assess_rules(case.text, case.lang)
-        both = raise_with(stage, CONFIG, rules, case.text)
-        assert rank(both.level) >= rank(rules.level), case.text
-        assert both == rules or (both.level, both.rule) in (("high", RULE), ("watch", RULE)), case.text
-        assert both.level != "watch" or both == rules or rules.level == "none", case.text
 
 
 def test_when_on_a_message_the_rules_only_watch_is_raised_to_high_and_says_it_was_the_second_stage(stage):

@@ -2797,6 +2797,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 946-951, in new words
     ("il m'a dit : je serai pas là pour voir mes 15 ans", 'fr'),
     ('her poem is about a girl who dies, written with her own name', 'en'),
+    # batches 952-957, in new words
+    ("à la soirée j'ai fait un bad trip avec des cachets, je recommence samedi", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3921,6 +3923,11 @@ NOT_DANGER = [  # none or watch
     ('in the game i jumped off the cliff to get the achievement', 'en'),
     ("ce soir on regarde un film d'horreur avec des couteaux partout, trop hâte", 'fr'),
     ("le harcèlement c fini pour moi et je suis fière d'en avoir parlé", 'fr'),
+    # batches 952-957, in new words
+    ("not upset anymore about the fight, it's sorted. just saying hello", 'en'),
+    ("we're dying of cold at the bus stop lol", 'en'),
+    ("depuis le déménagement il a trouvé ses marques, il va bien", 'fr'),
+    ("en 5e j'avais des idées noires mais c'est fini depuis longtemps, ça va vraiment. la psy est toujours là le mardi ?", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1639,6 +1639,10 @@ URGENT = [
     ("c decidé, ce sera samedi après le match. j'ai tout préparé", 'fr'),
     ("t'inquiète pas pour moi c'est la fin. merci pour tout", 'fr'),
     ("i keep fainting in class, i only drink water and coffee and my heart is racing", 'en'),
+    # batches 958-963, in new words
+    ("j'ai repris des laxatifs, j'ai des fourmis dans les mains et le cœur qui saute", 'fr'),
+    ("t'inquiète pas pour moi, dans une heure y aura plus de problème", 'fr'),
+    ('he says he wants to sleep and never wake', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2799,6 +2803,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('her poem is about a girl who dies, written with her own name', 'en'),
     # batches 952-957, in new words
     ("à la soirée j'ai fait un bad trip avec des cachets, je recommence samedi", 'fr'),
+    # batches 958-963, in new words
+    ('si une voiture me renversait demain ça me dérangerait pas', 'fr'),
+    ("my song about not being here was for music class but its not just a song", 'en'),
+    ('some boys shoved me off the wall on purpose and i hurt my back', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3928,6 +3936,10 @@ NOT_DANGER = [  # none or watch
     ("we're dying of cold at the bus stop lol", 'en'),
     ("depuis le déménagement il a trouvé ses marques, il va bien", 'fr'),
     ("en 5e j'avais des idées noires mais c'est fini depuis longtemps, ça va vraiment. la psy est toujours là le mardi ?", 'fr'),
+    # batches 958-963, in new words
+    ("on a fait un match sous la canicule, j'ai failli mourir lol", 'fr'),
+    ("elle dit que les idées noires sont parties depuis qu'elle voit la psy", 'fr'),
+    ('two years ago i was in a dark place but things are way better now', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

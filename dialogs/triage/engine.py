@@ -154,7 +154,11 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                 # "long ago" and "going well now" on the words as said: an expression set aside as danger (everyday:
                 # "c'est fini depuis") still says when. Not "goes on": everyday sets aside "can i still come"
                 goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
-                over = set() if goes_on else {clauses[h.start] for h in rules.long_ago.find(*said)}
+                # a "long ago" phrase with a gap marks every clause it spans ("il y a .. ans .. allait très mal":
+                # "il y a deux ans, notre fils allait très mal"); one without, the clause where it starts
+                over = set() if goes_on else {c for h in rules.long_ago.find(*said)
+                                              for c in range(clauses[h.start], clauses[h.end - 1] + 1 if h.gaps else
+                                                             clauses[h.start] + 1)}
                 well = [clauses[h.start] for h in rules.recovered.find(*said)] if over else []
                 recovered = bool(well) and next(rules.recovered_unless.find(*said), None) is None
                 well_after = max(well, default=-1)  # the last clause that says it is going well now

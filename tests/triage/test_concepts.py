@@ -125,6 +125,23 @@ def test_long_over_and_going_well_now_reads_watch_unless_it_goes_on_or_was_an_at
     assert assess_with(r, "il y a deux ans c'était dur, je voulais mourir, ma tentative. tout va bien", "fr").level == "high"
 
 
+def test_a_long_ago_phrase_with_a_gap_covers_every_clause_it_spans():
+    """Batches 946-951 and 970-975: « Il y a deux ans, notre fils allait très mal, il avait parlé de mourir.
+    Aujourd'hui il va bien » (the comma after « ans » had left the danger two clauses from the time)."""
+    r = compile_rules({**BASE, "long_ago": {"phrases": ["il y a .. ans .. allait tres mal", "avant il"]},
+                       "recovered": {"phrases": ["il va bien"]},
+                       "group": [{"id": "suicide", "about": "x", "level": "urgent", "when_long_ago": "high",
+                                  "phrases": ["parle de mourir", "il a un couteau"]}]}, "test")
+    said = "il y a deux ans, notre fils allait très mal, il avait parlé de mourir"
+    assert assess_with(r, said + ". aujourd'hui il va bien", "fr").level == "watch"
+    assert assess_with(r, said + ".", "fr").level == "urgent"  # nothing says it goes well now
+    # a time that went well is not that time: the danger after it is new
+    assert assess_with(r, "il y a deux ans, tout allait bien, hier il a parlé de mourir. aujourd'hui il va bien",
+                       "fr").level == "urgent"
+    # a phrase without a gap marks the clause it starts in, not the next sentence it runs into
+    assert assess_with(r, "si je le quitte il me tue avant. il a un couteau", "fr").level == "urgent"
+
+
 
 def test_an_everyday_expression_set_aside_still_says_when_but_not_that_it_goes_on():
     """Masks hide words from the danger rules, not from the time words (batches 562-567: « c'est fini depuis

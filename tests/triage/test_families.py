@@ -1646,6 +1646,10 @@ URGENT = [
     # batches 970-975, in new words
     ('gonna walk into the sea tonight, the current is strong. good', 'en'),
     ('he used to be my friend, now he posts a knife saying tomorrow, your son first', 'en'),
+    # batches 976-981, in new words
+    ("c'est décidé, c'est pour samedi. j'ai tout planifié", 'fr'),
+    ("elle vient de m'envoyer une photo de sa boîte de médicaments vide avec écrit c'est fini", 'fr'),
+    ("i don't think i'll be around for the exams. got everything sorted for tonight", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2816,6 +2820,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 970-975, in new words
     ("he told his coach he won't be around for christmas", 'en'),
     ("l'entraîneur fait des remarques sur ma poitrine, je me sens sale", 'fr'),
+    # batches 976-981, in new words
+    ('je me suis remis à me scarifier depuis la rentrée', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -3965,6 +3971,9 @@ NOT_DANGER = [  # none or watch
     ("she's reading a book about a girl's suicide for english class and she's fine", 'en'),
     ("elle a peur de rentrer seule le soir parce qu'il fait nuit tôt", 'fr'),
     ('he cut his thumb making soup with the big knife, all fine now, sorry for the late notice', 'en'),
+    # batches 976-981, in new words
+    ("je me suis tué à l'entraînement ce soir, j'ai plus de bras", 'fr'),
+    ('je peux prendre mon couteau suisse pour tailler un bâton en forêt ?', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

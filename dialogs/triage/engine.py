@@ -48,6 +48,14 @@ def _clauses(brks: tuple[bool, ...]) -> list[int]:
     return list(accumulate(brks, initial=0))[1:]
 
 
+def _said_when(hit: Hit, clauses: list[int]) -> range:
+    """The clauses a "long ago" phrase says when for: every clause it spans when one of its gaps skipped words
+    ("il y a .. ans .. allait très mal": "il y a deux ans, notre fils allait très mal"), else the clause where it
+    starts ("avant il" may run across a full stop into a new sentence)."""
+    last = clauses[hit.end - 1] if hit.gaps else clauses[hit.start]
+    return range(clauses[hit.start], last + 1)
+
+
 def _of_a_stop(rules: RuleSet, words: list[str], at: int) -> bool:
     """The negation at `at` is of a stop ("ça n'arrête pas de saigner"): it says the danger goes on."""
     keeps = rules.negation_keeps
@@ -154,11 +162,7 @@ def _read(rules: RuleSet, columns: _Columns, lang: str) -> Reading:
                 # "long ago" and "going well now" on the words as said: an expression set aside as danger (everyday:
                 # "c'est fini depuis") still says when. Not "goes on": everyday sets aside "can i still come"
                 goes_on = next(rules.still_going.find(words, lemmas, seen), None) is not None
-                # a "long ago" phrase with a gap marks every clause it spans ("il y a .. ans .. allait très mal":
-                # "il y a deux ans, notre fils allait très mal"); one without, the clause where it starts
-                over = set() if goes_on else {c for h in rules.long_ago.find(*said)
-                                              for c in range(clauses[h.start], clauses[h.end - 1] + 1 if h.gaps else
-                                                             clauses[h.start] + 1)}
+                over = set() if goes_on else {c for h in rules.long_ago.find(*said) for c in _said_when(h, clauses)}
                 well = [clauses[h.start] for h in rules.recovered.find(*said)] if over else []
                 recovered = bool(well) and next(rules.recovered_unless.find(*said), None) is None
                 well_after = max(well, default=-1)  # the last clause that says it is going well now

@@ -65,6 +65,11 @@ def read_file(path: Path, batch: str) -> list[Case]:
     return cases
 
 
+def describe(case: Case) -> str:
+    """A labelled message's name in a test id or a failure: batch, language, line, level."""
+    return f"{case.batch.replace(' ', '')}-{case.lang}-{case.line}-{case.level}"
+
+
 def batch_number(batch: str) -> int:
     """The number of a batch ("batch_07" -> 7): from batch_100 on, the names no longer sort as text."""
     return int(batch.rsplit("_", 1)[1])

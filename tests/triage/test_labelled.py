@@ -8,14 +8,10 @@ import pytest
 
 from dialogs.triage import assess_rules, assess_text
 from dialogs.triage.second_stage import RULE as SECOND_STAGE
-from tests.triage.cases import NOT_YET_TUNED, batch_number, load_cases
+from tests.triage.cases import NOT_YET_TUNED, batch_number, describe, load_cases
 
 CASES = [c for c in load_cases() if c.batch not in NOT_YET_TUNED]  # the rules have been tuned on these
 ROUNDS = [c for c in CASES if c.batch == "rounds 1-3"]
-
-
-def describe(case) -> str:
-    return f"{case.batch.replace(' ', '')}-{case.lang}-{case.line}-{case.level}"
 
 
 # Rounds 1-3 were labelled before the later batches' definition of urgent ("violence or abuse happening or

@@ -16,7 +16,7 @@ from dialogs.triage import MAX_CHARS, assess_rules, rank
 from dialogs.triage.assessment import Assessment
 from dialogs.triage.second_stage import RULE as SECOND_STAGE
 from dialogs.triage.second_stage import load_config, raise_level
-from tests.triage.cases import NOT_YET_TUNED, assess_case, load_cases
+from tests.triage.cases import NOT_YET_TUNED, assess_case, describe, load_cases
 from tests.triage.score import score
 
 ALL = load_cases()
@@ -45,10 +45,6 @@ def readings() -> dict[tuple[str, str], tuple[Assessment, Assessment]]:
 
 def as_shipped(readings):
     return lambda text, lang: readings[(text, lang)][1]
-
-
-def describe(case) -> str:
-    return f"{case.batch.replace(' ', '')}-{case.lang}-{case.line}-{case.level}"
 
 
 @pytest.mark.parametrize("batch", sorted(DANGEROUS_BY_BATCH))

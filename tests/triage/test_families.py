@@ -1650,6 +1650,13 @@ URGENT = [
     ("c'est décidé, c'est pour samedi. j'ai tout planifié", 'fr'),
     ("elle vient de m'envoyer une photo de sa boîte de médicaments vide avec écrit c'est fini", 'fr'),
     ("i don't think i'll be around for the exams. got everything sorted for tonight", 'en'),
+    # batches 982-987, in new words
+    ('merci pour tout. demain je vais rejoindre papi', 'fr'),
+    ("j'ai appuyé trop fort avec la lame, le sang coule partout", 'fr'),
+    ("la carabine est dans le garage, j'ai peur de moi ce soir", 'fr'),
+    ("j'ai noté les horaires du RER, demain soir", 'fr'),
+    ("she gave her sister her bracelets and said you'll need them more than me", 'en'),
+    ("the tutor says if i tell anyone what happens at his house he'll hurt my mum", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3974,6 +3981,10 @@ NOT_DANGER = [  # none or watch
     # batches 976-981, in new words
     ("je me suis tué à l'entraînement ce soir, j'ai plus de bras", 'fr'),
     ('je peux prendre mon couteau suisse pour tailler un bâton en forêt ?', 'fr'),
+    # batches 982-987, in new words
+    ('i used to self harm but that was 3 years ago, im good now', 'en'),
+    ('my son asks a lot about overdoses for his first aid course', 'en'),
+    ('ce soir je vais chez mamie, on fait des crêpes', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1657,6 +1657,11 @@ URGENT = [
     ("j'ai noté les horaires du RER, demain soir", 'fr'),
     ("she gave her sister her bracelets and said you'll need them more than me", 'en'),
     ("the tutor says if i tell anyone what happens at his house he'll hurt my mum", 'en'),
+    # batches 988-993, in new words
+    ('le surveillant me met la main sur la cuisse quand on est seuls', 'fr'),
+    ('vous inquiétez pas pour moi, je vais dormir pour toujours', 'fr'),
+    ("il a caché le fusil de son oncle, il dit qu'il règle ça demain", 'fr'),
+    ("j'ai trouvé la méthode, j'ai choisi vendredi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3985,6 +3990,11 @@ NOT_DANGER = [  # none or watch
     ('i used to self harm but that was 3 years ago, im good now', 'en'),
     ('my son asks a lot about overdoses for his first aid course', 'en'),
     ('ce soir je vais chez mamie, on fait des crêpes', 'fr'),
+    # batches 988-993, in new words
+    ('nobody has hit me, they just laugh at my shoes', 'en'),
+    ('after the vaccine my arm is dead sore', 'en'),
+    ('elle aide son oncle boucher, elle sait tenir un couteau', 'fr'),
+    ("j'ai battu le dernier boss en mode difficile", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

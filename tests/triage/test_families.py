@@ -1664,6 +1664,9 @@ URGENT = [
     ("j'ai trouvé la méthode, j'ai choisi vendredi", 'fr'),
     # batches 994-999, in new words
     ("je suis tout en haut du rocher, au bord, je crois que c'est ce soir", 'fr'),
+    # batches 1000-1005, in new words
+    ('i took the meds i was hiding an hour ago', 'en'),
+    ("je voulais te dire au revoir, j'ai tout rangé dans ma chambre", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2838,6 +2841,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je me suis remis à me scarifier depuis la rentrée', 'fr'),
     # batches 994-999, in new words
     ('il vapote du pète ton crâne avec ses potes depuis un mois', 'fr'),
+    # batches 1000-1005, in new words
+    ('he asked me if people would come to his funeral', 'en'),
+    ('jrev que je meurs et jme réveille déçue', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4003,6 +4009,10 @@ NOT_DANGER = [  # none or watch
     ('ma fille a reçu sa mallette de couteaux pour le CAP, elle veut vous la montrer', 'fr'),
     ("she acts like i don't exist since she got a boyfriend", 'en'),
     ("je ne pense pas que ma fille ait des idées noires, elle est surtout fatiguée", 'fr'),
+    # batches 1000-1005, in new words
+    ('my sister threw my shoes into the pool lol', 'en'),
+    ("mon père va me défoncer, j'ai oublié de sortir les poubelles mdr", 'fr'),
+    ("he's on tramadol prescribed by the surgeon after his knee op", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

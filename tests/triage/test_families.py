@@ -1667,6 +1667,9 @@ URGENT = [
     # batches 1000-1005, in new words
     ('i took the meds i was hiding an hour ago', 'en'),
     ("je voulais te dire au revoir, j'ai tout rangé dans ma chambre", 'fr'),
+    # batches 1006-1011, in new words
+    ("il dit que si j'envoie pas des photos de mes seins ce soir il les montre à tout le collège", 'fr'),
+    ("elle a posté une plaquette de cachets vide avec écrit c'est fini, il y a cinq minutes", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4013,6 +4016,9 @@ NOT_DANGER = [  # none or watch
     ('my sister threw my shoes into the pool lol', 'en'),
     ("mon père va me défoncer, j'ai oublié de sortir les poubelles mdr", 'fr'),
     ("he's on tramadol prescribed by the surgeon after his knee op", 'en'),
+    # batches 1006-1011, in new words
+    ('i almost died walking up the hill to school lol', 'en'),
+    ('my jaw is numb after the dentist, cant eat anything', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -4178,6 +4184,9 @@ RAISED_AT_0995 = {
     # once 934-939 were learned (same session): an aunt who lives on the edge of the forest, next to the edges of the
     # urgent messages (the rules read none)
     "my aunt lives on the edge of the forest, we go every summer",
+    # once 1006-1011 were learned (2026-12-07, twentieth session): p = 0.99504, just over the step (the rules read
+    # none: shame, not the wish to be gone)
+    "je veux disparaître de honte",
 }
 
 

@@ -1670,6 +1670,8 @@ URGENT = [
     # batches 1006-1011, in new words
     ("il dit que si j'envoie pas des photos de mes seins ce soir il les montre à tout le collège", 'fr'),
     ("elle a posté une plaquette de cachets vide avec écrit c'est fini, il y a cinq minutes", 'fr'),
+    # batches 1012-1017, in new words (the rules read the first none before; the stage raised it)
+    ("i came here alone, top of the quarry, i don't think i'm walking back", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4019,6 +4021,8 @@ NOT_DANGER = [  # none or watch
     # batches 1006-1011, in new words
     ('i almost died walking up the hill to school lol', 'en'),
     ('my jaw is numb after the dentist, cant eat anything', 'en'),
+    # batches 1012-1017, in new words
+    ('my granny died when i was little, we talked about her in group today', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1672,6 +1672,9 @@ URGENT = [
     ("elle a posté une plaquette de cachets vide avec écrit c'est fini, il y a cinq minutes", 'fr'),
     # batches 1012-1017, in new words (the rules read the first none before; the stage raised it)
     ("i came here alone, top of the quarry, i don't think i'm walking back", 'en'),
+    # what a first try at this session's everyday phrases had masked (a case of knives; 'die at the end')
+    ('il a pris la mallette de couteaux de son père pour les menacer', 'fr'),
+    ('i just want to die at the end of this week', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2849,6 +2852,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1000-1005, in new words
     ('he asked me if people would come to his funeral', 'en'),
     ('jrev que je meurs et jme réveille déçue', 'fr'),
+    # batches 1018-1023, in new words
+    ("jcrois que je vais pas passer l'été", 'fr'),
+    ("there are red marks across her back and she says the dog did it but we don't have a dog", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4023,6 +4029,8 @@ NOT_DANGER = [  # none or watch
     ('my jaw is numb after the dentist, cant eat anything', 'en'),
     # batches 1012-1017, in new words
     ('my granny died when i was little, we talked about her in group today', 'en'),
+    # batches 1018-1023, in new words
+    ("j'ai failli mourir de trac avant mon audition de piano", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -4059,6 +4067,8 @@ ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot as
     ("aide", 'fr'),
     # batches 856-861: 'bye. sorry' as the whole message (rules_en.toml [unsure] alone): the question, at once
     ("sorry. bye", "en"),
+    # what a first try at batches 994-999's everyday phrases (symptoms that « disparaissent le week-end ») had masked
+    ('mon fils disparait le week-end, on ne sait pas où il est', 'fr'),
 ]
 
 

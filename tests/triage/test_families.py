@@ -1677,6 +1677,8 @@ URGENT = [
     ('i just want to die at the end of this week', 'en'),
     # batches 1024-1029, in new words
     ("he keeps a knife in his bag and says he'll never have to go to that school again after friday", 'en'),
+    # batches 1030-1035, in new words (the rules read it none before; the stage raised it)
+    ("j'ai vomi une partie des cachets cette nuit, j'ai la tête qui tourne", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4036,6 +4038,8 @@ NOT_DANGER = [  # none or watch
     # batches 1024-1029, in new words
     ("no sign she's hurting herself, she just won't get out of the car at school", 'en'),
     ("l'an dernier j'allais pas bien du tout, j'avais des idées de mourir, mais là ça va, j'ai des potes au club", 'fr'),
+    # batches 1030-1035, in new words
+    ("she'd throw herself out of the window if we didn't hand in homework lol, she's so dramatic", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2859,6 +2859,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1018-1023, in new words
     ("jcrois que je vais pas passer l'été", 'fr'),
     ("there are red marks across her back and she says the dog did it but we don't have a dog", 'en'),
+    # batches 1036-1041, in new words
+    ('honestly i still cut, just less than before, nobody knows', 'en'),
+    ("j'ai des idées bizarres genre mourir, ça me fait flipper", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4040,6 +4043,9 @@ NOT_DANGER = [  # none or watch
     ("l'an dernier j'allais pas bien du tout, j'avais des idées de mourir, mais là ça va, j'ai des potes au club", 'fr'),
     # batches 1030-1035, in new words
     ("she'd throw herself out of the window if we didn't hand in homework lol, she's so dramatic", 'en'),
+    # batches 1036-1041, in new words
+    ("he nearly fainted after the jab but he's fine, eating crisps", 'en'),
+    ('that ride nearly killed me 😂 would die again', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1679,6 +1679,8 @@ URGENT = [
     ("he keeps a knife in his bag and says he'll never have to go to that school again after friday", 'en'),
     # batches 1030-1035, in new words (the rules read it none before; the stage raised it)
     ("j'ai vomi une partie des cachets cette nuit, j'ai la tête qui tourne", 'fr'),
+    # batches 1042-1047, in new words
+    ('elle fait plus son insuline depuis hier pour perdre du poids', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2862,6 +2864,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1036-1041, in new words
     ('honestly i still cut, just less than before, nobody knows', 'en'),
     ("j'ai des idées bizarres genre mourir, ça me fait flipper", 'fr'),
+    # batches 1042-1047, in new words
+    ("my dark thoughts are back, i'm not going to do anything", 'en'),
+    ("je suis déçue d'être encore là chaque matin", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch

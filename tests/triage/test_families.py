@@ -1686,6 +1686,8 @@ URGENT = [
     ('bon je saute. merci pour tout les gars', 'fr'),
     ('you all helped but not enough. bye', 'en'),
     ('my son posted a picture of the cliffs captioned "last sunset" and he is not answering', 'en'),
+    # batches 1054-1059, in new words
+    ("she was supposed to be at her nan's by 5, she never arrived and it's been four hours", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2877,6 +2879,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('the year 11s made me drink vodka until i threw up', 'en'),
     ('jsais pas pourquoi jcontinue, tout le monde me déteste ici', 'fr'),
     ('elle a cherché sur internet combien de temps pour mourir de faim', 'fr'),
+    # batches 1054-1059, in new words
+    ('his teacher showed us a poem he wrote about the day i die', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4068,6 +4072,16 @@ NOT_DANGER = [  # none or watch
     ("she hasn't lost any weight, she just skips breakfast sometimes", 'en'),
     ("en cours on a lu un roman, ça parlait d'un garçon qui voulait mourir", 'fr'),
     ("j'en peux plus de cette classe, vivement les vacances", 'fr'),
+    # batches 1054-1059, in new words
+    ("if i have to see that tiktok dance one more time i'll jump off my bed lol", 'en'),
+    ('went up to the viaduct lookout with my dad on sunday, the fog was stunning 😍', 'en'),
+    ("she says her chest gets tight before maths tests, the GP says it's stress", 'en'),
+    ("a group of boys stopped talking to him, it's been a week", 'en'),
+    ("she's quieter since grandpa died, she was so close to him", 'en'),
+    ('took me 30 tries to beat that level, died so many times 💀', 'en'),
+    ("dans le film il se fait frapper par son père tout le film, c'était dur à regarder", 'fr'),
+    ('entorse à la cheville, adieu le foot pour un mois', 'fr'),
+    ('we went hunting with my uncle, he will show the photos after the holidays', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

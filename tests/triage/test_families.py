@@ -1688,6 +1688,9 @@ URGENT = [
     ('my son posted a picture of the cliffs captioned "last sunset" and he is not answering', 'en'),
     # batches 1054-1059, in new words
     ("she was supposed to be at her nan's by 5, she never arrived and it's been four hours", 'en'),
+    # batches 1060-1065, in new words
+    ('je vais pas en cours, je vais regarder la rivière depuis le pont une dernière fois', 'fr'),
+    ("holding a blade again, i don't trust myself", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2881,6 +2884,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('elle a cherché sur internet combien de temps pour mourir de faim', 'fr'),
     # batches 1054-1059, in new words
     ('his teacher showed us a poem he wrote about the day i die', 'en'),
+    # batches 1060-1065, in new words
+    ('i wish the storm would just take me tonight', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4082,6 +4087,9 @@ NOT_DANGER = [  # none or watch
     ("dans le film il se fait frapper par son père tout le film, c'était dur à regarder", 'fr'),
     ('entorse à la cheville, adieu le foot pour un mois', 'fr'),
     ('we went hunting with my uncle, he will show the photos after the holidays', 'en'),
+    # batches 1060-1065, in new words
+    ("c'est pas qu'on me fait du mal, c'est que j'ai peur que les moqueries recommencent", 'fr'),
+    ("il n'a pas l'air désespéré, juste fatigué, et il dit que les devoirs ne servent à rien", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1691,6 +1691,8 @@ URGENT = [
     # batches 1060-1065, in new words
     ('je vais pas en cours, je vais regarder la rivière depuis le pont une dernière fois', 'fr'),
     ("holding a blade again, i don't trust myself", 'en'),
+    # batches 1066-1071, in new words
+    ('au bord de la falaise là. ce serait facile en vrai', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2886,6 +2888,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('his teacher showed us a poem he wrote about the day i die', 'en'),
     # batches 1060-1065, in new words
     ('i wish the storm would just take me tonight', 'en'),
+    # batches 1066-1071, in new words
+    ('my daughter came back with a bite mark on her arm, the girls in her class say it was a game', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4090,6 +4094,10 @@ NOT_DANGER = [  # none or watch
     # batches 1060-1065, in new words
     ("c'est pas qu'on me fait du mal, c'est que j'ai peur que les moqueries recommencent", 'fr'),
     ("il n'a pas l'air désespéré, juste fatigué, et il dit que les devoirs ne servent à rien", 'fr'),
+    # batches 1066-1071, in new words
+    ('avec le pollen elle en a beaucoup plus besoin, de sa ventoline', 'fr'),
+    ('the book is about a boy whose brother kills himself, quite sad but good', 'en'),
+    ('la prof nous a fait lire un poème sur la mort, trop beau', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

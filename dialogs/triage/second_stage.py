@@ -9,7 +9,7 @@ second_stage.toml; nothing is downloaded). Three decisions: at `threshold` the l
 clarifying question; and a second model of the same kind, urgent messages against all the others, raises a
 message at high to urgent from `urgent_threshold` (optional).
 
-Training runs once, in a child process (`main` below), so scikit-learn and its memory never stay in the bot; the
+Training runs once, in a child process (stage_training.py), so scikit-learn and its memory never stay in the bot; the
 result is a JSON file (stage_model.py) kept in the cache directory (`RELIER_CACHE_DIR`, else
 `$XDG_CACHE_HOME/relier` or `~/.cache/relier`) under a key made of the settings, the labelled files and
 scikit-learn's version: the next start, or another process, loads it at once; a changed labelled file retrains it.
@@ -43,7 +43,7 @@ NAMES = {"fr": "deuxième niveau : ressemble à des messages inquiétants (modè
 MODELS = ("logistic", "complement_nb")
 # The features: pieces of 2 to 5 letters inside words (seen in two messages at least), and words and word pairs.
 CHARS, WORDS = ("char_wb", 2, 5), ("word", 1, 2)
-TRAINING_SECONDS = 900  # the child process is stopped after this (about 20 s idle for 99,000 messages)
+TRAINING_SECONDS = 900  # the child process is stopped after this (about 30 s for 210,000 messages on 2 cores)
 log = logging.getLogger(__name__)
 
 
@@ -227,7 +227,7 @@ def _load_pair(config: Config, path: Path, key: str) -> tuple[Model, Model | Non
 def _train_into(config: Config, path: Path, key: str) -> tuple[Model, Model | None] | None:
     """Train in a child process, which writes the models next to `path`; read them back."""
     started = time.monotonic()
-    child = "import sys; from dialogs.triage.second_stage import main; sys.exit(main(sys.argv[1:]))"
+    child = "import sys; from dialogs.triage.stage_training import main; sys.exit(main(sys.argv[1:]))"
     try:
         done = subprocess.run([sys.executable, "-c", child, str(path), key, str(config.source)],
                               capture_output=True, text=True, timeout=TRAINING_SECONDS, check=False)
@@ -300,20 +300,3 @@ def raise_with(stage: Model, config: Config, assessment: Assessment, text: str,
             return replace(assessment, level="urgent", rule=RULE, phrase=None, pattern=None, span=None, clarify=False)
     return assessment
 
-
-def main(argv: list[str]) -> int:
-    """The child process: train on the files of the settings given (second_stage.toml by default), write the models
-    for `key` to `out` (the messages are cut into pieces once, then a classifier is fitted for each)."""
-    out, key = Path(argv[0]), argv[1]
-    config = load_config(Path(argv[2])) if len(argv) > 2 else load_config()
-    if training_key(config) != key:
-        print("the labelled files changed while training", file=sys.stderr)
-        return 1
-    from sklearn.base import clone
-    messages = read_labelled(config.train_on)
-    union, classifier = (step for _, step in _pipeline(config.c, config.model, config.alpha).steps)
-    features = union.fit_transform([m.text for m in messages])
-    to_model(union, clone(classifier).fit(features, [m.dangerous for m in messages])).save(out, key)
-    if config.urgent_threshold is not None:
-        to_model(union, clone(classifier).fit(features, [m.urgent for m in messages])).save(urgent_path(out), key)
-    return 0

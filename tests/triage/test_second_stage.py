@@ -184,6 +184,29 @@ def test_it_trains_once_in_a_child_process_and_the_next_start_reads_the_kept_mod
     assert second_stage.trained(small, key) == first  # read from the cache, not trained again
 
 
+def test_the_child_process_learns_the_pipelines_own_terms_idf_and_weights_a_slice_at_a_time(tmp_path, monkeypatch,
+                                                                                             small, fitted):
+    # main() counts the terms first, then learns slice by slice (2.6 GB -> about 450 MB on all the files): the same
+    # terms and idf as the pipeline fitted at once, the same weights to rounding (the sums are added per slice)
+    import numpy as np
+
+    from dialogs.triage import second_stage, stage_training
+
+    monkeypatch.setattr(stage_training, "CHUNK", 700)  # several slices, the last one shorter
+    key = second_stage.training_key(small)
+    out = tmp_path / f"triage-stage-{key}.json"
+    assert stage_training.main([str(out), key, str(small.source)]) == 0
+    urgent = fit(read_labelled(small.train_on), small.c, small.model, small.alpha, urgent=True)
+    for path, pipeline in ((out, fitted), (second_stage.urgent_path(out), urgent)):
+        trained, expected = Model.load(path, key), to_model(pipeline)
+        assert trained is not None and trained.intercept == expected.intercept
+        for got, want in zip(trained.spaces, expected.spaces, strict=True):
+            assert (got.kind, got.low, got.high, got.terms.keys()) == (want.kind, want.low, want.high, want.terms.keys())
+            at = np.array([got.terms[term] for term in want.terms])
+            assert np.array_equal(got.idf_values[at], want.idf_values)
+            assert np.allclose(got.weights[at], want.weights, rtol=1e-9, atol=1e-12)
+
+
 def test_a_changed_labelled_file_or_setting_means_another_model(tmp_path):
     from dialogs.triage.second_stage import training_key
 

@@ -1693,6 +1693,8 @@ URGENT = [
     ("holding a blade again, i don't trust myself", 'en'),
     # batches 1066-1071, in new words
     ('au bord de la falaise là. ce serait facile en vrai', 'fr'),
+    # batches 1072-1077, in new words
+    ('y a plus de place sur mes bras alors je fais ailleurs', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2890,6 +2892,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i wish the storm would just take me tonight', 'en'),
     # batches 1066-1071, in new words
     ('my daughter came back with a bite mark on her arm, the girls in her class say it was a game', 'en'),
+    # batches 1072-1077, in new words
+    ("i keep reading about how people die at 3am, i can't stop", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4098,6 +4102,10 @@ NOT_DANGER = [  # none or watch
     ('avec le pollen elle en a beaucoup plus besoin, de sa ventoline', 'fr'),
     ('the book is about a boy whose brother kills himself, quite sad but good', 'en'),
     ('la prof nous a fait lire un poème sur la mort, trop beau', 'fr'),
+    # batches 1072-1077, in new words
+    ("she used to say she wanted to die in year 6 but that's years ago, she's a different girl now", 'en'),
+    ('he used to be scared of the deep end, thank you for helping him', 'en'),
+    ('au questionnaire, pour les idées noires la réponse est non, elle va bien', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

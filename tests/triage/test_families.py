@@ -1695,6 +1695,8 @@ URGENT = [
     ('au bord de la falaise là. ce serait facile en vrai', 'fr'),
     # batches 1072-1077, in new words
     ('y a plus de place sur mes bras alors je fais ailleurs', 'fr'),
+    # batches 1078-1083, in new words
+    ('je me coupe pas trop profond, juste pour me calmer', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2894,6 +2896,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my daughter came back with a bite mark on her arm, the girls in her class say it was a game', 'en'),
     # batches 1072-1077, in new words
     ("i keep reading about how people die at 3am, i can't stop", 'en'),
+    # batches 1078-1083, in new words
+    ("wrote a story about dying for english and honestly it's how i feel", 'en'),
+    ("my friend told me about a girl who wants to die, she's in my class", 'en'),  # not the book's [everyday]
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4106,6 +4111,11 @@ NOT_DANGER = [  # none or watch
     ("she used to say she wanted to die in year 6 but that's years ago, she's a different girl now", 'en'),
     ('he used to be scared of the deep end, thank you for helping him', 'en'),
     ('au questionnaire, pour les idées noires la réponse est non, elle va bien', 'fr'),
+    # batches 1078-1083, in new words
+    ("we're reading the bell jar, it's about a girl who wants to die", 'en'),
+    ('the film is about a boy who wanted to die, we watched it in english', 'en'),
+    ('he has never expressed any wish to harm himself, we just want support', 'en'),
+    ('what if nobody likes me at the new school', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

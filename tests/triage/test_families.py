@@ -1697,6 +1697,9 @@ URGENT = [
     ('y a plus de place sur mes bras alors je fais ailleurs', 'fr'),
     # batches 1078-1083, in new words
     ('je me coupe pas trop profond, juste pour me calmer', 'fr'),
+    # batches 1084-1089, in new words
+    ("il a bu un verre qu'un homme qu'il ne connaissait pas lui a offert et maintenant il arrive plus à parler", 'fr'),
+    ("my coach says he'll kick me off the team if i tell anyone what he does after practice", 'en'),  # not the online game's [everyday]
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4116,6 +4119,11 @@ NOT_DANGER = [  # none or watch
     ('the film is about a boy who wanted to die, we watched it in english', 'en'),
     ('he has never expressed any wish to harm himself, we just want support', 'en'),
     ('what if nobody likes me at the new school', 'en'),
+    # batches 1084-1089, in new words
+    ('in the online game the older boys kicked him from the team again', 'en'),
+    ('on the form: no, she has never had suicidal thoughts or hurt herself', 'en'),
+    ("nobody would notice if i skipped lunch, not in a dark way, i'm just shy", 'en'),
+    ("l'an dernier à la même époque ma fille allait très mal, elle parlait de mourir. aujourd'hui elle rit", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1702,6 +1702,9 @@ URGENT = [
     ("my coach says he'll kick me off the team if i tell anyone what he does after practice", 'en'),  # not the online game's [everyday]
     # batches 1090-1095, in new words
     ("got a knife from the kitchen, not for cooking. i know exactly what i'm going to do with it tonight", 'en'),
+    # batches 1096-1101, in new words
+    ('ok this is it. thanks for listening all those times, you were kind', 'en'),
+    ("tomorrow's the day, i chose it because of dad. deleted my accounts already", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2907,6 +2910,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1090-1095, in new words
     ("haven't eaten breakfast since september, i feel huge", 'en'),
     ("depuis ce que mon cousin m'a fait je me sens toujours sale", 'fr'),
+    # batches 1096-1101, in new words
+    ('some year 9s snapped my glasses again on the bus', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4134,6 +4139,9 @@ NOT_DANGER = [  # none or watch
     ("i used to cut myself but that's over, been fine for two years", 'en'),
     ("we watched scream, the one where they all get stabbed, i didn't sleep lol", 'en'),
     ("l'an dernier j'avais des idées noires mais là c'est fini, j'ai des potes", 'fr'),
+    # batches 1096-1101, in new words
+    ("the halloween party is friday, i'm dressing up as a dead cheerleader", 'en'),
+    ("the lycée in pont-à-mousson is great, i haven't hurt myself in over a year now", 'en'),
     ('my daughter stopped eating lunch at school after some girls laughed at her, she eats fine at home', 'en'),
 ]
 

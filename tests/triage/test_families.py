@@ -1705,6 +1705,13 @@ URGENT = [
     # batches 1096-1101, in new words
     ('ok this is it. thanks for listening all those times, you were kind', 'en'),
     ("tomorrow's the day, i chose it because of dad. deleted my accounts already", 'en'),
+    # batches 1102-1107, in new words (and a book set aside by [everyday] is not, when the person wants the same)
+    ("j'ai lu un livre sur une fille qui s'est suicidée et je veux faire pareil", 'fr'),
+    ('the book is about a boy whose dad kills himself and i want to do the same', 'en'),
+    ("we're reading a book, it's about a girl who wants to die, i feel the same", 'en'),
+    ('si tu lis ça c\'est que c\'est trop tard', 'fr'),
+    ('at the station now. not getting on the train', 'en'),
+    ('swallowed the whole packet of my mums sleeping pills, everything is spinning', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2912,6 +2919,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("depuis ce que mon cousin m'a fait je me sens toujours sale", 'fr'),
     # batches 1096-1101, in new words
     ('some year 9s snapped my glasses again on the bus', 'en'),
+    # batches 1102-1107, in new words
+    ("j'ai frappé dans un mur jusqu'à me casser la main", 'fr'),
+    ('the thing that coach did to me at camp still comes back at night', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4142,6 +4152,10 @@ NOT_DANGER = [  # none or watch
     # batches 1096-1101, in new words
     ("the halloween party is friday, i'm dressing up as a dead cheerleader", 'en'),
     ("the lycée in pont-à-mousson is great, i haven't hurt myself in over a year now", 'en'),
+    # batches 1102-1107, in new words
+    ("we'll be late, traffic on the way to Pont-d'Ain", 'en'),
+    ('i almost died on the cross country run lol so hot', 'en'),
+    ("on a regardé un film sur un garçon qui s'est suicidé, on en a parlé en classe, c'était bien", 'fr'),
     ('my daughter stopped eating lunch at school after some girls laughed at her, she eats fine at home', 'en'),
 ]
 

@@ -1712,6 +1712,16 @@ URGENT = [
     ('si tu lis ça c\'est que c\'est trop tard', 'fr'),
     ('at the station now. not getting on the train', 'en'),
     ('swallowed the whole packet of my mums sleeping pills, everything is spinning', 'en'),
+    # batches 1108-1113, in new words (and a knife 'to cut the meat' set aside by [everyday] is not, when it is pointed at someone)
+    ("been sat on the bridge for two hours now, the river's really high", 'en'),
+    ('standing by the train tracks behind the school. sorry for everything', 'en'),
+    ('a video of himself with a razor saying goodbye', 'en'),
+    ("dites à ma mère que c'est pas sa faute. j'y vais ce soir", 'fr'),
+    ("j'ai décidé que ce serait mon dernier noël", 'fr'),
+    ("il y a un homme au club qui me force à faire des choses dans les vestiaires", 'fr'),
+    ("dad's gone for four days and there's nothing to eat, my sister is 3", 'en'),
+    ("he took the knife to cut the meat then pointed it at me and said he'd kill me", 'en'),
+    ("my mum is teaching me to cook and i cut myself on purpose with the knife, it felt good", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2922,6 +2932,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1102-1107, in new words
     ("j'ai frappé dans un mur jusqu'à me casser la main", 'fr'),
     ('the thing that coach did to me at camp still comes back at night', 'en'),
+    # batches 1108-1113, in new words
+    ('what happened at camp still messes me up', 'en'),
+    ('my brother makes me take pills at parties', 'en'),
+    ('mon fils sent le cannabis tous les soirs', 'fr'),
+    ("mes parents me crient dessus pour les notes et mon père me frappe avec sa ceinture", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4157,6 +4172,12 @@ NOT_DANGER = [  # none or watch
     ('i almost died on the cross country run lol so hot', 'en'),
     ("on a regardé un film sur un garçon qui s'est suicidé, on en a parlé en classe, c'était bien", 'fr'),
     ('my daughter stopped eating lunch at school after some girls laughed at her, she eats fine at home', 'en'),
+    # batches 1108-1113, in new words
+    ('learning to cook with my grandma, cut myself a little peeling potatoes lol', 'en'),
+    ("he had two teeth out, he's sleeping off the painkillers now", 'en'),
+    ("ma mère me crie dessus pour mes notes, c'est saoulant", 'fr'),
+    ("j'ai écrit un texte sur la mort pour le concours de poésie, j'ai gagné", 'fr'),
+    ("when i was 11 i used to think about dying a lot. i'm 15 now and i'm really happy", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1722,6 +1722,19 @@ URGENT = [
     ("dad's gone for four days and there's nothing to eat, my sister is 3", 'en'),
     ("he took the knife to cut the meat then pointed it at me and said he'd kill me", 'en'),
     ("my mum is teaching me to cook and i cut myself on purpose with the knife, it felt good", 'en'),
+    # batches 1114-1119, in new words (and a pet 'hit by a car and died', a brother's fork, a house rule set aside by [everyday] are not, when the person says more)
+    ("je suis sur le pont au-dessus de l'autoroute, j'ai écrit à personne", 'fr'),
+    ("i put the rope in my wardrobe. tell my dad it wasn't his fault", 'en'),
+    ("elle a enjambé la rambarde du balcon, elle dit qu'elle va sauter", 'fr'),
+    ("j'ai offert ma ps5 à mon cousin et mes peluches à ma soeur, ne vous inquiétez pas pour moi", 'fr'),
+    ("if i dont send him more pics he says he'll come to school, he knows where i live", 'en'),
+    ("my sister's bed hasn't been slept in and she isn't answering", 'en'),
+    ("been throwing up all night and there's blood in it", 'en'),
+    ("un type que je connais pas veut me ramener chez lui, j'ai trop bu", 'fr'),
+    ('our dog got hit by a car and died, i want to die too', 'en'),
+    ('i stabbed my hand with a fork on purpose to feel something', 'en'),
+    ("il veut plus que j'aille le chercher, et hier il m'a dit qu'il voulait plus vivre", 'fr'),
+    ("à 12 ans j'allais pas bien, je me faisais du mal, et maintenant ça recommence", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2937,6 +2950,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my brother makes me take pills at parties', 'en'),
     ('mon fils sent le cannabis tous les soirs', 'fr'),
     ("mes parents me crient dessus pour les notes et mon père me frappe avec sa ceinture", 'fr'),
+    # batches 1114-1119, in new words
+    ("we found a bag of weed in his room and he's high before school", 'en'),
+    ('je bois tous les samedis et je me souviens plus comment je suis rentré', 'fr'),
+    ("mes parents se frappent le soir, j'ai peur", 'fr'),
+    ('my horse threw me off and i wish it had killed me', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4178,6 +4196,11 @@ NOT_DANGER = [  # none or watch
     ("ma mère me crie dessus pour mes notes, c'est saoulant", 'fr'),
     ("j'ai écrit un texte sur la mort pour le concours de poésie, j'ai gagné", 'fr'),
     ("when i was 11 i used to think about dying a lot. i'm 15 now and i'm really happy", 'en'),
+    # batches 1114-1119, in new words
+    ('our hamster was hit by a car and died, my daughter is sad', 'en'),
+    ("my cousin stabbed my arm with a pencil lol he's 5", 'en'),
+    ("pour l'atelier, je peux apporter mes couteaux de cuisine ou vous en avez ?", 'fr'),
+    ("à 11 ans j'étais pas bien, je me faisais du mal. ça fait 4 ans que c'est fini, je vais très bien", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1735,6 +1735,21 @@ URGENT = [
     ('i stabbed my hand with a fork on purpose to feel something', 'en'),
     ("il veut plus que j'aille le chercher, et hier il m'a dit qu'il voulait plus vivre", 'fr'),
     ("à 12 ans j'allais pas bien, je me faisais du mal, et maintenant ça recommence", 'fr'),
+    # batches 1120-1125, in new words (and what [everyday] sets aside, apples cut, a ground floor room, a bus pass sorted, deaths in a novel, a house, a school report, the workshop's knives, is not when the person says more)
+    ('everybody will be happier after saturday, i\'ve sorted it', 'en'),
+    ("i'm going to take them all tonight when they're asleep", 'en'),
+    ("he ran out of the house with a bread knife, he said he'd stab him", 'en'),
+    ("on m'a fait boire quelque chose, je tiens plus debout", 'fr'),
+    ("j'ai déjà choisi le jour, ce sera lundi", 'fr'),
+    ("j'ai tout préparé pour samedi, j'ai écrit à tout le monde", 'fr'),
+    ("je suis au bord du lac, ya personne, j'ai les cachets", 'fr'),
+    ('i cut myself cutting onions and then i kept going on purpose, deeper', 'en'),
+    ("i'm on the ground floor now, going up to the roof to jump", 'en'),
+    ("thanks for the bus thing its sorted. i won't need it after tonight. goodbye", 'en'),
+    ('she was shocked by the deaths in the book and now says she wants to die like them', 'en'),
+    ('il veut plus vivre ici, il veut plus habiter nulle part, il veut mourir', 'fr'),
+    ('mes parents vont me tuer quand ils verront le bulletin, mais de toute façon je serai plus là', 'fr'),
+    ('les couteaux sont fournis ? je veux en garder un pour me couper', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2955,6 +2970,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je bois tous les samedis et je me souviens plus comment je suis rentré', 'fr'),
     ("mes parents se frappent le soir, j'ai peur", 'fr'),
     ('my horse threw me off and i wish it had killed me', 'en'),
+    # batches 1120-1125, in new words
+    ('they slammed his head into the lockers again', 'en'),
+    ("i wish i had an accident so i don't have to go back", 'en'),
+    ('je prends des cachets pour maigrir achetés en ligne', 'fr'),
+    ('my uncle kicked me in the stomach, the cow nearly kicked me too', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4201,6 +4221,13 @@ NOT_DANGER = [  # none or watch
     ("my cousin stabbed my arm with a pencil lol he's 5", 'en'),
     ("pour l'atelier, je peux apporter mes couteaux de cuisine ou vous en avez ?", 'fr'),
     ("à 11 ans j'étais pas bien, je me faisais du mal. ça fait 4 ans que c'est fini, je vais très bien", 'fr'),
+    # batches 1120-1125, in new words
+    ('on a pris une raclée au match samedi 5-0 mdr', 'fr'),
+    ("he had 3 stitches after falling off his bike, he's fine", 'en'),
+    ('i cut myself peeling potatoes, just a plaster', 'en'),
+    ('can we use the ground floor room on wednesday? my son has crutches', 'en'),
+    ("est-ce que les couteaux sont fournis pour l'atelier pâtisserie ?", 'fr'),
+    ('the cow nearly kicked me at the farm lol', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -4371,6 +4398,9 @@ RAISED_AT_0995 = {
     # once 1006-1011 were learned (2026-12-07, twentieth session): p = 0.99504, just over the step (the rules read
     # none: shame, not the wish to be gone)
     "je veux disparaître de honte",
+    # once 1120-1125 were learned (2026-12-07, twenty-second session): p = 0.99525, just over the step (the rules
+    # read none: a guitar string, next to the ropes of the urgent messages)
+    "j'ai cassé la corde de ma guitare",
 }
 
 

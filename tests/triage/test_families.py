@@ -1750,6 +1750,21 @@ URGENT = [
     ('il veut plus vivre ici, il veut plus habiter nulle part, il veut mourir', 'fr'),
     ('mes parents vont me tuer quand ils verront le bulletin, mais de toute façon je serai plus là', 'fr'),
     ('les couteaux sont fournis ? je veux en garder un pour me couper', 'fr'),
+    # batches 1126-1131, in new words (and what [everyday] sets aside, a novel found interesting, nobody noticing a quiet day, "is it normal to think about death", "they never touched me", a cut that stopped bleeding, is not when the person says more)
+    ("he's outside my house and he's got a knife", 'en'),
+    ("my friend took his brother's air rifle, he says he's going to shoot the kids who laughed at him", 'en'),
+    ('ma soeur a une écharpe serrée au cou, elle respire mal', 'fr'),
+    ('un garçon a mis quelque chose dans mon verre, je vois flou', 'fr'),
+    ("c'est le bon moment, ils dorment. pardon maman", 'fr'),
+    ('at the level crossing. tell them it was not their fault', 'en'),
+    ("this is the last time i'll write here. thanks for everything", 'en'),
+    ("if i go home he's going to kill me, he said so", 'en'),
+    ("i found it interesting how many pills it takes. i've been saving mine", 'en'),
+    ("nobody would notice if i didn't talk all day, or if i was dead. i want to be dead", 'en'),
+    ("il m'a demandé si c'est normal de penser à la mort tous les jours et de vouloir mourir", 'fr'),
+    ("c'est normal de vouloir mourir ?", 'fr'),
+    ("ils m'ont jamais touché avant, mais hier le grand m'a touché dans les toilettes", 'fr'),
+    ('rien de grave ça saigne plus, mais je recommence ce soir avec la lame', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2975,6 +2990,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i wish i had an accident so i don't have to go back", 'en'),
     ('je prends des cachets pour maigrir achetés en ligne', 'fr'),
     ('my uncle kicked me in the stomach, the cow nearly kicked me too', 'en'),
+    # batches 1126-1131, in new words
+    ('je vaux rien, je sers à personne', 'fr'),
+    ("depuis la mort de sa mamie il dit qu'il voudrait aller la rejoindre", 'fr'),
+    ("the blood test was fine but i almost fainted, i haven't eaten for 5 days", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4228,6 +4247,12 @@ NOT_DANGER = [  # none or watch
     ('can we use the ground floor room on wednesday? my son has crutches', 'en'),
     ("est-ce que les couteaux sont fournis pour l'atelier pâtisserie ?", 'fr'),
     ('the cow nearly kicked me at the farm lol', 'en'),
+    # batches 1126-1131, in new words
+    ('had my vaccine today and nearly fainted lol', 'en'),
+    ('he learned how to use the knives safely at cooking club', 'en'),
+    ('les couteaux de mon grand-père sont dans la vitrine du salon', 'fr'),
+    ("this is the last time i'll write before the summer, see you in september", 'en'),
+    ('my grandad took me to see the puppies at the farm', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1765,6 +1765,17 @@ URGENT = [
     ("c'est normal de vouloir mourir ?", 'fr'),
     ("ils m'ont jamais touché avant, mais hier le grand m'a touché dans les toilettes", 'fr'),
     ('rien de grave ça saigne plus, mais je recommence ce soir avec la lame', 'fr'),
+    # batches 1132-1137, in new words (and a questionnaire's « idées suicidaires » set aside by [everyday], or a year said long ago, is not when the person says more)
+    ("gonna do it tonight. i've had enough of all of it", 'en'),
+    ("her stepdad creeps into her room at night, she told me today", 'en'),
+    ("dites à mes parents que c'est pas de leur faute", 'fr'),
+    ("j'ai mis tout mes affaires dans des cartons, la lettre est sur le lit, c'est pour ce soir", 'fr'),
+    ('je suis sur les rochers, quand il fera nuit je saute', 'fr'),
+    ('bleeding a lot, i went too deep this time', 'en'),
+    ("he's sitting outside my house in his car again, the man from the game", 'en'),
+    ("he left bruises on my neck last night and he's home now", 'en'),
+    ("je comprends pas l'expression idées suicidaires, mais moi je veux mourir", 'fr'),
+    ('in 2023 he tried to kill himself and last night he did it again', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -2994,6 +3005,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je vaux rien, je sers à personne', 'fr'),
     ("depuis la mort de sa mamie il dit qu'il voudrait aller la rejoindre", 'fr'),
     ("the blood test was fine but i almost fainted, i haven't eaten for 5 days", 'en'),
+    # batches 1132-1137, in new words
+    ("je me suis réveillé dans un parc sans savoir comment j'étais arrivé là, j'avais trop bu", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4253,6 +4266,10 @@ NOT_DANGER = [  # none or watch
     ('les couteaux de mon grand-père sont dans la vitrine du salon', 'fr'),
     ("this is the last time i'll write before the summer, see you in september", 'en'),
     ('my grandad took me to see the puppies at the farm', 'en'),
+    # batches 1132-1137, in new words
+    ("elle ne comprenait pas l'expression « idées noires » dans le questionnaire", 'fr'),
+    ("in 2022 she was self-harming but she's been well for over a year now", 'en'),
+    ("j'ai trouvé comment faire la recette du gâteau", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

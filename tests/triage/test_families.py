@@ -1776,6 +1776,17 @@ URGENT = [
     ("he left bruises on my neck last night and he's home now", 'en'),
     ("je comprends pas l'expression idées suicidaires, mais moi je veux mourir", 'fr'),
     ('in 2023 he tried to kill himself and last night he did it again', 'en'),
+    # batches 1138-1143, in new words (and a staff training day, a cliff path set aside by [everyday], or a school year said long ago, is not when the person says more)
+    ("it's training day friday so no centre. i'm going to jump in front of the train after school", 'en'),
+    ("they're taking us to the coast sunday, the cliff path. i'm going to jump off it", 'en'),
+    ('in 5e i tried to kill myself and now i want to do it again', 'en'),
+    ("j'ai choisi la date. j'ai plus peur maintenant", 'fr'),
+    ('je vais dormir pour longtemps, merci pour tout', 'fr'),
+    ("c'était cool de vous connaître, vraiment. adieu", 'fr'),
+    ("mon père m'a mis dehors en pyjama et il a fermé à clé", 'fr'),
+    ("he sent a picture of his brother's gun and said see you monday", 'en'),
+    ("nobody will save me this time, he's on his way", 'en'),
+    ("my stepdad said he's going to break my nose when he gets back", 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3007,6 +3018,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("the blood test was fine but i almost fainted, i haven't eaten for 5 days", 'en'),
     # batches 1132-1137, in new words
     ("je me suis réveillé dans un parc sans savoir comment j'étais arrivé là, j'avais trop bu", 'fr'),
+    # batches 1138-1143, in new words
+    ("mon oncle m'avait touchée quand j'étais petite, j'y pense tout le temps", 'fr'),
+    ('depuis ma tentative je me dis que je finirai par recommencer', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4270,6 +4284,9 @@ NOT_DANGER = [  # none or watch
     ("elle ne comprenait pas l'expression « idées noires » dans le questionnaire", 'fr'),
     ("in 2022 she was self-harming but she's been well for over a year now", 'en'),
     ("j'ai trouvé comment faire la recette du gâteau", 'fr'),
+    # batches 1138-1143, in new words
+    ('the wifi kept cutting out during the online lesson lol', 'en'),
+    ('is my daughter old enough to use a sharp knife for cooking?', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

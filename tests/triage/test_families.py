@@ -1787,6 +1787,16 @@ URGENT = [
     ("he sent a picture of his brother's gun and said see you monday", 'en'),
     ("nobody will save me this time, he's on his way", 'en'),
     ("my stepdad said he's going to break my nose when he gets back", 'en'),
+    # batches 1144-1149, in new words (and a jump from the pontoon, a cake burn, a knife handled at a workshop, a fève set aside by [everyday], is not when the person says more)
+    ("on s'est tous jetés du pont hier, moi je voulais pas remonter, je voulais rester au fond", 'fr'),
+    ("il sait manier le couteau et il a dit qu'il allait me planter demain", 'fr'),
+    ("il m'a brûlée avec son briquet puis il m'a mis la main sous l'eau froide pour que ça se voie pas", 'fr'),
+    ("got the fève lol. and i've got the pills hidden for tonight, i'm going to die", 'en'),
+    ("bye everyone. i'm going up to the bridge now", 'en'),
+    ("nobody knows where i am and i'm not coming back", 'en'),
+    ('he keeps making me do things with him when mum is out', 'en'),
+    ("j'ai pris des cachets avec de l'alcool, j'ai du mal à respirer", 'fr'),
+    ('je me suis renseignée sur la hauteur du pont', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3021,6 +3031,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1138-1143, in new words
     ("mon oncle m'avait touchée quand j'étais petite, j'y pense tout le temps", 'fr'),
     ('depuis ma tentative je me dis que je finirai par recommencer', 'fr'),
+    # batches 1144-1149, in new words
+    ('my thoughts keep telling me i should die, every night', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4287,6 +4299,10 @@ NOT_DANGER = [  # none or watch
     # batches 1138-1143, in new words
     ('the wifi kept cutting out during the online lesson lol', 'en'),
     ('is my daughter old enough to use a sharp knife for cooking?', 'en'),
+    # batches 1144-1149, in new words
+    ("je me suis brûlée en sortant la tarte du four, j'ai mis sous l'eau froide", 'fr'),
+    ("got the fève in the galette, i'm king for the day", 'en'),
+    ("on s'est tous jetés dans le lac, l'eau était trop bonne", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1808,6 +1808,17 @@ URGENT = [
     ("she said she's going to walk into the sea tonight", 'en'),
     ("ce soir c'est le bon moment, tout le monde dort", 'fr'),
     ("il a dit qu'il allait sauter dans le vide", 'fr'),
+    # batches 1156-1161, in new words (and a galette cut with the big knife, a jump from the pier, a bus that will be the death of her, set aside by [everyday], are not when the person says more)
+    ("il a pris le grand couteau de la galette et il m'a menacé avec", 'fr'),
+    ('we were jumping off the pier and i want to jump off the bridge for real tonight', 'en'),
+    ("he tied a scarf around his neck for the challenge and isn't waking up", 'en'),
+    ('my mum will beat me again when she sees my phone, last time she broke my nose', 'en'),
+    ('if my dad sees my report tonight he will beat me again. last time i couldnt sit down', 'en'),
+    ('the pills came in the post. doing it tomorrow', 'en'),
+    ('see you never. sorry', 'en'),
+    ("j'ai trouvé l'endroit, c'est le pont au-dessus de la voie ferrée", 'fr'),
+    ('je suis sur le pont. je suis désolée maman', 'fr'),
+    ('il a enfermé ma petite soeur dans la cave depuis ce matin', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4320,6 +4331,10 @@ NOT_DANGER = [  # none or watch
     ('my sister scared me with a fake snake, i almost died lol', 'en'),
     ('il se couche à 1h tous les soirs à cause de son téléphone', 'fr'),
     ("my dad said he'll kill me if i fail maths again lol", 'en'),
+    # batches 1156-1161, in new words
+    ("on a coupé la galette avec le grand couteau, j'ai eu la fève !", 'fr'),
+    ('je vais mourir si le bus est encore en retard mdr', 'fr'),
+    ('jumped off the pier with my cousins, he did a backflip', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

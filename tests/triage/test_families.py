@@ -1819,6 +1819,13 @@ URGENT = [
     ("j'ai trouvé l'endroit, c'est le pont au-dessus de la voie ferrée", 'fr'),
     ('je suis sur le pont. je suis désolée maman', 'fr'),
     ('il a enfermé ma petite soeur dans la cave depuis ce matin', 'fr'),
+    # batches 1162-1167, in new words (and a fish caught on the canal, set aside by [everyday], is not when the person says more)
+    ("the fish we caught was huge. i'm going to the canal bridge tonight to jump", 'en'),
+    ('i took them all, maybe ten minutes ago, i feel sleepy', 'en'),
+    ('a photo from the top of the cliff: last view', 'en'),
+    ("mon beau-père a fermé ma porte à clé et il a dit que je mangerais pas", 'fr'),
+    ('un mec veut me ramener chez lui et je tiens plus debout', 'fr'),
+    ('i can hear a kid screaming next door again, and the dad yelling', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4335,6 +4342,8 @@ NOT_DANGER = [  # none or watch
     ("on a coupé la galette avec le grand couteau, j'ai eu la fève !", 'fr'),
     ('je vais mourir si le bus est encore en retard mdr', 'fr'),
     ('jumped off the pier with my cousins, he did a backflip', 'en'),
+    # batches 1162-1167, in new words
+    ('fish we caught on the lake, dad cooked it', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1826,6 +1826,15 @@ URGENT = [
     ("mon beau-père a fermé ma porte à clé et il a dit que je mangerais pas", 'fr'),
     ('un mec veut me ramener chez lui et je tiens plus debout', 'fr'),
     ('i can hear a kid screaming next door again, and the dad yelling', 'en'),
+    # batches 1168-1173, in new words (and the wind that nearly killed her, a girl who 'nearly died' when the teacher said it, an insulin injection, set aside by [everyday], are not when the person says more)
+    ("i won't be at school monday. or anywhere else. goodbye", 'en'),
+    ("my birthday is next week and it's going to be my last, it's all planned", 'en'),
+    ("elle a perdu connaissance dans la cour et elle dit que son coeur s'emballe", 'fr'),
+    ("j'ai donné mes jeux à mon petit frère, il en prendra soin. merci pour tout", 'fr'),
+    ('they never touch me in class, but my uncle touched me last night', 'en'),
+    ('le vent a failli me tuer mais en vrai j\'ai envie de mourir', 'fr'),
+    ("j'ai failli mourir quand il a dit ça, puis il m'a étranglée", 'fr'),
+    ('jsuis diabétique et hier jme suis piquée exprès avec une aiguille pour me faire du mal', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3064,6 +3073,13 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my thoughts keep telling me i should die, every night', 'en'),
     # batches 1150-1155, in new words
     ('elle a beaucoup maigri et on voit ses os', 'fr'),
+    # batches 1168-1173, in new words
+    ('franchement la vie sert à rien, je sais pas pourquoi je continue', 'fr'),
+    ('il a écrit dans sa rédaction : quand je mourrai personne ne le verra', 'fr'),
+    ('i think about the river a lot, about just walking into it', 'en'),
+    ("the nurse says she's seriously underweight", 'en'),
+    ('il avait une marque de main sur le visage en revenant du week-end', 'fr'),
+    ("il s'est retrouvé seul contre cinq à la sortie du collège", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4344,6 +4360,13 @@ NOT_DANGER = [  # none or watch
     ('jumped off the pier with my cousins, he did a backflip', 'en'),
     # batches 1162-1167, in new words
     ('fish we caught on the lake, dad cooked it', 'en'),
+    # batches 1168-1173, in new words
+    ('la tempête a failli me tuer en rentrant du collège mdr', 'fr'),
+    ("mdr j'ai failli mourir quand la prof a sorti ça", 'fr'),
+    ('ma fille est diabétique, elle doit se piquer avant de manger à midi', 'fr'),
+    ("no i'm good, no plans to harm myself, just asking about saturday", 'en'),
+    ('the older boys shout at me but they never touch me', 'en'),
+    ("he's not underweight, he just skips breakfast", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1835,6 +1835,16 @@ URGENT = [
     ('le vent a failli me tuer mais en vrai j\'ai envie de mourir', 'fr'),
     ("j'ai failli mourir quand il a dit ça, puis il m'a étranglée", 'fr'),
     ('jsuis diabétique et hier jme suis piquée exprès avec une aiguille pour me faire du mal', 'fr'),
+    # batches 1174-1179, in new words (and an appointment no longer needed because the school sorted things, scratches from brambles, a book about a girl who killed herself, set aside by [everyday], are not when the person says more)
+    ('i picked a date, right after my birthday, so they get that one', 'en'),
+    ("his location says he's near the viaduct and he won't pick up", 'en'),
+    ("her phone location has not moved for two hours and she isn't replying", 'en'),
+    ("c'est décidé, je vais le faire samedi soir", 'fr'),
+    ("we won't need the session, the school has sorted things out. i have the pills ready for tonight", 'en'),
+    ('covered in scratches from the brambles, and last night i cut my arms again', 'en'),
+    ("le livre parle d'une fille qui s'est suicidée et moi aussi je veux me suicider", 'fr'),
+    ("i'm taking the painkillers from the hospital, all of them, i feel sleepy", 'en'),
+    ("j'ai failli mourir quand il est tombé sur moi avec le couteau", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3080,6 +3090,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("the nurse says she's seriously underweight", 'en'),
     ('il avait une marque de main sur le visage en revenant du week-end', 'fr'),
     ("il s'est retrouvé seul contre cinq à la sortie du collège", 'fr'),
+    # batches 1174-1179, in new words
+    ('I noticed fresh cuts on his thighs when he came out of the shower', 'en'),
+    ("depuis la gifle de mon père j'entends plus bien de l'oreille gauche", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4367,6 +4380,13 @@ NOT_DANGER = [  # none or watch
     ("no i'm good, no plans to harm myself, just asking about saturday", 'en'),
     ('the older boys shout at me but they never touch me', 'en'),
     ("he's not underweight, he just skips breakfast", 'en'),
+    # batches 1174-1179, in new words
+    ("we won't need thursday's session, the head has sorted it with the other family", 'en'),
+    ('my arms are covered in scratches from the kitten lol', 'en'),
+    ('now that term ended for her she sleeps till noon', 'en'),
+    ("she's recovering well and taking her antibiotics", 'en'),
+    ('jvais me tuer si on a encore une interro demain mdr', 'fr'),
+    ("mdr j'ai failli mourir quand elle a glissé dans l'escalier", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

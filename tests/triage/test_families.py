@@ -1867,6 +1867,29 @@ URGENT = [
     ('i can dice onions now but i want to die', 'en'),
     ('omg i want to die, i accidentally took too many of my pills', 'en'),
     ('my uncle let me hold the rifle and then he pointed it at my mum', 'en'),
+    # batches 1186-1191, in new words
+    ('she has not been eating for days and today her heart was going too fast', 'en'),
+    ('my stepdad abuses me when mum is at work', 'en'),
+    ('a man from roblox wants to meet me next week and says i must not tell anyone', 'en'),
+    ("gave all my games away, it's better this way", 'en'),
+    ("she's been gone since this morning, she was meeting someone she met online", 'en'),
+    ('whoever reads this, thank you', 'en'),
+    ("i'm by the river. the water looks so peaceful", 'en'),
+    ('i wrote everyone a message, they will get it in the morning', 'en'),
+    ('walking into the sea now. sorry', 'en'),
+    ('he has been missing since 9, his phone goes to voicemail', 'en'),
+    ('they are kicking him by the bins and no one is stopping them', 'en'),
+    ('my boyfriend choked me last night', 'en'),
+    ('she fainted again and says her heart is doing weird things', 'en'),
+    ("j'ai bu dans le verre d'un inconnu et tout tourne", 'fr'),
+    ('la lettre pour mon père est dans le tiroir du bureau', 'fr'),
+    ('personne verra ce message à temps', 'fr'),
+    ("c'est prévu pour ce soir, c'est pas ta faute", 'fr'),
+    ("j'ai les comprimés devant moi", 'fr'),
+    ('ils veulent me poignarder à la sortie', 'fr'),
+    ("j'ai pris la lame, cette fois j'irai plus loin", 'fr'),
+    ('il me supplie de ne pas le renvoyer chez son beau-père', 'fr'),
+    ('she was supposed to be back by 5 and it is past 8, her phone is dead', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3118,6 +3141,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1180-1185, in new words
     ('he said he might not be around for his birthday', 'en'),
     ("il dit qu'il envoie la vidéo à ses potes si je lui paie pas 100 euros", 'fr'),
+    # batches 1186-1191, in new words
+    ('after the fight he had a cracked jaw', 'en'),
+    ('jsaute le petit dej et la cantine, jai des vertiges', 'fr'),
+    ('il a des traces de ceinture sur les jambes', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4420,6 +4447,9 @@ NOT_DANGER = [  # none or watch
     ('i want to die lol i accidentally replied all to the class email', 'en'),
     ('my grandad let me hold his shotgun at the clay pigeon day but not shoot', 'en'),
     ("we visited the dam, it's so high!", 'en'),
+    # batches 1186-1191, in new words
+    ("il coupe l'herbe au chombo avec son grand-père", 'fr'),
+    ('i was supposed to be home by 10 but it is almost 11 and the bus is late, can you tell mum', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1890,6 +1890,27 @@ URGENT = [
     ("j'ai pris la lame, cette fois j'irai plus loin", 'fr'),
     ('il me supplie de ne pas le renvoyer chez son beau-père', 'fr'),
     ('she was supposed to be back by 5 and it is past 8, her phone is dead', 'en'),
+    # batches 1192-1197, in new words (and hair touched by classmates, a cake so good, a rollercoaster, set aside by [everyday], are not when the person says more)
+    ("he keeps telling me to delete the messages, he is 40 and we meet tomorrow", "en"),
+    ("he said he's going to make everything stop for good", 'en'),
+    ('her dad locks her in the cellar at night', 'en'),
+    ("some man showed me his privates at the bus stop and he's still there", 'en'),
+    ("we found tablets stashed in her pillow and she said she'd be gone before the exams", 'en'),
+    ('i swallowed all of them, i feel sleepy', 'en'),
+    ("my uncle found out i told and he's coming tonight", 'en'),
+    ('purging every day, chest hurting a lot and i keep blacking out', 'en'),
+    ("dans son carnet : « le jour où tout s'arrête »", 'fr'),
+    ('adieu tout le monde', 'fr'),
+    ("dis à maman que je l'aime", 'fr'),
+    ('ce sera quand ils dormiront', 'fr'),
+    ('je suis dans la voiture, il veut pas me laisser descendre', 'fr'),
+    ("j'ai rencontré un mec sur internet, il m'a fait monter dans sa voiture", 'fr'),
+    ("il m'a dit qu'il voulait sauter du haut de l'immeuble", 'fr'),
+    ('il a été projeté contre un mur par son père', 'fr'),
+    ("il dit qu'il a 15 ans et il veut me retrouver samedi", 'fr'),
+    ("c'est décidé, j'ai tout ce qu'il faut", 'fr'),
+    ('the cake was so good i nearly died, then i took all the pills', 'en'),
+    ('they touch her hair at school and her coach touched her breasts', 'en'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4450,6 +4471,12 @@ NOT_DANGER = [  # none or watch
     # batches 1186-1191, in new words
     ("il coupe l'herbe au chombo avec son grand-père", 'fr'),
     ('i was supposed to be home by 10 but it is almost 11 and the bus is late, can you tell mum', 'en'),
+    # batches 1192-1197, in new words
+    ("the kids at school keep touching my hair, it's annoying", 'en'),
+    ('the lasagne was so good we nearly died', 'en'),
+    ('went on the rollercoaster, thought i was going to die lol', 'en'),
+    ("my brother said he'd bury me at chess", 'en'),
+    ("elle veut arrêter le piano, je sais pas comment lui dire que c'est dommage", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

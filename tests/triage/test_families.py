@@ -1911,6 +1911,28 @@ URGENT = [
     ("c'est décidé, j'ai tout ce qu'il faut", 'fr'),
     ('the cake was so good i nearly died, then i took all the pills', 'en'),
     ('they touch her hair at school and her coach touched her breasts', 'en'),
+    # batches 1198-1203, in new words (and a flop at karaoke, still seeing the psychologist, set aside by [everyday], are not when the person says more)
+    ('took codeine with vodka, everything is slow now', 'en'),
+    ('i had the entire packet of paracetamol', 'en'),
+    ("i'm on the bridge, it would be so easy", 'en'),
+    ('walking on the railway line right now', 'en'),
+    ('a boy dragged me into the toilets and locked the door', 'en'),
+    ("i think someone put something in her drink, she can't talk", 'en'),
+    ('he is in a car with older men and his phone is off', 'en'),
+    ('my heart is hammering and i blacked out, nothing but water for a week', 'en'),
+    ('les somnifères de ma mère ont disparu et il ne répond pas', 'fr'),
+    ("pardon papa, je t'aime fort", 'fr'),
+    ("j'ai laissé mon chien chez mamie avec un mot", 'fr'),
+    ("je sais exactement comment, c'est pour vendredi", 'fr'),
+    ('ma lettre est déjà écrite', 'fr'),
+    ("dites à ma soeur que c'est pas sa faute", 'fr'),
+    ("c'est ma dernière nuit ici", 'fr'),
+    ("j'ai caché les lettres sous mon matelas", 'fr'),
+    ('mon voisin recommence à chaque fois que maman sort', 'fr'),
+    ("je me suis évanouie et j'ai des palpitations", 'fr'),
+    ('je vais au grenier avec une corde', 'fr'),
+    ('jai fait un bide au karaoké et maintenant jveux mourir pour de vrai, jai les cachets', 'fr'),
+    ('je me fais du mal, je vois toujours la psy mais ça continue', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4477,6 +4499,9 @@ NOT_DANGER = [  # none or watch
     ('went on the rollercoaster, thought i was going to die lol', 'en'),
     ("my brother said he'd bury me at chess", 'en'),
     ("elle veut arrêter le piano, je sais pas comment lui dire que c'est dommage", 'fr'),
+    # batches 1198-1203, in new words
+    ('je vois toujours la psychologue une fois par mois, ça va bien', 'fr'),
+    ("oral de musique, j'ai fait un bide, je veux mourir mdr", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

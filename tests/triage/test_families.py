@@ -1933,6 +1933,25 @@ URGENT = [
     ('je vais au grenier avec une corde', 'fr'),
     ('jai fait un bide au karaoké et maintenant jveux mourir pour de vrai, jai les cachets', 'fr'),
     ('je me fais du mal, je vois toujours la psy mais ça continue', 'fr'),
+    # batches 1204-1209, in new words
+    ('sitting in the bathtub with a blade', 'en'),
+    ('near the tracks, a train every ten minutes', 'en'),
+    ('bye everybody, thanks for nothing', 'en'),
+    ("i'll do it tonight, the blades are under my bed", 'en'),
+    ('she wrote who should get her books and her phone', 'en'),
+    ("sorry mum, i love you, i can't do it anymore", 'en'),
+    ('he is waiting in his van right outside the gym', 'en'),
+    ('he asked me to put my cam on without my shirt', 'en'),
+    ("au bord de la route, j'attends qu'un camion passe", 'fr'),
+    ("au bout du ponton, c'est mieux comme ça", 'fr'),
+    ("j'ai les médocs, ce sera quand ils dorment", 'fr'),
+    ("si je réponds plus c'est que c'est fait", 'fr'),
+    ("j'ai écrit une lettre pour papa, elle est dans mon sac", 'fr'),
+    ("il a déjà fait des choses avec moi et j'ai 12 ans", 'fr'),
+    ("l'animateur veut que je vienne dans sa chambre cette nuit", 'fr'),
+    ('ça saigne trop, le papier est tout rouge', 'fr'),
+    ('je suis tombée dans les pommes et mon coeur bat bizarre', 'fr'),
+    ('il a pris un truc à la soirée et il respire mal', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3188,6 +3207,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('after the fight he had a cracked jaw', 'en'),
     ('jsaute le petit dej et la cantine, jai des vertiges', 'fr'),
     ('il a des traces de ceinture sur les jambes', 'fr'),
+    # batches 1204-1209, in new words
+    ("a boy touched me when i did not want to, it was two years ago, i can't stop thinking about it", 'en'),
+    ('he has bruises in different stages of healing on his back', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4502,6 +4524,8 @@ NOT_DANGER = [  # none or watch
     # batches 1198-1203, in new words
     ('je vois toujours la psychologue une fois par mois, ça va bien', 'fr'),
     ("oral de musique, j'ai fait un bide, je veux mourir mdr", 'fr'),
+    # batches 1204-1209, in new words
+    ('we won the final, i could die of happiness', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -1952,6 +1952,24 @@ URGENT = [
     ('ça saigne trop, le papier est tout rouge', 'fr'),
     ('je suis tombée dans les pommes et mon coeur bat bizarre', 'fr'),
     ('il a pris un truc à la soirée et il respire mal', 'fr'),
+    # batches 1210-1215, in new words
+    ('at the edge of the cliff path, i just want it all to be over', 'en'),
+    ('he made a list of who gets his phone and his books', 'en'),
+    ('i am at the river and i keep thinking about walking into it', 'en'),
+    ('waiting for the next train at the crossing, i am already there', 'en'),
+    ("she gave her things away and told me we'd be fine without her", 'en'),
+    ('i swallowed all of them an hour ago', 'en'),
+    ("how many pills would be enough, i've got three boxes here", 'en'),
+    ('my coach had sex with me after practice', 'en'),
+    ('a man pulled her into his van', 'en'),
+    ("dad hasn't been home for four days and we have nothing to eat", 'en'),
+    ("j'ai avalé toutes mes pilules d'un coup", 'fr'),
+    ("ce soir je le fais, c'est décidé", 'fr'),
+    ('je suis sur les rails derrière le lycée', 'fr'),
+    ("il m'a frappé, la dernière fois il a dit qu'il allait me tuer, j'ai des bleus partout", 'fr'),
+    ("il m'envoie des photos et me demande d'en envoyer", 'fr'),
+    ('mon beau-père me touche la nuit', 'fr'),
+    ("rien que de l'eau depuis lundi et j'ai failli tomber en sport", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3210,6 +3228,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1204-1209, in new words
     ("a boy touched me when i did not want to, it was two years ago, i can't stop thinking about it", 'en'),
     ('he has bruises in different stages of healing on his back', 'en'),
+    # batches 1210-1215, in new words
+    ('i wrote a story about death last month and i still feel the same', 'en'),
+    ("i googled how many pills would be enough, just to know, i'm not doing anything", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch

@@ -1970,6 +1970,27 @@ URGENT = [
     ("il m'envoie des photos et me demande d'en envoyer", 'fr'),
     ('mon beau-père me touche la nuit', 'fr'),
     ("rien que de l'eau depuis lundi et j'ai failli tomber en sport", 'fr'),
+    # batches 1216-1221, in new words
+    ('they locked him in the chest freezer at the farm as a joke', 'en'),
+    ("the coach says our games in the changing room are secret and i'm not allowed to tell", 'en'),
+    ('i have the rope and the plan', 'en'),
+    ("they said they'll attack me with knives after school", 'en'),
+    ('the cut is gushing and i can see fat inside', 'en'),
+    ('i did it, i took about 20 of them', 'en'),
+    ('by the motorway, i keep thinking one step', 'en'),
+    ("my stepdad locked me out by my mum's orders, it's freezing", 'en'),
+    ('she ran away with a man of 30 and she took her passport', 'en'),
+    ('look after my cat forever, ok?', 'en'),
+    ('my uncle has been sexually abusing me since i was 9', 'en'),
+    ('if i do not come he will show everyone the pics', 'en'),
+    ("vous m'aurez plus sur le dos demain, merci pour tout", 'fr'),
+    ("j'ai laissé mon portable sur le pont avec un mot", 'fr'),
+    ("j'ai compté les cachets, il y en a assez largement", 'fr'),
+    ('ils vont me finir ce soir derrière le gymnase', 'fr'),
+    ("il a sorti un couteau et m'a couru après", 'fr'),
+    ("si j'en parle il dit qu'il me tuera", 'fr'),
+    ("mon beau-père m'a brûlé le bras avec sa cigarette", 'fr'),
+    ('un mec a déjà mon adresse et mes photos', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4547,6 +4568,9 @@ NOT_DANGER = [  # none or watch
     ("oral de musique, j'ai fait un bide, je veux mourir mdr", 'fr'),
     # batches 1204-1209, in new words
     ('we won the final, i could die of happiness', 'en'),
+    # batches 1216-1221, in new words
+    ("j'ai gagné 10 parties de fifa contre lui, il veut me tuer mdr", 'fr'),
+    ("avant j'avais des idées noires mais c'est vraiment fini, je vais bien", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

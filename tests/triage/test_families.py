@@ -1991,6 +1991,25 @@ URGENT = [
     ("si j'en parle il dit qu'il me tuera", 'fr'),
     ("mon beau-père m'a brûlé le bras avec sa cigarette", 'fr'),
     ('un mec a déjà mon adresse et mes photos', 'fr'),
+    # batches 1222-1227, in new words
+    ('sorry, i love you both', 'en'),
+    ('the whole strip is in my hand', 'en'),
+    ('i chose the cliff, i just want to know if it hurts', 'en'),
+    ('by the level crossing, waiting for the next train', 'en'),
+    ("tonight. i've got everything i need", 'en'),
+    ("the pills are already in, i'm sleepy", 'en'),
+    ('my brother makes me work for a guy who pays us in drugs', 'en'),
+    ("he won't unlock the car doors", 'en'),
+    ('a man asked her to get in his car outside school', 'en'),
+    ("my son took something at the party, he's pale and vomiting", 'en'),
+    ('if i tell anyone what he did he will kill me', 'en'),
+    ("j'ai déjà les cachets, c'est pour dimanche", 'fr'),
+    ("garde mon chien s'il te plaît, je t'aime", 'fr'),
+    ("j'ai avalé un truc, je me sens partir", 'fr'),
+    ("j'ai trop appuyé, ça coule partout", 'fr'),
+    ("je pars rejoindre un mec d'internet, il a payé le billet", 'fr'),
+    ("il me fera la même chose qu'à mon frère", 'fr'),
+    ('un homme de 40 ans va venir me chercher ce soir', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4571,6 +4590,8 @@ NOT_DANGER = [  # none or watch
     # batches 1216-1221, in new words
     ("j'ai gagné 10 parties de fifa contre lui, il veut me tuer mdr", 'fr'),
     ("avant j'avais des idées noires mais c'est vraiment fini, je vais bien", 'fr'),
+    # batches 1222-1227, in new words
+    ("my friend said she'd kill me if i told anyone about her crush lol", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

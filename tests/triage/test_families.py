@@ -2010,6 +2010,19 @@ URGENT = [
     ("je pars rejoindre un mec d'internet, il a payé le billet", 'fr'),
     ("il me fera la même chose qu'à mon frère", 'fr'),
     ('un homme de 40 ans va venir me chercher ce soir', 'fr'),
+    # batches 1228-1233, in new words
+    ("he says he has a pistol and he's bringing it tomorrow", 'en'),
+    ('he gave me a phone so my parents can not see what we talk about', 'en'),
+    ('i wrote down how to do it and picked a date', 'en'),
+    ('my friend says she will kill herself tonight', 'en'),
+    ("she climbed out of her window at midnight and isn't answering", 'en'),
+    ("blood coming from my wrist and it won't stop", 'en'),
+    ('sorry mum i love you', 'en'),
+    ('a guy gave me a drink, everything is blurry', 'en'),
+    ('last time he cut my head open, he is coming home tonight', 'en'),
+    ('je vais arrêter de faire souffrir tout le monde', 'fr'),
+    ('sur la jetée, je vais me laisser tomber', 'fr'),
+    ("après la soirée je me souviens de rien et j'ai mal en bas", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4592,6 +4605,10 @@ NOT_DANGER = [  # none or watch
     ("avant j'avais des idées noires mais c'est vraiment fini, je vais bien", 'fr'),
     # batches 1222-1227, in new words
     ("my friend said she'd kill me if i told anyone about her crush lol", 'en'),
+    # batches 1228-1233, in new words
+    ('my son wants to bring his pocket knife to the scout camp', 'en'),
+    ('mdr je me suis fait tuer par un creeper', 'fr'),
+    ('the online friends are the only ones who get me', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

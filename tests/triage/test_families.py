@@ -2023,6 +2023,7 @@ URGENT = [
     ('je vais arrêter de faire souffrir tout le monde', 'fr'),
     ('sur la jetée, je vais me laisser tomber', 'fr'),
     ("après la soirée je me souviens de rien et j'ai mal en bas", 'fr'),
+    ("avant j'avais des idées noires, c'est fini depuis l'an dernier mais là ça recommence, je veux mourir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4608,6 +4609,7 @@ NOT_DANGER = [  # none or watch
     # batches 1228-1233, in new words
     ('my son wants to bring his pocket knife to the scout camp', 'en'),
     ('mdr je me suis fait tuer par un creeper', 'fr'),
+    ("avant j'avais des idées noires, c'est fini depuis l'an dernier, ça va bien", 'fr'),
     ('the online friends are the only ones who get me', 'en'),
 ]
 

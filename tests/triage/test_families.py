@@ -2024,6 +2024,24 @@ URGENT = [
     ('sur la jetée, je vais me laisser tomber', 'fr'),
     ("après la soirée je me souviens de rien et j'ai mal en bas", 'fr'),
     ("avant j'avais des idées noires, c'est fini depuis l'an dernier mais là ça recommence, je veux mourir", 'fr'),
+    # batches 1234-1239, in new words
+    ('my brother is up on the bridge, he said he will jump off', 'en'),
+    ('the tablets are ready in my drawer, maybe tonight maybe tomorrow', 'en'),
+    ('on the pier at night, i do not think i am going back', 'en'),
+    ('the bath is running and i have a blade', 'en'),
+    ('my sister walked to the quarry and switched off her location', 'en'),
+    ('he fell in the fight, head injury, he keeps vomiting', 'en'),
+    ('my stepdad did it again, i can not be in the house with him tonight', 'en'),
+    ('a boy made me drink vodka and now i can not stand up', 'en'),
+    ("she left saying she'd go somewhere she won't be a problem anymore", 'en'),
+    ("demain matin c'est décidé, je saute du pont", 'fr'),
+    ("j'ai donné toutes mes affaires, c'est bon je suis prêt", 'fr'),
+    ("les cachets sont dans mon sac, c'est pour samedi", 'fr'),
+    ('le prof de judo met sa main sous ma jupe', 'fr'),
+    ('si je rentre elle va me tuer, je dors dehors', 'fr'),
+    ("il refuse d'ouvrir sa porte et parle de tout arrêter", 'fr'),
+    ("il y a du sang partout, j'arrive pas à arrêter", 'fr'),
+    ('un homme dans sa voiture veut pas me ramener chez moi', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3285,6 +3303,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1210-1215, in new words
     ('i wrote a story about death last month and i still feel the same', 'en'),
     ("i googled how many pills would be enough, just to know, i'm not doing anything", 'en'),
+    # batches 1234-1239, in new words
+    ('since what happened with that older guy at camp, it keeps coming back at night', 'en'),
+    ("she fainted at school, she's been on a diet since january", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4611,6 +4632,11 @@ NOT_DANGER = [  # none or watch
     ('mdr je me suis fait tuer par un creeper', 'fr'),
     ("avant j'avais des idées noires, c'est fini depuis l'an dernier, ça va bien", 'fr'),
     ('the online friends are the only ones who get me', 'en'),
+    # batches 1234-1239, in new words
+    ('the psychologist asked if she had dark thoughts and she said no, all good', 'en'),
+    ("he has never had dark thoughts or hurt himself, we're just checking in", 'en'),
+    ('jme suis tuée à la salle ce matin, trop de squats', 'fr'),
+    ('they said they will jump the queue at the canteen', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

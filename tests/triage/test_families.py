@@ -2042,6 +2042,24 @@ URGENT = [
     ("il refuse d'ouvrir sa porte et parle de tout arrêter", 'fr'),
     ("il y a du sang partout, j'arrive pas à arrêter", 'fr'),
     ('un homme dans sa voiture veut pas me ramener chez moi', 'fr'),
+    # batches 1240-1245, in new words
+    ("i'm standing on the edge of the pier, i don't know why i'm writing this", 'en'),
+    ("on the railway bridge, i can't do it any more", 'en'),
+    ('i have a date picked, the 3rd. nobody knows', 'en'),
+    ('checked the train times, the 7:10 does not stop here', 'en'),
+    ("ok i decided. i won't be a problem anymore after friday", 'en'),
+    ("he said if i tell anyone what he does after training i'm out of the squad", 'en'),
+    ('the man from the game wants me to come alone and not tell my parents', 'en'),
+    ("he is in my room again, it's my stepdad", 'en'),
+    ("my mum's boyfriend has a gun out and we're hiding in the closet", 'en'),
+    ('ce soir je mets fin à tout, merci pour tout', 'fr'),
+    ("j'ai tout préparé pour cette nuit", 'fr'),
+    ("j'ai fait mon choix, j'ai tout ce qu'il faut", 'fr'),
+    ("je sais pas ce qu'il y avait dans mon verre, tout tourne", 'fr'),
+    ("un homme m'a suivie, il est devant chez moi", 'fr'),
+    ("si je rentrais elle me tuerait, elle l'a dit", 'fr'),
+    ("il me donne jusqu'à ce soir pour envoyer d'autres photos sinon il publie, pas d'autres photos = il me laisse jusqu'à demain", 'fr'),
+    ("j'ai compté les cachets, j'en ai 30", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3306,6 +3324,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1234-1239, in new words
     ('since what happened with that older guy at camp, it keeps coming back at night', 'en'),
     ("she fainted at school, she's been on a diet since january", 'en'),
+    # batches 1240-1245, in new words
+    ('sometimes i carve it on my arm with a compass', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4637,6 +4657,13 @@ NOT_DANGER = [  # none or watch
     ("he has never had dark thoughts or hurt himself, we're just checking in", 'en'),
     ('jme suis tuée à la salle ce matin, trop de squats', 'fr'),
     ('they said they will jump the queue at the canteen', 'en'),
+    # batches 1240-1245, in new words
+    ('je suis tombée en roller, je me suis râpé les mains', 'fr'),
+    ("i used to self harm in year 7, it's completely over now and i'm doing great", 'en'),
+    ('my son has panic attacks before school, he wants me to drive him', 'en'),
+    ("ils se sont excusés, c'est réglé", 'fr'),
+    ('jai plus de pensées noires comme avant, je vais bien', 'fr'),
+    ("j'ai tout préparé pour ce soir, les crêpes et les bougies", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2060,6 +2060,22 @@ URGENT = [
     ("si je rentrais elle me tuerait, elle l'a dit", 'fr'),
     ("il me donne jusqu'à ce soir pour envoyer d'autres photos sinon il publie, pas d'autres photos = il me laisse jusqu'à demain", 'fr'),
     ("j'ai compté les cachets, j'en ai 30", 'fr'),
+    # batches 1246-1251, in new words
+    ("my sister texted that she's on the viaduct and she's going to jump", 'en'),
+    ('i sorted my things into boxes, labelled who gets what', 'en'),
+    ('i checked which trains do not stop at our station', 'en'),
+    ('i tested the rope to see if it would hold', 'en'),
+    ('the tablets are counted, 30 of them', 'en'),
+    ("the 14th, that's when it stops", 'en'),
+    ('he said not to tell what he does to me at night', 'en'),
+    ('this is my last message, look after my dog', 'en'),
+    ('the man from the game is outside my house', 'en'),
+    ("si je viens pas demain avec l'argent il va me casser les jambes", 'fr'),
+    ('je vais le faire ce soir, ça sert à rien de vous le dire', 'fr'),
+    ("j'ai programmé mon dernier message pour minuit", 'fr'),
+    ("quand tout le monde dormira j'irai au pont", 'fr'),
+    ("j'ai peur de rentrer ce soir, j'ai encore des traces de la dernière fois", 'fr'),
+    ('un homme sur snap me demande de me filmer', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3326,6 +3342,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("she fainted at school, she's been on a diet since january", 'en'),
     # batches 1240-1245, in new words
     ('sometimes i carve it on my arm with a compass', 'en'),
+    # batches 1246-1251, in new words
+    ("il dit qu'il sera pas là l'année prochaine", 'fr'),
+    ('je me brûle avec un briquet quand je suis seule', 'fr'),
+    ('elle prend de la coke le week-end', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4664,6 +4684,8 @@ NOT_DANGER = [  # none or watch
     ("ils se sont excusés, c'est réglé", 'fr'),
     ('jai plus de pensées noires comme avant, je vais bien', 'fr'),
     ("j'ai tout préparé pour ce soir, les crêpes et les bougies", 'fr'),
+    # batches 1246-1251, in new words
+    ("j'ai vendu mon vélo, j'en ai plus besoin, j'ai eu un nouveau vélo à noël", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2076,6 +2076,21 @@ URGENT = [
     ("quand tout le monde dormira j'irai au pont", 'fr'),
     ("j'ai peur de rentrer ce soir, j'ai encore des traces de la dernière fois", 'fr'),
     ('un homme sur snap me demande de me filmer', 'fr'),
+    # batches 1252-1257, in new words
+    ('on top of the building, i just want it to be quiet now', 'en'),
+    ("i'm going to the dam tonight, everything is sorted", 'en'),
+    ('i already took a lot of them, how many is too many', 'en'),
+    ('look after dad for me, love you all', 'en'),
+    ("i'm bleeding a lot from my arm and it won't stop", 'en'),
+    ("my uncle's rifle, i keep thinking of using it on myself", 'en'),
+    ("he is outside my window and he won't leave", 'en'),
+    ("vous pourrez pas m'en empêcher, c'est décidé pour samedi", 'fr'),
+    ('dites leur que je les aime', 'fr'),
+    ("c'est fini ce soir, j'ai tout préparé", 'fr'),
+    ('sa cuisse a des plaies ouvertes qui saignent', 'fr'),
+    ("j'ai les médicaments, je le fais vendredi", 'fr'),
+    ("la dernière fois j'ai fini aux urgences à cause de lui", 'fr'),
+    ("un homme de 40 ans connu sur snap veut m'héberger", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3346,6 +3361,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("il dit qu'il sera pas là l'année prochaine", 'fr'),
     ('je me brûle avec un briquet quand je suis seule', 'fr'),
     ('elle prend de la coke le week-end', 'fr'),
+    # batches 1252-1257, in new words
+    ("i won't do anything stupid, i just thought about it a lot lately", 'en'),
+    ('we smoked something and i passed out', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4686,6 +4704,11 @@ NOT_DANGER = [  # none or watch
     ("j'ai tout préparé pour ce soir, les crêpes et les bougies", 'fr'),
     # batches 1246-1251, in new words
     ("j'ai vendu mon vélo, j'en ai plus besoin, j'ai eu un nouveau vélo à noël", 'fr'),
+    # batches 1252-1257, in new words
+    ('beat my high score finally, i could die lol', 'en'),
+    ('my sister stabbed me with her foam sword haha', 'en'),
+    ("dad says he'll kill me if i leave my bike in the drive again", 'en'),
+    ("ma fille n'a plus de souci au collège, merci", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

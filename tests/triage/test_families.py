@@ -2091,6 +2091,21 @@ URGENT = [
     ("j'ai les médicaments, je le fais vendredi", 'fr'),
     ("la dernière fois j'ai fini aux urgences à cause de lui", 'fr'),
     ("un homme de 40 ans connu sur snap veut m'héberger", 'fr'),
+    # batches 1258-1263, in new words
+    ('he made her show her body on camera and now he knows her school', 'en'),
+    ("both my wrists are open, i'm in my room", 'en'),
+    ("i'm writing this so someone knows why i did it", 'en'),
+    ('i left my things for my brother, he can have them', 'en'),
+    ('forgive me, i am tired of everything', 'en'),
+    ('goodbye everyone, tell them sorry from me', 'en'),
+    ('this is where it ends for me', 'en'),
+    ('je suis enfin libre, ne sois pas triste maman', 'fr'),
+    ("j'ai tout prévu pour samedi", 'fr'),
+    ('personne me cherchera là-bas', 'fr'),
+    ("je vivrai pas jusqu'à noël", 'fr'),
+    ("j'ai des cachets de côté, il y en a assez", 'fr'),
+    ('il a pris sa ceinture, je suis cachée sous le lit', 'fr'),
+    ("il veut de l'argent ou il les publie sur snap", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3364,6 +3379,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1252-1257, in new words
     ("i won't do anything stupid, i just thought about it a lot lately", 'en'),
     ('we smoked something and i passed out', 'en'),
+    # batches 1258-1263, in new words
+    ('il a reçu des coups et un traumatisme crânien', 'fr'),
+    ('je sais pas pourquoi je vis', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4709,6 +4727,11 @@ NOT_DANGER = [  # none or watch
     ('my sister stabbed me with her foam sword haha', 'en'),
     ("dad says he'll kill me if i leave my bike in the drive again", 'en'),
     ("ma fille n'a plus de souci au collège, merci", 'fr'),
+    # batches 1258-1263, in new words
+    ('i cut the onions too fast and cut myself, nothing serious', 'en'),
+    ('the horror movie was great, everyone got stabbed', 'en'),
+    ("le PSG s'est fait tuer hier", 'fr'),
+    ('prise de sang demain, les aiguilles jvais crever', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2106,6 +2106,20 @@ URGENT = [
     ("j'ai des cachets de côté, il y en a assez", 'fr'),
     ('il a pris sa ceinture, je suis cachée sous le lit', 'fr'),
     ("il veut de l'argent ou il les publie sur snap", 'fr'),
+    # batches 1264-1269, in new words
+    ("the anniversary is friday, i'll go and join her", 'en'),
+    ('i know how and i have what i need', 'en'),
+    ("i'll do it tonight after everyone's asleep", 'en'),
+    ("i've got my pills saved for sunday", 'en'),
+    ("she ran off and hasn't come back, it's getting dark", 'en'),
+    ("he said he'll do the same to my sister if i talk", 'en'),
+    ('a man from snapchat is waiting for me in his car', 'en'),
+    ('i made myself sick on purpose all day, my chest hurts', 'en'),
+    ("dis à maman que c'est pas sa faute", 'fr'),
+    ("je vais au pont ce soir, c'est fini", 'fr'),
+    ('il veut des photos sans vêtements', 'fr'),
+    ("il dit qu'il me tue et il le fait vraiment", 'fr'),
+    ('je me suis enfui de chez moi cette nuit', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4732,6 +4746,11 @@ NOT_DANGER = [  # none or watch
     ('the horror movie was great, everyone got stabbed', 'en'),
     ("le PSG s'est fait tuer hier", 'fr'),
     ('prise de sang demain, les aiguilles jvais crever', 'fr'),
+    # batches 1264-1269, in new words
+    ("he's always on edge before exams", 'en'),
+    ("i still have the scars but i've been fine for two years", 'en'),
+    ('bataille de pistolets à eau demain au parc', 'fr'),
+    ("au foot j'ai raté le penalty, j'ai voulu mourir sur place", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

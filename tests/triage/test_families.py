@@ -2120,6 +2120,19 @@ URGENT = [
     ('il veut des photos sans vêtements', 'fr'),
     ("il dit qu'il me tue et il le fait vraiment", 'fr'),
     ('je me suis enfui de chez moi cette nuit', 'fr'),
+    # batches 1270-1275, in new words
+    ("i'm standing on the edge of the old bridge", 'en'),
+    ("sorry i won't make it to christmas, tell everyone", 'en'),
+    ("i'll swim out as far as i can and not come back", 'en'),
+    ("i didn't mean to go that deep, it won't stop", 'en'),
+    ('he wants photos of me in my underwear', 'en'),
+    ("my stepdad smashed my door, i can't go back in there tonight", 'en'),
+    ('she sent a photo of a bottle of pills and said goodbye', 'en'),
+    ('at the river. i think this is it', 'en'),
+    ("personne saura que c'était exprès", 'fr'),
+    ("ça devrait suffire, j'ai compté les cachets", 'fr'),
+    ("il a pris un billet d'avion pour venir me voir, je dois rien dire a mes parents", 'fr'),
+    ("mon père l'a enfermée sans manger depuis hier", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3396,6 +3409,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1258-1263, in new words
     ('il a reçu des coups et un traumatisme crânien', 'fr'),
     ('je sais pas pourquoi je vis', 'fr'),
+    # batches 1270-1275, in new words
+    ("ce que ce monsieur m'a fait revient toutes les nuits", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4751,6 +4766,9 @@ NOT_DANGER = [  # none or watch
     ("i still have the scars but i've been fine for two years", 'en'),
     ('bataille de pistolets à eau demain au parc', 'fr'),
     ("au foot j'ai raté le penalty, j'ai voulu mourir sur place", 'fr'),
+    # batches 1270-1275, in new words
+    ('the scratches are from my new kitten lol', 'en'),
+    ('grandad took the kids fishing on the lake', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2133,6 +2133,20 @@ URGENT = [
     ("ça devrait suffire, j'ai compté les cachets", 'fr'),
     ("il a pris un billet d'avion pour venir me voir, je dois rien dire a mes parents", 'fr'),
     ("mon père l'a enfermée sans manger depuis hier", 'fr'),
+    # batches 1276-1281, in new words
+    ("top floor of the car park, i can't do this any more", 'en'),
+    ('i ordered it, bought the stuff online, it comes friday', 'en'),
+    ('the water is so deep, i could just step off', 'en'),
+    ('i have a plan now and a day', 'en'),
+    ("when you read this i'll be gone", 'en'),
+    ('he already bought the ticket and said not to tell my parents', 'en'),
+    ('they make me do things on camera for money', 'en'),
+    ('ce soir je le fais, merci pour tout', 'fr'),
+    ('je suis sur la falaise, tout au bord', 'fr'),
+    ('il viendra chez moi si je réponds pas', 'fr'),
+    ('ma soeur est partie avec un homme en voiture cette nuit', 'fr'),
+    ('les entailles saignent depuis une heure', 'fr'),
+    ('le voisin lui montre des vidéos et la touche', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -4769,6 +4783,9 @@ NOT_DANGER = [  # none or watch
     # batches 1270-1275, in new words
     ('the scratches are from my new kitten lol', 'en'),
     ('grandad took the kids fishing on the lake', 'en'),
+    # batches 1276-1281, in new words
+    ('the escape room was so scary i almost passed out', 'en'),
+    ('il peut apporter son couteau suisse au camp ?', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2161,6 +2161,18 @@ URGENT = [
     ("dès que je sors de l'hôpital je vais réessayer, cette fois je rate pas", 'fr'),
     ("j'ai pris des trucs à la soirée, mon coeur va exploser", 'fr'),
     ("j'ai tout donné à mes copains, personne remarquera", 'fr'),
+    # batches 1288-1293, in new words
+    ('she sent a snap of her pills and wrote bye', 'en'),
+    ("if i go home he'll hurt me like last time", 'en'),
+    ('my stepbrother comes to my room at night', 'en'),
+    ("you won't have to deal with me anymore", 'en'),
+    ("he said i'm dead for real this time when i get home", 'en'),
+    ('on the roof of the school. sorry everyone', 'en'),
+    ("i don't think i'm going to stop myself tonight", 'en'),
+    ('je me suis barré de chez moi, il fait nuit', 'fr'),
+    ("il m'a déjà fait des trucs, je veux pas y retourner", 'fr'),
+    ("quelqu'un a mis quelque chose dans mon verre", 'fr'),
+    ('prends soin des petits pour moi', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3439,6 +3451,8 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je sais pas pourquoi je vis', 'fr'),
     # batches 1270-1275, in new words
     ("ce que ce monsieur m'a fait revient toutes les nuits", 'fr'),
+    # batches 1288-1293, in new words
+    ('i kind of hope something happens to me on the way', 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4803,6 +4817,9 @@ NOT_DANGER = [  # none or watch
     # batches 1282-1287, in new words
     ("il m'a tué à mario kart encore une fois", 'fr'),
     ('ma grand-mère a failli mourir de joie', 'fr'),
+    # batches 1288-1293, in new words
+    ("i'll jump off a cliff if i have to run the cross country again lol", 'en'),
+    ("ce livre m'a mis une claque, trop beau", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2173,6 +2173,18 @@ URGENT = [
     ("il m'a déjà fait des trucs, je veux pas y retourner", 'fr'),
     ("quelqu'un a mis quelque chose dans mon verre", 'fr'),
     ('prends soin des petits pour moi', 'fr'),
+    # batches 1294-1299, in new words
+    ("i'm up on the cliff path, the edge is right there", 'en'),
+    ("i've decided. after mum's birthday so i don't ruin it for her", 'en'),
+    ("he pinned me down at the party and i couldn't get away", 'en'),
+    ("my dad's going to kill her and then me, he said so tonight", 'en'),
+    ("doing it friday at the bridge, don't try to stop me", 'en'),
+    ("mixed my mum's pills with vodka, feel weird", 'en'),
+    ('my cousin does stuff to me at night when he sleeps over', 'en'),
+    ("adieu à tous, merci d'avoir essayé avec moi", 'fr'),
+    ("il m'a dit que si je parle personne me croira", 'fr'),
+    ("j'ai le rasoir et les cachets avec moi", 'fr'),
+    ('ils vont me cramer avec un briquet après le cours', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3453,6 +3465,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("ce que ce monsieur m'a fait revient toutes les nuits", 'fr'),
     # batches 1288-1293, in new words
     ('i kind of hope something happens to me on the way', 'en'),
+    # batches 1294-1299, in new words
+    ("since my uncle did bad things to me when i was little i can't sleep", 'en'),
+    ('je pense qua mourir en ce moment', 'fr'),
+    ('des fois je me dis que si une voiture me renversait ce serait pas grave', 'fr'),
+    ("j'ai trouvé des plaquettes vides dans sa chambre", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4820,6 +4837,11 @@ NOT_DANGER = [  # none or watch
     # batches 1288-1293, in new words
     ("i'll jump off a cliff if i have to run the cross country again lol", 'en'),
     ("ce livre m'a mis une claque, trop beau", 'fr'),
+    # batches 1294-1299, in new words
+    ("my sister said she'd jump off a roof if she failed, she was joking obviously", 'en'),
+    ('i need a new jacket for winter, the bus stop is freezing', 'en'),
+    ("il n'a plus aucun souci avec les autres depuis la rentrée", 'fr'),
+    ("j'en peux plus de la pression des contrôles", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
@@ -4993,6 +5015,9 @@ RAISED_AT_0995 = {
     # once 1120-1125 were learned (2026-12-07, twenty-second session): p = 0.99525, just over the step (the rules
     # read none: a guitar string, next to the ropes of the urgent messages)
     "j'ai cassé la corde de ma guitare",
+    # once 1294-1299 were learned (2026-12-07, twenty-fifth session): p = 0.99502, just over the step (the rules
+    # read watch: feeling empty, with nothing darker)
+    "des fois je me sens vide, c'est bizarre",
 }
 
 

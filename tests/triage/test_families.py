@@ -2185,6 +2185,15 @@ URGENT = [
     ("il m'a dit que si je parle personne me croira", 'fr'),
     ("j'ai le rasoir et les cachets avec moi", 'fr'),
     ('ils vont me cramer avec un briquet après le cours', 'fr'),
+    # batches 1300-1305, in new words
+    ('thinking about the bridge again, going there tonight', 'en'),
+    ("i'm giving my dog to my aunt tomorrow and then it's done", 'en'),
+    ('going down to the river before anyone wakes up', 'en'),
+    ('gave all my stuff away this week, it just feels right', 'en'),
+    ('a teacher has been asking her for pictures on snapchat', 'en'),
+    ("je suis sur les rails, j'attends le prochain train", 'fr'),
+    ("c'est le bon endroit pour que tout s'arrête", 'fr'),
+    ('je suis enfermé dans les toilettes, ils veulent me frapper', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3470,6 +3479,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('je pense qua mourir en ce moment', 'fr'),
     ('des fois je me dis que si une voiture me renversait ce serait pas grave', 'fr'),
     ("j'ai trouvé des plaquettes vides dans sa chambre", 'fr'),
+    # batches 1300-1305, in new words
+    ('a guy forced me when i was drunk at a party last year', 'en'),
+    ('il y a rien à réparer chez moi, laissez tomber', 'fr'),
+    ("je mets de la vodka dans une bouteille d'eau pour le lycée", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4842,6 +4855,11 @@ NOT_DANGER = [  # none or watch
     ('i need a new jacket for winter, the bus stop is freezing', 'en'),
     ("il n'a plus aucun souci avec les autres depuis la rentrée", 'fr'),
     ("j'en peux plus de la pression des contrôles", 'fr'),
+    # batches 1300-1305, in new words
+    ('he keeps kicking my chair in maths', 'en'),
+    ('my dad says over my dead body am i getting a tattoo', 'en'),
+    ('ma fille a parlé de la mort de son chat avec la psychologue', 'fr'),
+    ("c'est le bon endroit pour que les petits jouent", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

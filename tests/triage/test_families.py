@@ -2194,6 +2194,17 @@ URGENT = [
     ("je suis sur les rails, j'attends le prochain train", 'fr'),
     ("c'est le bon endroit pour que tout s'arrête", 'fr'),
     ('je suis enfermé dans les toilettes, ils veulent me frapper', 'fr'),
+    # batches 1306-1311, in new words
+    ("i'm typing this from the bridge, i can't do another term", 'en'),
+    ("she's locked in a cubicle and they're banging the door, please call someone", 'en'),
+    ('the tablets are on my bed, 30 of them. i counted. i just want it quiet', 'en'),
+    ('the coach told me to delete our messages and wants to drive me home alone', 'en'),
+    ('a man tried to get my son in his van after school', 'en'),
+    ("my stepdad keeps trying to get into the bathroom when i'm in there", 'en'),
+    ('been cutting for an hour, the floor is covered in blood', 'en'),
+    ('il a bu, il veut se jeter, il nage très mal', 'fr'),
+    ("je connais l'endroit où le courant est fort, j'y vais et je reviendrai pas", 'fr'),
+    ('il fait des choses la nuit dans ma chambre quand il dort ici', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3483,6 +3494,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('a guy forced me when i was drunk at a party last year', 'en'),
     ('il y a rien à réparer chez moi, laissez tomber', 'fr'),
     ("je mets de la vodka dans une bouteille d'eau pour le lycée", 'fr'),
+    # batches 1306-1311, in new words
+    ("i've been drinking to cope since the trial", 'en'),
+    ('his pupils look weird and money keeps going missing', 'en'),
+    ("je bois jusqu'à plus me souvenir de rien le samedi", 'fr'),
+    ("elle sort d'hospitalisation après une tentative et ne parle plus", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4860,6 +4876,11 @@ NOT_DANGER = [  # none or watch
     ('my dad says over my dead body am i getting a tattoo', 'en'),
     ('ma fille a parlé de la mort de son chat avec la psychologue', 'fr'),
     ("c'est le bon endroit pour que les petits jouent", 'fr'),
+    # batches 1306-1311, in new words
+    ('my parents were shouting at each other about the holiday again', 'en'),
+    ('we had a water balloon fight and my brother is dead lol', 'en'),
+    ('on a appris à aiguiser les couteaux en cuisine au lycée pro', 'fr'),
+    ("il a fait une fiche de lecture sur un roman où l'héroïne pense à mourir", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -49,7 +49,10 @@ RAISED_AT_0995 = {"Ma fille dit qu'elle veut disparaître de snapchat", "i hit m
                   "dad hit the roof when he saw the report",
                   # once 808-813 were learned (2026-12-06, sixteenth session): a phone gone, next to « elle a disparu »
                   # (a child missing); high by the first model, then urgent
-                  "mon tel a disparu jsp où"}
+                  "mon tel a disparu jsp où",
+                  # once 1306-1311 were learned (2026-12-07, twenty-fifth session): struck by his silence, next to the
+                  # « frappé » of the blows; high by the first model (p = 0.99540 for 0.995)
+                  "ce qui m'a frappée c'est qu'il ne dit plus rien le soir"}
 
 
 @pytest.mark.parametrize("case", ROUNDS, ids=describe)

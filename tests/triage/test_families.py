@@ -2205,6 +2205,16 @@ URGENT = [
     ('il a bu, il veut se jeter, il nage très mal', 'fr'),
     ("je connais l'endroit où le courant est fort, j'y vais et je reviendrai pas", 'fr'),
     ('il fait des choses la nuit dans ma chambre quand il dort ici', 'fr'),
+    # batches 1312-1317, in new words
+    ("if you don't hear from me it's because it worked. you all actually tried", 'en'),
+    ('sitting by the rails behind my house, the last train is soon', 'en'),
+    ('how many paracetamol is fatal for someone my size', 'en'),
+    ("she's been gone since last night, her mum thinks she's at mine", 'en'),
+    ("i told mum what he does and he's got his gun out in the kitchen", 'en'),
+    ("je serai mieux là-haut avec mamie, dites-lui que je l'aime", 'fr'),
+    ("j'ai nagé loin, j'ai plus envie de revenir", 'fr'),
+    ("il arrête pas de me suivre, il m'a attrapé, je suis cachée dans un magasin", 'fr'),
+    ("mon beau-père l'a enfermé dans sa chambre, il lui passe à manger sous la porte", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3499,6 +3509,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('his pupils look weird and money keeps going missing', 'en'),
     ("je bois jusqu'à plus me souvenir de rien le samedi", 'fr'),
     ("elle sort d'hospitalisation après une tentative et ne parle plus", 'fr'),
+    # batches 1312-1317, in new words
+    ("i drink before school, it's the only thing that makes it quiet", 'en'),
+    ('je me suis encore fait mal avec la lame hier soir', 'fr'),
+    ("il a tapé dans le mur jusqu'à se casser la main", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4881,6 +4895,11 @@ NOT_DANGER = [  # none or watch
     ('we had a water balloon fight and my brother is dead lol', 'en'),
     ('on a appris à aiguiser les couteaux en cuisine au lycée pro', 'fr'),
     ("il a fait une fiche de lecture sur un roman où l'héroïne pense à mourir", 'fr'),
+    # batches 1312-1317, in new words
+    ('i cut my own hair with scissors and it looks awful, mum will kill me lol', 'en'),
+    ("we're going to the beach on saturday, last swim of the year!", 'en'),
+    ("on a lu un roman sur un garçon qui pense au suicide, c'était émouvant", 'fr'),
+    ('mon père me crie dessus tout le temps pour ma chambre', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2215,6 +2215,16 @@ URGENT = [
     ("j'ai nagé loin, j'ai plus envie de revenir", 'fr'),
     ("il arrête pas de me suivre, il m'a attrapé, je suis cachée dans un magasin", 'fr'),
     ("mon beau-père l'a enfermé dans sa chambre, il lui passe à manger sous la porte", 'fr'),
+    # batches 1318-1323, in new words
+    ('standing at the level crossing, i just want to say sorry to my dad', 'en'),
+    ("there won't be a me after friday", 'en'),
+    ("he said he'll send it to my dad unless i pay him tonight", 'en'),
+    ("someone put something in my drink and i can't stand up", 'en'),
+    ("the tablets are under my mattress, it's for tonight", 'en'),
+    ('my stepdad is threatening to drown me if i tell anyone', 'en'),
+    ('si je le quitte il va publier les photos, il est en bas de chez moi', 'fr'),
+    ("il m'a dit de venir seule au parc et de pas le dire à mes parents", 'fr'),
+    ('on lui a cogné la tête contre le mur, il saigne et il voit flou', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3513,6 +3523,9 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i drink before school, it's the only thing that makes it quiet", 'en'),
     ('je me suis encore fait mal avec la lame hier soir', 'fr'),
     ("il a tapé dans le mur jusqu'à se casser la main", 'fr'),
+    # batches 1318-1323, in new words
+    ('a gang hits him in the toilets every week, he came home with his shirt torn and a bruise', 'en'),
+    ('je mange une pomme par jour et je veux perdre encore 3 kilos', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4900,6 +4913,10 @@ NOT_DANGER = [  # none or watch
     ("we're going to the beach on saturday, last swim of the year!", 'en'),
     ("on a lu un roman sur un garçon qui pense au suicide, c'était émouvant", 'fr'),
     ('mon père me crie dessus tout le temps pour ma chambre', 'fr'),
+    # batches 1318-1323, in new words
+    ('my brother always calls me stupid when we play fifa', 'en'),
+    ("i used to think about dying but now i'm really good, i have friends and a dog", 'en'),
+    ('une pomme par jour éloigne le médecin, dit ma grand-mère', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2225,6 +2225,15 @@ URGENT = [
     ('si je le quitte il va publier les photos, il est en bas de chez moi', 'fr'),
     ("il m'a dit de venir seule au parc et de pas le dire à mes parents", 'fr'),
     ('on lui a cogné la tête contre le mur, il saigne et il voit flou', 'fr'),
+    # batches 1324-1329, in new words
+    ("tell my brother i love him, i'm not going to be around after today", 'en'),
+    ("i've got my dad's pills in my pocket and i'm at the river", 'en'),
+    ("he wants to pick me up after school, he says it's our secret. he's 30", 'en'),
+    ("i'm sitting by the tracks, just want to tell someone it was nobody's fault", 'en'),
+    ('je suis à côté des voies, les trains passent juste là', 'fr'),
+    ("j'ai la boîte de médocs de ma mère devant moi", 'fr'),
+    ('ce soir je refais le jeu du foulard tout seul', 'fr'),
+    ('un homme a essayé de la faire monter dans sa voiture à la sortie du collège', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3526,6 +3535,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1318-1323, in new words
     ('a gang hits him in the toilets every week, he came home with his shirt torn and a bruise', 'en'),
     ('je mange une pomme par jour et je veux perdre encore 3 kilos', 'fr'),
+    # batches 1324-1329, in new words
+    ('sometimes i think about stepping out in front of a bus', 'en'),
+    ("i binge then i starve myself, i'm scared of food", 'en'),
+    ("c'est moi le problème dans cette famille", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4917,6 +4930,10 @@ NOT_DANGER = [  # none or watch
     ('my brother always calls me stupid when we play fifa', 'en'),
     ("i used to think about dying but now i'm really good, i have friends and a dog", 'en'),
     ('une pomme par jour éloigne le médecin, dit ma grand-mère', 'fr'),
+    # batches 1324-1329, in new words
+    ('i overdosed on chocolate at christmas lol', 'en'),
+    ('we end up letting her stay up late on fridays', 'en'),
+    ("une dame a demandé si on avait des idées noires pendant l'atelier, c'était bien", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -97,6 +97,27 @@ def test_french_sms_elisions_are_unglued(text, expected):
     assert words(text) == expected
 
 
+# Real words that read like an elision glued to a short word ("celle" is not "c'elle"): a phrase may use them.
+_WORDS_THAT_LOOK_GLUED = {"celle", "celles", "cils", "quelle", "quelles", "telle", "telles", "test"}
+
+
+def test_no_phrase_word_is_a_glued_sms_form():
+    """A rules word stops the normaliser from ungluing it everywhere: "quil" in one phrase would make every
+    "quil" typed stay one word, and "ce quil faut" would no longer read "ce qu il faut" for any other phrase."""
+    normaliser = rules_for("fr").normaliser
+    glued = []
+    for word in sorted(normaliser.vocabulary - set(normaliser.spelling) - _WORDS_THAT_LOOK_GLUED):
+        known = normaliser.vocabulary
+        normaliser.vocabulary = known - {word}
+        try:
+            split = normaliser._unglue(word)
+        finally:
+            normaliser.vocabulary = known
+        if split and (split[0] == "je" or split[1] in {"il", "ils", "en", "un", "une", "elle", "est"}):
+            glued.append(word)
+    assert glued == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -2250,6 +2250,14 @@ URGENT = [
     ("je marche le long des rails, j'attends le train de 19h", 'fr'),
     ("ils viennent brûler la maison ce soir, ils l'ont dit", 'fr'),
     ("mon père a dit qu'il allait me tuer quand il me trouve, je suis caché", 'fr'),
+    # batches 1342-1347, in new words
+    ("at the train tracks behind my school, the 17:05 one, i've timed it", 'en'),
+    ("i'm on the top of the multi storey near the mall. i'm done", 'en'),
+    ("a guy i met gaming says he's coming to get me tonight, i'm 13", 'en'),
+    ("took way too much of the pills my friend had, i can't feel my legs", 'en'),
+    ("j'ai les cachets de ma grand mère dans mon sac, ce soir je le fais", 'fr'),
+    ('je suis au barrage, je voulais juste vous dire au revoir', 'fr'),
+    ('un homme de 30 ans veut des photos sans mon haut sinon il dit tout à mes parents', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3561,6 +3569,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     # batches 1336-1341, in new words
     ("woke up in a field again after drinking, can't remember much", 'en'),
     ('je fume du chimique avec les grands tous les soirs', 'fr'),
+    # batches 1342-1347, in new words
+    ('my coach used to make me stay after practice when i was 11 and i still think about it', 'en'),
+    ('since the funeral she keeps saying she would like to join grandma', 'en'),
+    ('mon fils se griffe le visage quand il est angoissé, il saigne', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4962,6 +4974,10 @@ NOT_DANGER = [  # none or watch
     # batches 1336-1341, in new words
     ('we read Antigone, the ending where she hangs herself made me cry', 'en'),
     ('ce soir je vais rejoindre mon père au resto pour son anniversaire', 'fr'),
+    # batches 1342-1347, in new words
+    ('omg i nearly died when he replied to my message 😂', 'en'),
+    ("regardé un film d'horreur, le type a sorti le couteau et j'ai hurlé mdr", 'fr'),
+    ('my haircut is a disaster, the barber ruined it, i want to die lol', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

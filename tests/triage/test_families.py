@@ -2258,6 +2258,14 @@ URGENT = [
     ("j'ai les cachets de ma grand mère dans mon sac, ce soir je le fais", 'fr'),
     ('je suis au barrage, je voulais juste vous dire au revoir', 'fr'),
     ('un homme de 30 ans veut des photos sans mon haut sinon il dit tout à mes parents', 'fr'),
+    # batches 1348-1353, in new words
+    ("my stepdad said if i come back he'll kill me, i'm sleeping at the bus shelter", 'en'),
+    ('a man from roblox sent me an address and told me to come alone after dark', 'en'),
+    ("i'm in the bathroom, took all of them, my heart is pounding", 'en'),
+    ('bye. this time i mean it', 'en'),
+    ("elle me ferme dans le placard depuis ce matin, j'ai faim et soif", 'fr'),
+    ("ça saigne et ça s'arrête pas, la serviette est pleine", 'fr'),
+    ("un mec m'a donné un cachet à la soirée, j'arrive plus à respirer et mon coeur bat trop vite", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3573,6 +3581,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my coach used to make me stay after practice when i was 11 and i still think about it', 'en'),
     ('since the funeral she keeps saying she would like to join grandma', 'en'),
     ('mon fils se griffe le visage quand il est angoissé, il saigne', 'fr'),
+    # batches 1348-1353, in new words
+    ('she told me she cuts and that i have to keep it a secret', 'en'),
+    ("ma fille a une touffe de cheveux arrachée, des filles l'ont attendue au portail", 'fr'),
+    ("je pèse 39 kilos et c'est encore trop pour moi", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4978,6 +4990,10 @@ NOT_DANGER = [  # none or watch
     ('omg i nearly died when he replied to my message 😂', 'en'),
     ("regardé un film d'horreur, le type a sorti le couteau et j'ai hurlé mdr", 'fr'),
     ('my haircut is a disaster, the barber ruined it, i want to die lol', 'en'),
+    # batches 1348-1353, in new words
+    ("they stopped hitting me since the teacher stepped in, it's calmer now", 'en'),
+    ('pouvons-nous décaler le rendez-vous de lundi ? mon mari a besoin de la voiture pour la récolte', 'fr'),
+    ("no, she doesn't have any dark thoughts or self-harm, thanks for asking", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

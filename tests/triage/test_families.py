@@ -2266,6 +2266,14 @@ URGENT = [
     ("elle me ferme dans le placard depuis ce matin, j'ai faim et soif", 'fr'),
     ("ça saigne et ça s'arrête pas, la serviette est pleine", 'fr'),
     ("un mec m'a donné un cachet à la soirée, j'arrive plus à respirer et mon coeur bat trop vite", 'fr'),
+    # batches 1354-1359, in new words
+    ("everyone's asleep now and i have the knife in my room", 'en'),
+    ("i put stones in my pockets, i'm at the river", 'en'),
+    ("he said he'll post the video and then kill me if i talk", 'en'),
+    ("a parent: she left a letter saying she won't be a burden anymore and she's gone", 'en'),
+    ("je suis sur le pont de chemin de fer, j'attends le train de 23h", 'fr'),
+    ("j'ai calculé combien de comprimés il me faut, ce sera samedi", 'fr'),
+    ('un homme me suit depuis le bus, il est toujours derrière moi et il fait nuit', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3585,6 +3593,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('she told me she cuts and that i have to keep it a secret', 'en'),
     ("ma fille a une touffe de cheveux arrachée, des filles l'ont attendue au portail", 'fr'),
     ("je pèse 39 kilos et c'est encore trop pour moi", 'fr'),
+    # batches 1354-1359, in new words
+    ('three boys jumped me after school and my lip is split', 'en'),
+    ('je continue de me couper presque tous les soirs', 'fr'),
+    ("il porte des manches longues alors qu'il fait une chaleur terrible", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -4994,6 +5006,10 @@ NOT_DANGER = [  # none or watch
     ("they stopped hitting me since the teacher stepped in, it's calmer now", 'en'),
     ('pouvons-nous décaler le rendez-vous de lundi ? mon mari a besoin de la voiture pour la récolte', 'fr'),
     ("no, she doesn't have any dark thoughts or self-harm, thanks for asking", 'en'),
+    # batches 1354-1359, in new words
+    ("last year was a dark place for me but honestly now i'm good, new friends and all", 'en'),
+    ("on a perdu 4-0, on va descendre c'est la mort 😩", 'fr'),
+    ("ma première clope, j'ai eu peur de dire non aux grands mais j'ai pas aimé", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

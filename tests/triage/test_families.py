@@ -2274,6 +2274,14 @@ URGENT = [
     ("je suis sur le pont de chemin de fer, j'attends le train de 23h", 'fr'),
     ("j'ai calculé combien de comprimés il me faut, ce sera samedi", 'fr'),
     ('un homme me suit depuis le bus, il est toujours derrière moi et il fait nuit', 'fr'),
+    # batches 1360-1365, in new words
+    ("i know which bridge and which night, i just can't say goodbye to my brother", 'en'),
+    ("i've already taken them all. sorry", 'en'),
+    ("dad's smashing things and he says he's going to kill my mum, i'm hiding upstairs", 'en'),
+    ('my stepdad held my hands over the stove because i lied', 'en'),
+    ('à demain peut-être pas', 'fr'),
+    ("j'ai écrit ma lettre, elle est sous mon oreiller, c'est pour samedi", 'fr'),
+    ("ça saigne encore, j'ai mis des compresses et ça s'arrête pas", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3597,6 +3605,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('three boys jumped me after school and my lip is split', 'en'),
     ('je continue de me couper presque tous les soirs', 'fr'),
     ("il porte des manches longues alors qu'il fait une chaleur terrible", 'fr'),
+    # batches 1360-1365, in new words
+    ('i make myself vomit after meals most days', 'en'),
+    ('je tape ma tête contre le mur quand ça va pas', 'fr'),
+    ("j'ai vu des coupures sur le haut de ses cuisses, certaines récentes", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5010,6 +5022,10 @@ NOT_DANGER = [  # none or watch
     ("last year was a dark place for me but honestly now i'm good, new friends and all", 'en'),
     ("on a perdu 4-0, on va descendre c'est la mort 😩", 'fr'),
     ("ma première clope, j'ai eu peur de dire non aux grands mais j'ai pas aimé", 'fr'),
+    # batches 1360-1365, in new words
+    ('au théâtre je joue une scène où je dois mourir empoisonnée, trop drôle', 'fr'),
+    ("mon frère m'a tapé avec une épée en mousse", 'fr'),
+    ('we tried to get him in today for a haircut but they were full', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

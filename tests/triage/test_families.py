@@ -2282,6 +2282,14 @@ URGENT = [
     ('à demain peut-être pas', 'fr'),
     ("j'ai écrit ma lettre, elle est sous mon oreiller, c'est pour samedi", 'fr'),
     ("ça saigne encore, j'ai mis des compresses et ça s'arrête pas", 'fr'),
+    # batches 1366-1371, in new words
+    ("i've made my peace with it. thank you for everything, goodbye", 'en'),
+    ("they're going to jump me after school with a knife, it's 3:50 now", 'en'),
+    ('a man from fortnite sent me photos of his private parts and wants to meet', 'en'),
+    ("mon père est saoul, il crie qu'il va me tuer et il essaie d'ouvrir ma porte", 'fr'),
+    ('adieu à tous. rendez mes affaires à ma soeur', 'fr'),
+    ("je rentrerai plus chez moi, je suis à la gare et j'attends le premier train", 'fr'),
+    ("il m'a envoyé une photo de lui avec un couteau, il dit que demain c'est mon tour", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3609,6 +3617,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i make myself vomit after meals most days', 'en'),
     ('je tape ma tête contre le mur quand ça va pas', 'fr'),
     ("j'ai vu des coupures sur le haut de ses cuisses, certaines récentes", 'fr'),
+    # batches 1366-1371, in new words
+    ("they hold me down and punch me where it doesn't show", 'en'),
+    ("i drink alone in my room most nights, vodka from my dad's cupboard", 'en'),
+    ("il revient complètement défoncé et il vole de l'argent dans mon sac", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5026,6 +5038,10 @@ NOT_DANGER = [  # none or watch
     ('au théâtre je joue une scène où je dois mourir empoisonnée, trop drôle', 'fr'),
     ("mon frère m'a tapé avec une épée en mousse", 'fr'),
     ('we tried to get him in today for a haircut but they were full', 'en'),
+    # batches 1366-1371, in new words
+    ("i used to hurt myself but i haven't done it in over a year now", 'en'),
+    ('je me suis fait défoncer au badminton mdr', 'fr'),
+    ("est-ce que deux séances c'est assez pour que ça marche ?", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.triage.normalise import fold
+from dialogs.triage.normalise import _SHORT_AFTER_ELISION, fold
 from dialogs.triage.rules import rules_for
 
 
@@ -113,7 +113,7 @@ def test_no_phrase_word_is_a_glued_sms_form():
             split = normaliser._unglue(word)
         finally:
             normaliser.vocabulary = known
-        if split and (split[0] == "je" or split[1] in {"il", "ils", "en", "un", "une", "elle", "est"}):
+        if split and (split[0] == "je" or split[1] in _SHORT_AFTER_ELISION):
             glued.append(word)
     assert glued == []
 

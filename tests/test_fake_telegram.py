@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import aiohttp
 import pytest
 from aiohttp import web
+from yarl import URL
 
 from tests.fakebot import TINY_PNG, FakeTelegram, load_spec, parse_html
 from tests.fakebot.server import HANDLERS
@@ -96,6 +98,29 @@ def test_html_parses_like_telegram(source, text, entity_types):
     parsed = parse_html(source)
     assert parsed.text == text
     assert [e["type"] for e in parsed.entities] == entity_types
+
+
+async def _cut_off(tg, method: str) -> None:
+    """A client that starts a call and hangs up before its form is whole."""
+    url = URL(tg.api_url(method))
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    writer.write(f"POST {url.path} HTTP/1.1\r\nHost: {url.host}\r\n"
+                 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntimeout=".encode())
+    await writer.drain()
+    await asyncio.sleep(0.1)
+    writer.close()
+    await writer.wait_closed()
+    await asyncio.sleep(0.2)
+
+
+async def test_a_long_poll_cut_off_by_a_stopping_bot_is_not_an_error(tg, caplog):
+    """A bot that stops cancels its getUpdates, sometimes mid-request: Telegram sees nothing wrong. A sendMessage
+    cut off the same way is a message the bot gave up, and stays an error the end-to-end tests fail on."""
+    with caplog.at_level(logging.ERROR, logger="aiohttp.server"):
+        await _cut_off(tg, "getUpdates")
+        assert [r for r in caplog.records if r.name == "aiohttp.server"] == []
+        await _cut_off(tg, "sendMessage")
+        assert [r for r in caplog.records if r.name == "aiohttp.server"] != []
 
 
 # -- rejections over HTTP --------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def test_html_parses_like_telegram(source, text, entity_types):
 async def _cut_off(tg, method: str) -> None:
     """A client that starts a call and hangs up before its form is whole."""
     url = URL(tg.api_url(method))
-    reader, writer = await asyncio.open_connection(url.host, url.port)
+    _, writer = await asyncio.open_connection(url.host, url.port)
     writer.write(f"POST {url.path} HTTP/1.1\r\nHost: {url.host}\r\n"
                  "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ntimeout=".encode())
     await writer.drain()

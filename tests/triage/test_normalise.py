@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dialogs.triage.normalise import _SHORT_AFTER_ELISION, fold
@@ -107,12 +109,7 @@ def test_no_phrase_word_is_a_glued_sms_form():
     normaliser = rules_for("fr").normaliser
     glued = []
     for word in sorted(normaliser.vocabulary - set(normaliser.spelling) - _WORDS_THAT_LOOK_GLUED):
-        known = normaliser.vocabulary
-        normaliser.vocabulary = known - {word}
-        try:
-            split = normaliser._unglue(word)
-        finally:
-            normaliser.vocabulary = known
+        split = replace(normaliser, vocabulary=normaliser.vocabulary - {word})._unglue(word)
         if split and (split[0] == "je" or split[1] in _SHORT_AFTER_ELISION):
             glued.append(word)
     assert glued == []

@@ -2298,6 +2298,14 @@ URGENT = [
     ("j'ai pris toute la plaquette de ma mère et des doliprane", 'fr'),
     ('si personne me répond avant minuit tant pis, tout est prêt', 'fr'),
     ("il dit que l'âge c'est qu'un chiffre et il veut que je vienne chez lui, j'ai 12 ans", 'fr'),
+    # batches 1378-1383, in new words
+    ("i'm sitting on the railway line past the bridge, the train is at 23:10. sorry mum", 'en'),
+    ("my cousin's friend keeps making me do things when nobody's home, he's 20, he's coming again tonight", 'en'),
+    ('my step dad is outside my door with the belt again, i can hear him', 'en'),
+    ("got my dad's rifle out of the cabinet, i just want everything quiet", 'en'),
+    ("j'ai pris 20 doliprane... non en fait j'en ai pris 30 il y a 2h", 'fr'),
+    ("cette fois je vais vraiment le faire, j'ai tout ce qu'il faut", 'fr'),
+    ('je suis chez un homme rencontré sur snap, il veut pas que je reparte', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3633,6 +3641,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my mum asked me if it hurts to die and i didn't know what to say", 'en'),
     ("honestly i'd rather just be gone", 'en'),
     ("parfois je regarde le vide depuis le balcon et je me dis que personne s'en rendrait compte", 'fr'),
+    # batches 1378-1383, in new words
+    ('my son is chatting every night with a much older guy he met online, he deletes everything', 'en'),
+    ('found a pencil sharpener taken apart under her bed, she wears long sleeves all the time now', 'en'),
+    ("des fois je pense au viaduc, j'irai pas mais j'y pense", 'fr'),
+    ("un mec de 3e m'a cassé le nez à la récré hier", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5058,6 +5071,10 @@ NOT_DANGER = [  # none or watch
     ('we waited on the beach for it to get dark to watch the fireworks', 'en'),
     ("j'ai choisi l'heure du rendez-vous, mercredi 14h, merci", 'fr'),
     ("j'ai trouvé comment faire l'exercice de maths, trop contente", 'fr'),
+    # batches 1378-1383, in new words
+    ("j'ai tout dans ma trousse pour le contrôle demain, trop prête", 'fr'),
+    ("mon père il a pris mon tel parce que j'ai eu 4 en maths", 'fr'),
+    ('ma mamie veut pas que je reparte, elle fait trop bien à manger', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

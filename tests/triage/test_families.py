@@ -2306,6 +2306,13 @@ URGENT = [
     ("j'ai pris 20 doliprane... non en fait j'en ai pris 30 il y a 2h", 'fr'),
     ("cette fois je vais vraiment le faire, j'ai tout ce qu'il faut", 'fr'),
     ('je suis chez un homme rencontré sur snap, il veut pas que je reparte', 'fr'),
+    # batches 1384-1389, in new words
+    ("my step dad said if i tell anyone about what happens at night he'll hurt my little sister", 'en'),
+    ("a man in a white van followed me from school again and he knows where i live, he said he'll come tonight", 'en'),
+    ("my brother ran out of the house an hour ago, it's nearly midnight and we can't find him anywhere", 'en'),
+    ("je suis chez un type, il m'a fait boire et je me souviens plus de rien, j'ai mal", 'fr'),
+    ('désolé pour tout, vous avez essayé, je vous laisse maintenant', 'fr'),
+    ("des grands le menacent avec une machette en bas de l'immeuble", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3646,6 +3653,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('found a pencil sharpener taken apart under her bed, she wears long sleeves all the time now', 'en'),
     ("des fois je pense au viaduc, j'irai pas mais j'y pense", 'fr'),
     ("un mec de 3e m'a cassé le nez à la récré hier", 'fr'),
+    # batches 1384-1389, in new words
+    ('the girls made me eat mud at break and filmed it, they film it every day', 'en'),
+    ('she exercises for hours in her room at night and she stopped eating in front of us', 'en'),
+    ('des filles la tiennent pendant que les autres la frappent, elle a des bleus en forme de doigts', 'fr'),
+    ("je vole les bouteilles de mon père, je bois les bouteilles de mon père le soir pour dormir, j'ai 13 ans", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5075,6 +5087,11 @@ NOT_DANGER = [  # none or watch
     ("j'ai tout dans ma trousse pour le contrôle demain, trop prête", 'fr'),
     ("mon père il a pris mon tel parce que j'ai eu 4 en maths", 'fr'),
     ('ma mamie veut pas que je reparte, elle fait trop bien à manger', 'fr'),
+    # batches 1384-1389, in new words
+    ('i get the train on friday to stay with him, my dad lives in lyon now', 'en'),
+    ("she exercises for hours every saturday, she's training for the cross country", 'en'),
+    ("en cours on a pas le droit d'aller aux toilettes, c'est nul", 'fr'),
+    ("on est allés en vélo jusqu'aux falaises, c'était trop beau", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

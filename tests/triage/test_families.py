@@ -2313,6 +2313,12 @@ URGENT = [
     ("je suis chez un type, il m'a fait boire et je me souviens plus de rien, j'ai mal", 'fr'),
     ('désolé pour tout, vous avez essayé, je vous laisse maintenant', 'fr'),
     ("des grands le menacent avec une machette en bas de l'immeuble", 'fr'),
+    # batches 1390-1395, in new words
+    ('my little sister is being hit by my stepdad right now, i can hear it through the wall', 'en'),
+    ("our son was spiked at a party, he's confused and sweating and his heart is racing at 160", 'en'),
+    ('un homme la suit depuis le collège et il est monté avec elle dans le tram', 'fr'),
+    ("c'est ce soir, je souffrirai pas, prends soin de ma soeur", 'fr'),
+    ("mon ex-mari ne la ramènera jamais, il l'a écrit, et il a des armes chez lui", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3658,6 +3664,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('she exercises for hours in her room at night and she stopped eating in front of us', 'en'),
     ('des filles la tiennent pendant que les autres la frappent, elle a des bleus en forme de doigts', 'fr'),
     ("je vole les bouteilles de mon père, je bois les bouteilles de mon père le soir pour dormir, j'ai 13 ans", 'fr'),
+    # batches 1390-1395, in new words
+    ("some older boys give me pills to try at the park, i've done it twice", 'en'),
+    ('my son asked me whether it hurts to die, out of nowhere', 'en'),
+    ('elle a maigri de 9 kg depuis la rentrée et fait des pompes la nuit', 'fr'),
+    ("j'ai trouvé des taille-crayons démontés dans sa trousse", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5092,6 +5103,11 @@ NOT_DANGER = [  # none or watch
     ("she exercises for hours every saturday, she's training for the cross country", 'en'),
     ("en cours on a pas le droit d'aller aux toilettes, c'est nul", 'fr'),
     ("on est allés en vélo jusqu'aux falaises, c'était trop beau", 'fr'),
+    # batches 1390-1395, in new words
+    ('day 3 of a fast for ramadan, feeling good alhamdulillah', 'en'),
+    ('my heart is racing at the thought of the exam lol', 'en'),
+    ("la maîtresse l'a appelée par son prénom devant tout le monde, elle était contente", 'fr'),
+    ('je rentre plus chez moi à midi, je mange à la cantine maintenant', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

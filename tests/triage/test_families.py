@@ -2319,6 +2319,12 @@ URGENT = [
     ('un homme la suit depuis le collège et il est monté avec elle dans le tram', 'fr'),
     ("c'est ce soir, je souffrirai pas, prends soin de ma soeur", 'fr'),
     ("mon ex-mari ne la ramènera jamais, il l'a écrit, et il a des armes chez lui", 'fr'),
+    # batches 1396-1401, in new words
+    ("my mum's boyfriend said he'd break my neck, me and my brother are hiding at the neighbours", 'en'),
+    ("he made me promise not to tell about what he does after practice, i'm 13", 'en'),
+    ("j'ai avalé tout ce qui restait dans la pharmacie de ma mère", 'fr'),
+    ("je suis en haut du pont et j'ai pas envie de redescendre", 'fr'),
+    ("un copain de 22 ans veut que je le rejoigne ce soir, il dit de rien dire, j'ai 13 ans. il m'a dit de le rejoindre au parc", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3669,6 +3675,11 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my son asked me whether it hurts to die, out of nowhere', 'en'),
     ('elle a maigri de 9 kg depuis la rentrée et fait des pompes la nuit', 'fr'),
     ("j'ai trouvé des taille-crayons démontés dans sa trousse", 'fr'),
+    # batches 1396-1401, in new words
+    ("i think i'm addicted to the pills, i take them every day after school", 'en'),
+    ("my scars are getting hard to hide now that it's summer", 'en'),
+    ("je suis fatigué d'être en vie, j'ai pas de plan mais voilà", 'fr'),
+    ('depuis que ma grand-mère est morte je me dis que ce serait mieux de la rejoindre', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5108,6 +5119,12 @@ NOT_DANGER = [  # none or watch
     ('my heart is racing at the thought of the exam lol', 'en'),
     ("la maîtresse l'a appelée par son prénom devant tout le monde, elle était contente", 'fr'),
     ('je rentre plus chez moi à midi, je mange à la cantine maintenant', 'fr'),
+    # batches 1396-1401, in new words
+    ("merci d'avoir essayé de trouver un créneau mercredi, à bientôt", 'fr'),
+    ("au ski j'avais pas envie de redescendre tellement c'était beau", 'fr'),
+    ("j'ai écrit les lettres de motivation pour mon stage", 'fr'),
+    ('my dad will take him to his place for the weekend', 'en'),
+    ('i love you, take care of yourself at camp!', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2330,6 +2330,12 @@ URGENT = [
     ("he wants me to sneak out tonight and meet him at the station, he's like 25", 'en'),
     ('le train de 22h passe derrière chez moi. je vais y aller. pardon', 'fr'),
     ("mon oncle revient ce soir et je veux pas qu'il revienne dans ma chambre la nuit", 'fr'),
+    # batches 1408-1413, in new words
+    ("i've been standing next to it for an hour, the train line behind the stadium", 'en'),
+    ("my ex said if i break up with him for good he'll kill me, he's at my door", 'en'),
+    ("a man from the park says he knows my school and he'll wait for me after class, i'm 12", 'en'),
+    ("je suis au bord du lac, j'ai bu, je vais me laisser tomber dedans", 'fr'),
+    ("ma fille a laissé une lettre sur son lit, elle dit qu'elle s'excuse et elle est partie", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3690,6 +3696,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i don't want to see anyone ever again, i've stayed in my room all week", 'en'),
     ("ma fille porte des manches longues pour cacher les coupures, je l'ai vu ce matin", 'fr'),
     ('son copain contrôle son téléphone et elle ne voit plus ses amies', 'fr'),
+    # batches 1408-1413, in new words
+    ("i steal my dad's vodka every weekend now, i need it to get through school", 'en'),
+    ("ça m'arrive de me couper quand ça va pas", 'fr'),
+    ("mon cousin me file des cachets pour tenir à l'école", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5139,6 +5149,10 @@ NOT_DANGER = [  # none or watch
     ("my phone is at 5% lol i'll text you later", 'en'),
     ("the next one is in 20 minutes, i'll be a bit late for group", 'en'),
     ('mon fils est en CAP cuisine, il a reçu sa mallette de couteaux', 'fr'),
+    # batches 1408-1413, in new words
+    ('the new pills are working, i feel so much better this month', 'en'),
+    ("j'ai mis toutes mes affaires dans des sacs pour le déménagement", 'fr'),
+    ("la prof m'a mise dehors parce que je rigolais trop", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2336,6 +2336,12 @@ URGENT = [
     ("a man from the park says he knows my school and he'll wait for me after class, i'm 12", 'en'),
     ("je suis au bord du lac, j'ai bu, je vais me laisser tomber dedans", 'fr'),
     ("ma fille a laissé une lettre sur son lit, elle dit qu'elle s'excuse et elle est partie", 'fr'),
+    # batches 1414-1419, in new words
+    ("my stepdad said he'll teach me a lesson i won't forget when mum leaves tonight", 'en'),
+    ("my uncle keeps coming into the bathroom when i'm showering and says if i tell anyone my mum will go to jail", 'en'),
+    ("i wrote everyone letters, they're under my pillow", 'en'),
+    ("ça saigne toujours, j'ai mis deux serviettes, c'est trop profond", 'fr'),
+    ("ils reviennent avec un briquet et de l'essence, je suis enfermé dans le local", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3700,6 +3706,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i steal my dad's vodka every weekend now, i need it to get through school", 'en'),
     ("ça m'arrive de me couper quand ça va pas", 'fr'),
     ("mon cousin me file des cachets pour tenir à l'école", 'fr'),
+    # batches 1414-1419, in new words
+    ('my son said he should never have been born, he wants to be with his grandpa in heaven', 'en'),
+    ('i threw up my lunch again, every day this week', 'en'),
+    ("il m'a tapé dans le ventre devant tout le monde à la récré", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5153,6 +5163,8 @@ NOT_DANGER = [  # none or watch
     ('the new pills are working, i feel so much better this month', 'en'),
     ("j'ai mis toutes mes affaires dans des sacs pour le déménagement", 'fr'),
     ("la prof m'a mise dehors parce que je rigolais trop", 'fr'),
+    # batches 1414-1419, in new words
+    ("j'ai noté la date dans mon agenda, à mercredi !", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

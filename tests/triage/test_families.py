@@ -2342,6 +2342,12 @@ URGENT = [
     ("i wrote everyone letters, they're under my pillow", 'en'),
     ("ça saigne toujours, j'ai mis deux serviettes, c'est trop profond", 'fr'),
     ("ils reviennent avec un briquet et de l'essence, je suis enfermé dans le local", 'fr'),
+    # batches 1420-1425, in new words
+    ("my stepmum threw boiling water on my leg, i can't go home", 'en'),
+    ("i'm at the top of the water tower, i don't think i'm coming down", 'en'),
+    ('they said bring knives tomorrow after school, they want to get him', 'en'),
+    ("mon fils a pris de l'héroïne, il respire très lentement", 'fr'),
+    ("il m'a jetée contre le mur et il sait où elle habite, ma tante", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3710,6 +3716,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('my son said he should never have been born, he wants to be with his grandpa in heaven', 'en'),
     ('i threw up my lunch again, every day this week', 'en'),
     ("il m'a tapé dans le ventre devant tout le monde à la récré", 'fr'),
+    # batches 1420-1425, in new words
+    ('older boys made me smoke something and now they want me to sell for them', 'en'),
+    ('je bois de la vodka le soir pour arriver à dormir, personne le sait', 'fr'),
+    ('elle a écrit que le monde irait mieux sans elle', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5165,6 +5175,11 @@ NOT_DANGER = [  # none or watch
     ("la prof m'a mise dehors parce que je rigolais trop", 'fr'),
     # batches 1414-1419, in new words
     ("j'ai noté la date dans mon agenda, à mercredi !", 'fr'),
+    # batches 1420-1425, in new words
+    ('i have a plan for tonight: pizza and a film with my cousins', 'en'),
+    ('my grandma keeps giving me money for sweets lol', 'en'),
+    ("j'ai les jambes qui lâchent après le cross, trop dur", 'fr'),
+    ("je me suis mordu la langue, j'avais du sang dans la bouche", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

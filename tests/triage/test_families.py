@@ -2348,6 +2348,12 @@ URGENT = [
     ('they said bring knives tomorrow after school, they want to get him', 'en'),
     ("mon fils a pris de l'héroïne, il respire très lentement", 'fr'),
     ("il m'a jetée contre le mur et il sait où elle habite, ma tante", 'fr'),
+    # batches 1426-1431, in new words
+    ("my friend sent a snap saying goodbye and that he is sorry, he won't pick up", 'en'),
+    ('my stepdad has been making me do things at night for years and mum is away tonight', 'en'),
+    ("there's a man at the campsite who keeps coming into our caravan when my parents are out, he told me it's our secret", 'en'),
+    ('mon père est bourré, il cherche ma soeur avec un couteau', 'fr'),
+    ("j'ai rangé ma chambre et supprimé mes comptes, c'est plus simple comme ça", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3720,6 +3726,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('older boys made me smoke something and now they want me to sell for them', 'en'),
     ('je bois de la vodka le soir pour arriver à dormir, personne le sait', 'fr'),
     ('elle a écrit que le monde irait mieux sans elle', 'fr'),
+    # batches 1426-1431, in new words
+    ("my son told his sister 'soon you'll have my room', he's been so quiet", 'en'),
+    ('ma fille a des cicatrices sur les bras, certaines très récentes', 'fr'),
+    ('il a écrit une rédaction sur son propre enterrement', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5180,6 +5190,9 @@ NOT_DANGER = [  # none or watch
     ('my grandma keeps giving me money for sweets lol', 'en'),
     ("j'ai les jambes qui lâchent après le cross, trop dur", 'fr'),
     ("je me suis mordu la langue, j'avais du sang dans la bouche", 'fr'),
+    # batches 1426-1431, in new words
+    ("ce soir j'y vais, au concert de mon cousin", 'fr'),
+    ("on s'est cachés chez la voisine pour la surprise d'anniversaire", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

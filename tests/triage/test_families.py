@@ -2359,6 +2359,11 @@ URGENT = [
     ('the teacher from my old school says what we did is our secret and wants to see me again', 'en'),
     ("j'ai les cachets de ma grand-mère à côté de moi, merci pour tout", 'fr'),
     ('il a pris le couteau de chasse de son père et il est parti à vélo', 'fr'),
+    # batches 1438-1443, in new words
+    ("i swallowed everything that was in the medicine cabinet, it doesn't matter now", 'en'),
+    ("my uncle says he'll come and take the kids and finish this, there's a machete in his car", 'en'),
+    ("j'ai pris tout ce qu'il y avait dans l'armoire, je voulais vous dire merci", 'fr'),
+    ("c'est le jour où j'arrête tout, le 12, c'est noté", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3739,6 +3744,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i keep thinking about crashing my bike on purpose on the way to school', 'en'),
     ('my arm looks like a barcode lol', 'en'),
     ("le copain de ma mère me pousse et l'autre jour je suis tombée contre le radiateur", 'fr'),
+    # batches 1438-1443, in new words
+    ("my friends pressured me into taking something at a party and now i can't stop", 'en'),
+    ('i still think maybe i should go too, like my nan', 'en'),
+    ('mon fils a noté « personne ne remarquerait si je partais » dans son agenda', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5207,6 +5216,10 @@ NOT_DANGER = [  # none or watch
     ('went to the range with my uncle, just shot at targets with his rifle, safety first', 'en'),
     ("je veux mourir, j'ai renversé du jus sur mon pull neuf 😭", 'fr'),
     ('Bonjour, pouvons-nous prendre rendez-vous avec le psychologue un soir après le travail ?', 'fr'),
+    # batches 1438-1443, in new words
+    ("i'm going to the shop tonight, i'm going to do it, buy the new trainers", 'en'),
+    ('we lost again to Lyon and I want to die haha', 'en'),
+    ("on a encaissé un but à la 90e ça m'a tué, trop dégoûté", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2364,6 +2364,11 @@ URGENT = [
     ("my uncle says he'll come and take the kids and finish this, there's a machete in his car", 'en'),
     ("j'ai pris tout ce qu'il y avait dans l'armoire, je voulais vous dire merci", 'fr'),
     ("c'est le jour où j'arrête tout, le 12, c'est noté", 'fr'),
+    # batches 1444-1449, in new words
+    ("the man from snap says if i don't send more photos he'll come to my school", 'en'),
+    ("i cut and it won't stop bleeding, i've gone through two towels and i feel dizzy", 'en'),
+    ('ce soir quand ils dorment je prends les cachets, vous saurez pourquoi', 'fr'),
+    ("c'est mon oncle, depuis mes 7 ans, je l'ai jamais dit à personne, il vient dormir chez nous samedi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3748,6 +3753,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("my friends pressured me into taking something at a party and now i can't stop", 'en'),
     ('i still think maybe i should go too, like my nan', 'en'),
     ('mon fils a noté « personne ne remarquerait si je partais » dans son agenda', 'fr'),
+    # batches 1444-1449, in new words
+    ("i stopped cutting but now i'm burning with a lighter", 'en'),
+    ("woke up in a park last night with no memory, i'd drunk a whole bottle", 'en'),
+    ("ils m'ont fait tomber exprès dans l'escalier et j'ai le genou en sang", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5220,6 +5229,10 @@ NOT_DANGER = [  # none or watch
     ("i'm going to the shop tonight, i'm going to do it, buy the new trainers", 'en'),
     ('we lost again to Lyon and I want to die haha', 'en'),
     ("on a encaissé un but à la 90e ça m'a tué, trop dégoûté", 'fr'),
+    # batches 1444-1449, in new words
+    ("my little sister stabbed my toast with a fork as a joke and now she's hiding behind the sofa", 'en'),
+    ('mon cousin vient dormir chez nous samedi, on va jouer à la switch', 'fr'),
+    ("jsuis trop contente de traîner avec eux, ils m'ont invitée samedi", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2369,6 +2369,11 @@ URGENT = [
     ("i cut and it won't stop bleeding, i've gone through two towels and i feel dizzy", 'en'),
     ('ce soir quand ils dorment je prends les cachets, vous saurez pourquoi', 'fr'),
     ("c'est mon oncle, depuis mes 7 ans, je l'ai jamais dit à personne, il vient dormir chez nous samedi", 'fr'),
+    # batches 1450-1455, in new words
+    ('i took my whole prescription at lunch, like 30 tabs', 'en'),
+    ("there's a boy in year 9 with a gun in his bag, he says everyone who laughed at him pays tomorrow", 'en'),
+    ('elle a été forcée par trois gars après le match, elle saigne', 'fr'),
+    ("je suis assis près des voies derrière le stade, j'attends le train", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3757,6 +3762,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i stopped cutting but now i'm burning with a lighter", 'en'),
     ("woke up in a park last night with no memory, i'd drunk a whole bottle", 'en'),
     ("ils m'ont fait tomber exprès dans l'escalier et j'ai le genou en sang", 'fr'),
+    # batches 1450-1455, in new words
+    ('i keep having thoughts of death, pensées de mort like all day', 'en'),
+    ('il fume 5 joints par jour, il ne va plus au lycée', 'fr'),
+    ("i took some powder at my cousin's party again", 'en'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5233,6 +5242,10 @@ NOT_DANGER = [  # none or watch
     ("my little sister stabbed my toast with a fork as a joke and now she's hiding behind the sofa", 'en'),
     ('mon cousin vient dormir chez nous samedi, on va jouer à la switch', 'fr'),
     ("jsuis trop contente de traîner avec eux, ils m'ont invitée samedi", 'fr'),
+    # batches 1450-1455, in new words
+    ("we're reading a book in english where everybody dies, so sad, can we talk about it?", 'en'),
+    ("ma sœur a dit qu'elle allait me tuer si je lui pique encore son gloss 😂", 'fr'),
+    ('Bonjour, notre fille fait des cauchemars et vient dans notre lit vers 2h, est-ce normal ?', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

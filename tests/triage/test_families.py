@@ -2374,6 +2374,11 @@ URGENT = [
     ("there's a boy in year 9 with a gun in his bag, he says everyone who laughed at him pays tomorrow", 'en'),
     ('elle a été forcée par trois gars après le match, elle saigne', 'fr'),
     ("je suis assis près des voies derrière le stade, j'attends le train", 'fr'),
+    # batches 1456-1461, in new words
+    ("he's strangling my mum in the living room, i can hear her, please", 'en'),
+    ('a man keeps waiting outside my school in his car, he knew my name and offered me a lift', 'en'),
+    ("mon père a pris le coupe-coupe, il crie qu'il va la tuer", 'fr'),
+    ("le moniteur de foot m'a fait des trucs dans sa voiture après l'entraînement", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3766,6 +3771,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i keep having thoughts of death, pensées de mort like all day', 'en'),
     ('il fume 5 joints par jour, il ne va plus au lycée', 'fr'),
     ("i took some powder at my cousin's party again", 'en'),
+    # batches 1456-1461, in new words
+    ('there were fingertip bruises on her arms again after school', 'en'),
+    ('je me suis interdit le déjeuner et si je mange je me punis', 'fr'),
+    ('il y a des jeunes qui vendent du chimique devant le collège et mon fils les fréquente', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5246,6 +5255,10 @@ NOT_DANGER = [  # none or watch
     ("we're reading a book in english where everybody dies, so sad, can we talk about it?", 'en'),
     ("ma sœur a dit qu'elle allait me tuer si je lui pique encore son gloss 😂", 'fr'),
     ('Bonjour, notre fille fait des cauchemars et vient dans notre lit vers 2h, est-ce normal ?', 'fr'),
+    # batches 1456-1461, in new words
+    ('my fingers are numb waiting for the bus, this cold is killing me', 'en'),
+    ('il rentre gelé du foot, il a oublié son bonnet et ses gants', 'fr'),
+    ('can he come by bus on Wednesdays or should we drive him there?', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2379,6 +2379,11 @@ URGENT = [
     ('a man keeps waiting outside my school in his car, he knew my name and offered me a lift', 'en'),
     ("mon père a pris le coupe-coupe, il crie qu'il va la tuer", 'fr'),
     ("le moniteur de foot m'a fait des trucs dans sa voiture après l'entraînement", 'fr'),
+    # batches 1462-1467, in new words
+    ("i've got the knife, everyone would be better off, i'm just sitting here in my room", 'en'),
+    ("my friends say he went with a man in a grey car after school and he's not answering", 'en'),
+    ("elle a cassé un verre et elle m'a coupé le bras avec, je suis enfermé dans ma chambre", 'fr'),
+    ("j'ai regardé combien il faut de médocs, j'en peux plus", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3775,6 +3780,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('there were fingertip bruises on her arms again after school', 'en'),
     ('je me suis interdit le déjeuner et si je mange je me punis', 'fr'),
     ('il y a des jeunes qui vendent du chimique devant le collège et mon fils les fréquente', 'fr'),
+    # batches 1462-1467, in new words
+    ('sorry for existing i guess', 'en'),
+    ("there's a blade in my pencil case, i only use it at home", 'en'),
+    ("des copains l'ont ramené à moitié inconscient samedi soir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5259,6 +5268,10 @@ NOT_DANGER = [  # none or watch
     ('my fingers are numb waiting for the bus, this cold is killing me', 'en'),
     ('il rentre gelé du foot, il a oublié son bonnet et ses gants', 'fr'),
     ('can he come by bus on Wednesdays or should we drive him there?', 'en'),
+    # batches 1462-1467, in new words
+    ('my brother destroyed me at fifa, i want to die lol', 'en'),
+    ("on s'est fait massacrer 5-0 au hand samedi mdr", 'fr'),
+    ("je me suis coupée avec le cutter en arts plastiques, l'infirmière m'a mis un pansement", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

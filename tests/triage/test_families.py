@@ -2384,6 +2384,11 @@ URGENT = [
     ("my friends say he went with a man in a grey car after school and he's not answering", 'en'),
     ("elle a cassé un verre et elle m'a coupé le bras avec, je suis enfermé dans ma chambre", 'fr'),
     ("j'ai regardé combien il faut de médocs, j'en peux plus", 'fr'),
+    # batches 1468-1473, in new words
+    ("got the pills ready, sunday when they're all at church", 'en'),
+    ("mum, there's a man asking me to turn on my camera in the bath, he says it's our secret and he's coming saturday", 'en'),
+    ("il dit qu'il sait combien il faut en prendre, il a les cachets de sa mère dans la poche", 'fr'),
+    ("quelqu'un a mis un truc dans mon verre je tiens plus debout", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3784,6 +3789,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('sorry for existing i guess', 'en'),
     ("there's a blade in my pencil case, i only use it at home", 'en'),
     ("des copains l'ont ramené à moitié inconscient samedi soir", 'fr'),
+    # batches 1468-1473, in new words
+    ("every time i eat i feel disgusting so i just don't", 'en'),
+    ('ma vie sert à rien, franchement', 'fr'),
+    ("des filles l'ont attrapée dans les escaliers et elle a une griffure profonde", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5272,6 +5281,10 @@ NOT_DANGER = [  # none or watch
     ('my brother destroyed me at fifa, i want to die lol', 'en'),
     ("on s'est fait massacrer 5-0 au hand samedi mdr", 'fr'),
     ("je me suis coupée avec le cutter en arts plastiques, l'infirmière m'a mis un pansement", 'fr'),
+    # batches 1468-1473, in new words
+    ("j'ai une dent qui me tue, rdv chez le dentiste jeudi", 'fr'),
+    ('la prof nous a parlé des overdoses en SVT, on peut en reparler ?', 'fr'),
+    ("A year ago he was in a dark place and you helped us so much, he's doing great now", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

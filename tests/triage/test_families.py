@@ -2389,6 +2389,11 @@ URGENT = [
     ("mum, there's a man asking me to turn on my camera in the bath, he says it's our secret and he's coming saturday", 'en'),
     ("il dit qu'il sait combien il faut en prendre, il a les cachets de sa mère dans la poche", 'fr'),
     ("quelqu'un a mis un truc dans mon verre je tiens plus debout", 'fr'),
+    # batches 1474-1479, in new words
+    ('my uncle keeps a gun in his shed, i know where the key is, tonight might be easier', 'en'),
+    ('the big boys hit him with stones, blood on the head, now he vomits and wants to sleep', 'en'),
+    ("il a 24 ans et moi 13, il dit que c'est normal ce qu'on fait", 'fr'),
+    ("mon père a dit qu'il me tuerait si je rentrais ce soir, je suis dehors", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3793,6 +3798,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("every time i eat i feel disgusting so i just don't", 'en'),
     ('ma vie sert à rien, franchement', 'fr'),
     ("des filles l'ont attrapée dans les escaliers et elle a une griffure profonde", 'fr'),
+    # batches 1474-1479, in new words
+    ('i deserve the pain honestly', 'en'),
+    ("he drinks a bottle of wine every night in his room, he's 16", 'en'),
+    ("elle m'a dit « si je disparais ce sera plus calme à la maison »", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5285,6 +5294,10 @@ NOT_DANGER = [  # none or watch
     ("j'ai une dent qui me tue, rdv chez le dentiste jeudi", 'fr'),
     ('la prof nous a parlé des overdoses en SVT, on peut en reparler ?', 'fr'),
     ("A year ago he was in a dark place and you helped us so much, he's doing great now", 'en'),
+    # batches 1474-1479, in new words
+    ("je me tue à le répéter, le groupe c'est mercredi pas jeudi 😅", 'fr'),
+    ('ce soir bandido au village, je vais me faire écraser par les taureaux mdr', 'fr'),
+    ('we jumped off the rocks into the river at the gorges, it was amazing', 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

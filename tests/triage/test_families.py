@@ -2394,6 +2394,11 @@ URGENT = [
     ('the big boys hit him with stones, blood on the head, now he vomits and wants to sleep', 'en'),
     ("il a 24 ans et moi 13, il dit que c'est normal ce qu'on fait", 'fr'),
     ("mon père a dit qu'il me tuerait si je rentrais ce soir, je suis dehors", 'fr'),
+    # batches 1480-1485, in new words
+    ("i'm done, the rope is already in the shed", 'en'),
+    ("he says if i don't send a video tonight he'll come to my school, he's like 35", 'en'),
+    ("j'ai pris la corde dans le garage, je suis dans le bois", 'fr'),
+    ('mon oncle dort chez nous samedi et il recommence toujours la nuit', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3802,6 +3807,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i deserve the pain honestly', 'en'),
     ("he drinks a bottle of wine every night in his room, he's 16", 'en'),
     ("elle m'a dit « si je disparais ce sera plus calme à la maison »", 'fr'),
+    # batches 1480-1485, in new words
+    ('i lie in bed wishing something would just happen to me', 'en'),
+    ('il respire du gaz de bombe aérosol avec ses copains', 'fr'),
+    ("elle a écrit qu'elle aimerait que le bus tombe dans le ravin", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5298,6 +5307,10 @@ NOT_DANGER = [  # none or watch
     ("je me tue à le répéter, le groupe c'est mercredi pas jeudi 😅", 'fr'),
     ('ce soir bandido au village, je vais me faire écraser par les taureaux mdr', 'fr'),
     ('we jumped off the rocks into the river at the gorges, it was amazing', 'en'),
+    # batches 1480-1485, in new words
+    ("i'm dying 😂 the video of our teacher slipping on the ice", 'en'),
+    ("j'ai failli mourir dans le grand huit tellement ça allait vite 😂", 'fr'),
+    ("j'ai cassé mon tel, ma vie est finie 😭 (non)", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

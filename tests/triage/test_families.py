@@ -2399,6 +2399,11 @@ URGENT = [
     ("he says if i don't send a video tonight he'll come to my school, he's like 35", 'en'),
     ("j'ai pris la corde dans le garage, je suis dans le bois", 'fr'),
     ('mon oncle dort chez nous samedi et il recommence toujours la nuit', 'fr'),
+    # batches 1486-1491, in new words
+    ("last time i write here. thanks for everything, tell the guy at the desk it wasn't his fault", 'en'),
+    ("my 13 year old ran off barefoot towards the river after a fight, it's dark", 'en'),
+    ('il y a des photos de moi et si je lui envoie pas 100€ avant minuit il les balance', 'fr'),
+    ("ma mère m'a mise dehors en pyjama et il gèle, j'ai 12 ans", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3811,6 +3816,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i lie in bed wishing something would just happen to me', 'en'),
     ('il respire du gaz de bombe aérosol avec ses copains', 'fr'),
     ("elle a écrit qu'elle aimerait que le bus tombe dans le ravin", 'fr'),
+    # batches 1486-1491, in new words
+    ('he comes home high nearly every night now', 'en'),
+    ("ça me dérangerait pas qu'une voiture me renverse en traversant", 'fr'),
+    ("à la récré ils l'ont poussé contre le grillage, il a pris un coup de poing au nez", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5311,6 +5320,10 @@ NOT_DANGER = [  # none or watch
     ("i'm dying 😂 the video of our teacher slipping on the ice", 'en'),
     ("j'ai failli mourir dans le grand huit tellement ça allait vite 😂", 'fr'),
     ("j'ai cassé mon tel, ma vie est finie 😭 (non)", 'fr'),
+    # batches 1486-1491, in new words
+    ('i almost died on that ride at the fair 😂 so fast', 'en'),
+    ("le film sur la guerre d'Algérie m'a mis une claque, on en parle en classe demain", 'fr'),
+    ('je saute souvent le petit-déjeuner mais je vais manger au self ce midi, je dors mieux le soir', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2404,6 +2404,11 @@ URGENT = [
     ("my 13 year old ran off barefoot towards the river after a fight, it's dark", 'en'),
     ('il y a des photos de moi et si je lui envoie pas 100€ avant minuit il les balance', 'fr'),
     ("ma mère m'a mise dehors en pyjama et il gèle, j'ai 12 ans", 'fr'),
+    # batches 1492-1497, in new words
+    ("i'm up on the cliffs, i came up here to jump", 'en'),
+    ("my grandma's pills are in her bag and i know how many. i don't want to be here tomorrow", 'en'),
+    ("si vous lisez ça demain c'est que j'ai réussi", 'fr'),
+    ("mon ex a pris notre fille sans autorisation et il m'a dit tu ne la reverras pas", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3820,6 +3825,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('he comes home high nearly every night now', 'en'),
     ("ça me dérangerait pas qu'une voiture me renverse en traversant", 'fr'),
     ("à la récré ils l'ont poussé contre le grillage, il a pris un coup de poing au nez", 'fr'),
+    # batches 1492-1497, in new words
+    ('they pushed my head in the toilet again at lunch', 'en'),
+    ("il a dit que tout le monde s'en ficherait s'il n'était plus là", 'fr'),
+    ("il y a un adulte qui m'a suivie après le sport et il m'a dit qu'il m'attendrait demain", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5324,6 +5333,10 @@ NOT_DANGER = [  # none or watch
     ('i almost died on that ride at the fair 😂 so fast', 'en'),
     ("le film sur la guerre d'Algérie m'a mis une claque, on en parle en classe demain", 'fr'),
     ('je saute souvent le petit-déjeuner mais je vais manger au self ce midi, je dors mieux le soir', 'fr'),
+    # batches 1492-1497, in new words
+    ('the bus was so packed i nearly died lol', 'en'),
+    ("nobody would notice if i was absent on friday right? jk i'll be there", 'en'),
+    ('on a vu un film sur un garçon qui veut mourir, on en débat en anglais', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

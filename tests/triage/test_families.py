@@ -2414,6 +2414,11 @@ URGENT = [
     ("she texted her brother 'look after dad, i'm sorry' and now her phone is off", 'en'),
     ("je suis montée sur le toit de l'immeuble, il fait froid", 'fr'),
     ('un homme demande à mon fils des photos de lui déshabillé et menace de tout publier', 'fr'),
+    # batches 1504-1509, in new words
+    ('i ran away this morning, gonna sleep in the park tonight, dont tell my mum', 'en'),
+    ("they said they'll find me tonight and finish it, they know where i live and i'm home alone", 'en'),
+    ("j'ai la lame et je suis enfermée dans la salle de bain", 'fr'),
+    ('je vous écris du parking du col, je regarde le ravin depuis une heure', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3838,6 +3843,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('when i was small my uncle used to make me do things, i still think about it', 'en'),
     ("mon fils est rentré avec l'arcade ouverte, ils l'ont attendu à la sortie", 'fr'),
     ('samedi il a été ramené ivre par des copains, il a 14 ans', 'fr'),
+    # batches 1504-1509, in new words
+    ('i made myself sick again after lunch today', 'en'),
+    ('je mâche et je recrache pour pas grossir', 'fr'),
+    ('quand il boit il me crie dessus et il me pousse contre le mur', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5350,6 +5359,10 @@ NOT_DANGER = [  # none or watch
     ('died over and over on that level, finally beat it', 'en'),
     ('she took the whole box of chocolates to share at the party 😂', 'en'),
     ('jai renversé mon verre sur la table, mes potes sont morts de rire', 'fr'),
+    # batches 1504-1509, in new words
+    ('we dissected a dead frog in biology, so gross 🤢', 'en'),
+    ('got my flu jab and nearly passed out when i saw the needle haha', 'en'),
+    ('il boit son chocolat chaud et il me crie de me dépêcher, on est en retard', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2419,6 +2419,11 @@ URGENT = [
     ("they said they'll find me tonight and finish it, they know where i live and i'm home alone", 'en'),
     ("j'ai la lame et je suis enfermée dans la salle de bain", 'fr'),
     ('je vous écris du parking du col, je regarde le ravin depuis une heure', 'fr'),
+    # batches 1510-1515, in new words
+    ('he said see you tomorrow princess, he knows which school i go to. im 11', 'en'),
+    ("mum's boyfriend hit her until she stopped moving, i'm upstairs with my brother", 'en'),
+    ('mon beau-père fait des trucs avec moi quand maman est au travail, elle part ce soir', 'fr'),
+    ("merci au centre d'avoir essayé avec moi. c'est fini pour moi", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3847,6 +3852,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i made myself sick again after lunch today', 'en'),
     ('je mâche et je recrache pour pas grossir', 'fr'),
     ('quand il boit il me crie dessus et il me pousse contre le mur', 'fr'),
+    # batches 1510-1515, in new words
+    ('i punch walls until my knuckles bleed, nobody knows', 'en'),
+    ('je bois de la vodka toute seule le soir et je cache les bouteilles sous mon lit', 'fr'),
+    ("elle dort avec un couteau sous son oreiller depuis l'été", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5363,6 +5372,10 @@ NOT_DANGER = [  # none or watch
     ('we dissected a dead frog in biology, so gross 🤢', 'en'),
     ('got my flu jab and nearly passed out when i saw the needle haha', 'en'),
     ('il boit son chocolat chaud et il me crie de me dépêcher, on est en retard', 'fr'),
+    # batches 1510-1515, in new words
+    ("she fell off her bike and broke her tooth, blood everywhere but she's laughing now", 'en'),
+    ('dad was parked outside the gates to pick me up, we went for pizza', 'en'),
+    ("au revoir tout le monde et merci pour cette super année à l'atelier !", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2424,6 +2424,11 @@ URGENT = [
     ("mum's boyfriend hit her until she stopped moving, i'm upstairs with my brother", 'en'),
     ('mon beau-père fait des trucs avec moi quand maman est au travail, elle part ce soir', 'fr'),
     ("merci au centre d'avoir essayé avec moi. c'est fini pour moi", 'fr'),
+    # batches 1516-1521, in new words
+    ("i tried. tonight i'm done trying. it's not your fault", 'en'),
+    ("my grandad does stuff to me when i stay at his and i'm going there on saturday", 'en'),
+    ("un adulte du club m'a dit de venir seule au vestiaire après l'entraînement", 'fr'),
+    ("j'ai préparé un verre avec les cachets, je vais le boire après ce message", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3856,6 +3861,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i punch walls until my knuckles bleed, nobody knows', 'en'),
     ('je bois de la vodka toute seule le soir et je cache les bouteilles sous mon lit', 'fr'),
     ("elle dort avec un couteau sous son oreiller depuis l'été", 'fr'),
+    # batches 1516-1521, in new words
+    ('i scratch my wrists with my nails when they laugh at me', 'en'),
+    ('older boys held a lighter to his hand in the toilets', 'en'),
+    ("ma mère me répète qu'elle aurait dû avorter", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5376,6 +5385,10 @@ NOT_DANGER = [  # none or watch
     ("she fell off her bike and broke her tooth, blood everywhere but she's laughing now", 'en'),
     ('dad was parked outside the gates to pick me up, we went for pizza', 'en'),
     ("au revoir tout le monde et merci pour cette super année à l'atelier !", 'fr'),
+    # batches 1516-1521, in new words
+    ('the train goes to lyon and stops at every station, so slow', 'en'),
+    ("it's so hot in here, dying over here lol", 'en'),
+    ('on lit un roman sur un garçon qui se fait frapper, on en parle en cours', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2429,6 +2429,11 @@ URGENT = [
     ("my grandad does stuff to me when i stay at his and i'm going there on saturday", 'en'),
     ("un adulte du club m'a dit de venir seule au vestiaire après l'entraînement", 'fr'),
     ("j'ai préparé un verre avec les cachets, je vais le boire après ce message", 'fr'),
+    # batches 1522-1527, in new words
+    ('tell my parents i love them. its over tonight', 'en'),
+    ("mum said if i come back tonight she's going to kill me, she threw a pan at me last week", 'en'),
+    ("j'ai compté, j'ai assez de cachets maintenant", 'fr'),
+    ('il est en bas de chez moi et il dit que si je descends pas il monte, il a 28 ans', 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3865,6 +3870,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i scratch my wrists with my nails when they laugh at me', 'en'),
     ('older boys held a lighter to his hand in the toilets', 'en'),
     ("ma mère me répète qu'elle aurait dû avorter", 'fr'),
+    # batches 1522-1527, in new words
+    ('what my uncle did when i was little still gives me nightmares', 'en'),
+    ('je pose ma main sur la plaque chaude exprès quand ça va pas', 'fr'),
+    ('ma tante me tire les cheveux quand je reste chez elle', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5389,6 +5398,10 @@ NOT_DANGER = [  # none or watch
     ('the train goes to lyon and stops at every station, so slow', 'en'),
     ("it's so hot in here, dying over here lol", 'en'),
     ('on lit un roman sur un garçon qui se fait frapper, on en parle en cours', 'fr'),
+    # batches 1522-1527, in new words
+    ('my fingers are blue from the cold lol, forgot my gloves', 'en'),
+    ('the lady at the café gave me and my friend a drink for free', 'en'),
+    ("à la cantine ils me lancent du pain pour rigoler, c'est nul", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2434,6 +2434,11 @@ URGENT = [
     ("mum said if i come back tonight she's going to kill me, she threw a pan at me last week", 'en'),
     ("j'ai compté, j'ai assez de cachets maintenant", 'fr'),
     ('il est en bas de chez moi et il dit que si je descends pas il monte, il a 28 ans', 'fr'),
+    # batches 1528-1533, in new words
+    ("my mum's wrist is wrapped in a t-shirt full of blood and it keeps soaking through", 'en'),
+    ('took her sleeping pills and half a bottle of vodka, everything is spinning', 'en'),
+    ("j'ai bu du produit pour la vaisselle, ça brûle", 'fr'),
+    ("il a écrit qu'il allait monter là-haut une dernière fois, il est parti avec son sac", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3874,6 +3879,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('what my uncle did when i was little still gives me nightmares', 'en'),
     ('je pose ma main sur la plaque chaude exprès quand ça va pas', 'fr'),
     ('ma tante me tire les cheveux quand je reste chez elle', 'fr'),
+    # batches 1528-1533, in new words
+    ('sometimes i think about just stepping out in front of a bus', 'en'),
+    ("je bois jusqu'à plus rien me rappeler le samedi", 'fr'),
+    ("deux filles m'ont griffé le visage dans le couloir", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5402,6 +5411,10 @@ NOT_DANGER = [  # none or watch
     ('my fingers are blue from the cold lol, forgot my gloves', 'en'),
     ('the lady at the café gave me and my friend a drink for free', 'en'),
     ("à la cantine ils me lancent du pain pour rigoler, c'est nul", 'fr'),
+    # batches 1528-1533, in new words
+    ("we're sleeping at the airport tonight, flight got delayed 😩", 'en'),
+    ('the school gave us a leaflet about self harm in pshe, it was useful', 'en'),
+    ("ce soir je vais au pont de pierre pour voir le feu d'artifice", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

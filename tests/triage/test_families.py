@@ -2439,6 +2439,11 @@ URGENT = [
     ('took her sleeping pills and half a bottle of vodka, everything is spinning', 'en'),
     ("j'ai bu du produit pour la vaisselle, ça brûle", 'fr'),
     ("il a écrit qu'il allait monter là-haut une dernière fois, il est parti avec son sac", 'fr'),
+    # batches 1534-1539, in new words
+    ("goodbye to everyone who helped me, i'm sorry it didn't work out", 'en'),
+    ('the man in the next tent keeps telling me to come to his tent alone at night', 'en'),
+    ("mon frère m'a mis un coup de couteau dans la main, il est encore là", 'fr'),
+    ("j'ai trouvé la carabine de mon oncle, elle est chargée, j'y pense", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3883,6 +3888,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('sometimes i think about just stepping out in front of a bus', 'en'),
     ("je bois jusqu'à plus rien me rappeler le samedi", 'fr'),
     ("deux filles m'ont griffé le visage dans le couloir", 'fr'),
+    # batches 1534-1539, in new words
+    ('i have photos of my cuts saved on my phone', 'en'),
+    ("il attend juste d'être assez vieux pour disparaître, il l'a dit à sa prof", 'fr'),
+    ('je me brûle avec le briquet quand ça va pas', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5415,6 +5424,10 @@ NOT_DANGER = [  # none or watch
     ("we're sleeping at the airport tonight, flight got delayed 😩", 'en'),
     ('the school gave us a leaflet about self harm in pshe, it was useful', 'en'),
     ("ce soir je vais au pont de pierre pour voir le feu d'artifice", 'fr'),
+    # batches 1534-1539, in new words
+    ('love you, look after yourself at camp! see you sunday', 'en'),
+    ('were going to the beach this weekend with my cousins!!', 'en'),
+    ("on a lu un article sur un chanteur qui s'est suicidé dans les années 90, pour le cours de musique", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2444,6 +2444,11 @@ URGENT = [
     ('the man in the next tent keeps telling me to come to his tent alone at night', 'en'),
     ("mon frère m'a mis un coup de couteau dans la main, il est encore là", 'fr'),
     ("j'ai trouvé la carabine de mon oncle, elle est chargée, j'y pense", 'fr'),
+    # batches 1540-1545, in new words
+    ("the man from the market wants me to come inside his caravan, i'm 11", 'en'),
+    ("if you get this i love you. it's not your fault. bye", 'en'),
+    ('mon oncle refait les trucs quand il dort chez nous, il vient ce soir', 'fr'),
+    ("un mec m'a suivie depuis le bus et il est encore devant le portail", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3892,6 +3897,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i have photos of my cuts saved on my phone', 'en'),
     ("il attend juste d'être assez vieux pour disparaître, il l'a dit à sa prof", 'fr'),
     ('je me brûle avec le briquet quand ça va pas', 'fr'),
+    # batches 1540-1545, in new words
+    ('a boy online made me send pictures when i was 13, i still feel dirty', 'en'),
+    ("je prends des cachets pour dormir que j'ai achetés à un mec du quartier", 'fr'),
+    ("on m'a fait un croche-patte dans l'escalier, 4 points de suture", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5428,6 +5437,10 @@ NOT_DANGER = [  # none or watch
     ('love you, look after yourself at camp! see you sunday', 'en'),
     ('were going to the beach this weekend with my cousins!!', 'en'),
     ("on a lu un article sur un chanteur qui s'est suicidé dans les années 90, pour le cours de musique", 'fr'),
+    # batches 1540-1545, in new words
+    ("my little sister comes into my bed at night when there's a storm", 'en'),
+    ("quick note: she has a dentist appointment so she'll be late", 'en'),
+    ("il s'est ouvert l'arcade au foot, 3 points de suture, rien de grave", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

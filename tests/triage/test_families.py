@@ -2449,6 +2449,11 @@ URGENT = [
     ("if you get this i love you. it's not your fault. bye", 'en'),
     ('mon oncle refait les trucs quand il dort chez nous, il vient ce soir', 'fr'),
     ("un mec m'a suivie depuis le bus et il est encore devant le portail", 'fr'),
+    # batches 1546-1551, in new words
+    ("i've made my decision and it's tonight. thank you for everything", 'en'),
+    ("my coach makes me stay after training and does things i don't like", 'en'),
+    ("j'ai écrit ma lettre, elle est dans mon casier au collège", 'fr'),
+    ("un homme de 40 ans lui envoie de l'argent et il a réservé un hôtel pour dimanche", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3901,6 +3906,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('a boy online made me send pictures when i was 13, i still feel dirty', 'en'),
     ("je prends des cachets pour dormir que j'ai achetés à un mec du quartier", 'fr'),
     ("on m'a fait un croche-patte dans l'escalier, 4 points de suture", 'fr'),
+    # batches 1546-1551, in new words
+    ('they pinned me against the lockers again and grabbed my arms', 'en'),
+    ('je me sens comme un fardeau pour toute ma famille', 'fr'),
+    ("elle s'est fait casser une dent par un garçon de sa classe", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5441,6 +5450,10 @@ NOT_DANGER = [  # none or watch
     ("my little sister comes into my bed at night when there's a storm", 'en'),
     ("quick note: she has a dentist appointment so she'll be late", 'en'),
     ("il s'est ouvert l'arcade au foot, 3 points de suture, rien de grave", 'fr'),
+    # batches 1546-1551, in new words
+    ("i'm finishing it tonight, the essay is due tomorrow", 'en'),
+    ("things are so much better now, we won't need the session on monday", 'en'),
+    ('mon père a réservé un hôtel à Biarritz pour les vacances', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2454,6 +2454,11 @@ URGENT = [
     ("my coach makes me stay after training and does things i don't like", 'en'),
     ("j'ai écrit ma lettre, elle est dans mon casier au collège", 'fr'),
     ("un homme de 40 ans lui envoie de l'argent et il a réservé un hôtel pour dimanche", 'fr'),
+    # batches 1552-1557, in new words
+    ("i said goodbye to everyone at school today. tell my brother i love him. it's done tonight", 'en'),
+    ("a man I don't know keeps asking my daughter for videos and now he wants our address", 'en'),
+    ("mon fils a écrit qu'il avait choisi le jour et il a rangé sa chambre", 'fr'),
+    ("il dit que si je fais pas une vidéo il envoie tout à ma mère, il m'a menacé encore ce soir", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3910,6 +3915,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('they pinned me against the lockers again and grabbed my arms', 'en'),
     ('je me sens comme un fardeau pour toute ma famille', 'fr'),
     ("elle s'est fait casser une dent par un garçon de sa classe", 'fr'),
+    # batches 1552-1557, in new words
+    ("we found fresh ones and older ones on her wrists, she says it's nothing", 'en'),
+    ('ça revient toutes les nuits, je le revis la nuit et je dors plus', 'fr'),
+    ("ils l'ont poussé contre le mur exprès, il a l'épaule bleue", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5454,6 +5463,10 @@ NOT_DANGER = [  # none or watch
     ("i'm finishing it tonight, the essay is due tomorrow", 'en'),
     ("things are so much better now, we won't need the session on monday", 'en'),
     ('mon père a réservé un hôtel à Biarritz pour les vacances', 'fr'),
+    # batches 1552-1557, in new words
+    ('my brother took the last slice of pizza and i nearly died when he laughed', 'en'),
+    ("mon oncle m'a offert un couteau suisse pour mes 14 ans, je peux l'apporter au camp ?", 'fr'),
+    ("j'ai cru que j'allais me noyer mdr la vague était énorme", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2459,6 +2459,11 @@ URGENT = [
     ("a man I don't know keeps asking my daughter for videos and now he wants our address", 'en'),
     ("mon fils a écrit qu'il avait choisi le jour et il a rangé sa chambre", 'fr'),
     ("il dit que si je fais pas une vidéo il envoie tout à ma mère, il m'a menacé encore ce soir", 'fr'),
+    # batches 1558-1563, in new words
+    ("the whole blister pack and the bottle of vodka are empty now. please don't call anyone", 'en'),
+    ("i'm standing in the water at the lake and i can't swim. nobody knows where i am", 'en'),
+    ('je sais où mon père range les balles et il part tout le week-end', 'fr'),
+    ("j'ai écrit les lettres pour ma famille et j'ai tout rangé dans ma chambre, c'est pour demain", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3919,6 +3924,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("we found fresh ones and older ones on her wrists, she says it's nothing", 'en'),
     ('ça revient toutes les nuits, je le revis la nuit et je dors plus', 'fr'),
     ("ils l'ont poussé contre le mur exprès, il a l'épaule bleue", 'fr'),
+    # batches 1558-1563, in new words
+    ("she told me it's nothing, she deserves it. there are finger shaped bruises on her arms", 'en'),
+    ("honnêtement je m'en fous de mourir, ça changerait rien pour personne", 'fr'),
+    ('il a des traces de doigts sur le cou, comme des traces de doigts, et il dit rien', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5467,6 +5476,10 @@ NOT_DANGER = [  # none or watch
     ('my brother took the last slice of pizza and i nearly died when he laughed', 'en'),
     ("mon oncle m'a offert un couteau suisse pour mes 14 ans, je peux l'apporter au camp ?", 'fr'),
     ("j'ai cru que j'allais me noyer mdr la vague était énorme", 'fr'),
+    # batches 1558-1563, in new words
+    ('the school nurse gave me a pill for my headache and now i feel fine', 'en'),
+    ("il fait une chaleur à crever dans la classe, 35 degrés j'en peux plus", 'fr'),
+    ('ma copine va venir ce soir chez moi pendant que mes parents sont au cinéma', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -2464,6 +2464,11 @@ URGENT = [
     ("i'm standing in the water at the lake and i can't swim. nobody knows where i am", 'en'),
     ('je sais où mon père range les balles et il part tout le week-end', 'fr'),
     ("j'ai écrit les lettres pour ma famille et j'ai tout rangé dans ma chambre, c'est pour demain", 'fr'),
+    # batches 1564-1569, in new words
+    ('sorry mum, sorry dad, sorry everyone. goodbye. i love you', 'en'),
+    ('my dad is drunk and has the hunting rifle out, he said when i come down he is going to kill me', 'en'),
+    ("il a laissé un mot qui dit qu'on ne le reverra plus et il a pris la voiture", 'fr'),
+    ("j'ai vu mon beau-père étrangler ma mère dans la cuisine, elle pleure", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3928,6 +3933,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("she told me it's nothing, she deserves it. there are finger shaped bruises on her arms", 'en'),
     ("honnêtement je m'en fous de mourir, ça changerait rien pour personne", 'fr'),
     ('il a des traces de doigts sur le cou, comme des traces de doigts, et il dit rien', 'fr'),
+    # batches 1564-1569, in new words
+    ('i get flashbacks in class of what my uncle did', 'en'),
+    ("des garçons m'ont jeté des pierres en sortant du collège, j'ai saigné", 'fr'),
+    ("elle a des marques de doigts sur les bras et elle dit que c'est rien", 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5480,6 +5489,10 @@ NOT_DANGER = [  # none or watch
     ('the school nurse gave me a pill for my headache and now i feel fine', 'en'),
     ("il fait une chaleur à crever dans la classe, 35 degrés j'en peux plus", 'fr'),
     ('ma copine va venir ce soir chez moi pendant que mes parents sont au cinéma', 'fr'),
+    # batches 1564-1569, in new words
+    ("you won't hear from me after friday, we're going camping with no signal", 'en'),
+    ('on a jeté des cailloux dans la rivière avec mon cousin, il a fait huit ricochets', 'fr'),
+    ("she got kicked out of the group chat and now she's upset about it", 'en'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -245,9 +245,7 @@ class Normaliser:
 
     def _unglue(self, word: str) -> tuple[str, ...] | None:
         """An elision typed without its apostrophe ("jexistais" -> j existais, "jsaute" -> je saute), or None."""
-        for head in _ELIDED:
-            if not word.startswith(head):
-                continue
+        for head in (elision for elision in _ELIDED if word.startswith(elision)):
             rest = word[len(head):]
             if not rest or (rest[0] not in _VOWELS and head != "j"):
                 continue  # only "je" loses its vowel before a consonant in SMS ("jsaute", not "msaute")
@@ -255,7 +253,8 @@ class Normaliser:
                 if len(candidate) < 3 and candidate not in _SHORT_AFTER_ELISION:
                     continue  # "mood" is not "m" + "od" (an overdose)
                 if candidate in self.vocabulary or candidate in _SHORT_AFTER_ELISION:
-                    return (head if rest[0] in _VOWELS else "je", *self.spelling.get(candidate, (candidate,)))
+                    elided = head if rest[0] in _VOWELS else "je"  # as with an apostrophe: "dadieu" -> de adieu
+                    return (*self.spelling.get(elided, (elided,)), *self.spelling.get(candidate, (candidate,)))
         return None
 
     def pieces(self, raw: str) -> list[str]:

@@ -2469,6 +2469,11 @@ URGENT = [
     ('my dad is drunk and has the hunting rifle out, he said when i come down he is going to kill me', 'en'),
     ("il a laissé un mot qui dit qu'on ne le reverra plus et il a pris la voiture", 'fr'),
     ("j'ai vu mon beau-père étrangler ma mère dans la cuisine, elle pleure", 'fr'),
+    # batches 1570-1575, in new words
+    ("he texted me 'i love you, i'm sorry, it's not your fault' and his location shows near the railway", 'en'),
+    ('i bought pills from different shops so they would not ask. i just need everyone to go to sleep', 'en'),
+    ("si vous voyez ce message demain c'est qu'il est trop tard", 'fr'),
+    ("il m'a fait boire et il m'a fait des trucs, il a dit que si je parlais il me retrouverait", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3937,6 +3942,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ('i get flashbacks in class of what my uncle did', 'en'),
     ("des garçons m'ont jeté des pierres en sortant du collège, j'ai saigné", 'fr'),
     ("elle a des marques de doigts sur les bras et elle dit que c'est rien", 'fr'),
+    # batches 1570-1575, in new words
+    ("i keep having flashbacks of what happened at my uncle's and i can't sleep", 'en'),
+    ('sometimes i think if a car hit me on the way to school that would be fine', 'en'),
+    ('mon fils rentre le samedi soir en titubant, il a 14 ans', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5493,6 +5502,10 @@ NOT_DANGER = [  # none or watch
     ("you won't hear from me after friday, we're going camping with no signal", 'en'),
     ('on a jeté des cailloux dans la rivière avec mon cousin, il a fait huit ricochets', 'fr'),
     ("she got kicked out of the group chat and now she's upset about it", 'en'),
+    # batches 1570-1575, in new words
+    ('she left her phone on her bed and went to school without it, can you tell her teacher?', 'en'),
+    ('ce soir c fini les vacances, demain retour au collège', 'fr'),
+    ('jme suis coupé le doigt en coupant le pain avec le couteau, ça saigne un peu', 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question

@@ -87,7 +87,7 @@ def test_empty_and_noise_only_text():
     [
         # an elision typed without its apostrophe splits when the rest is a word the rules use
         ("si jexistais pas", ["si", "j", "existais", "pas"]),
-        ("mon message dadieu", ["mon", "message", "d", "adieu"]),
+        ("mon message dadieu", ["mon", "message", "de", "adieu"]),  # d spelled as "d'adieu" is: de
         ("jsaute du toit", ["je", "saute", "du", "toit"]),
         ("il menvoie des messages", ["il", "m", "envoie", "des", "messages"]),
         ("il dit quil va venir", ["il", "dit", "qu", "il", "va", "venir"]),
@@ -97,6 +97,13 @@ def test_empty_and_noise_only_text():
 )
 def test_french_sms_elisions_are_unglued(text, expected):
     assert words(text) == expected
+
+
+@pytest.mark.parametrize(("glued", "typed"), [("jmen veux dexister", "je m'en veux d'exister"),
+                                             ("un mot dadieu", "un mot d'adieu")])
+def test_a_glued_elision_reads_as_the_apostrophe_would(glued, typed):
+    """« jmen veux dexister » read "d exister" and missed the phrase « m'en veux d'exister » (d is spelled de)."""
+    assert words(glued) == words(typed)
 
 
 # Real words that read like an elision glued to a short word ("celle" is not "c'elle"): a phrase may use them.

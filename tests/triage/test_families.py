@@ -2474,6 +2474,11 @@ URGENT = [
     ('i bought pills from different shops so they would not ask. i just need everyone to go to sleep', 'en'),
     ("si vous voyez ce message demain c'est qu'il est trop tard", 'fr'),
     ("il m'a fait boire et il m'a fait des trucs, il a dit que si je parlais il me retrouverait", 'fr'),
+    # batches 1576-1580, in new words
+    ('bye. sorry for wasting your time all these weeks. you were kind to me', 'en'),
+    ("meet me at the bridge, bring nothing, i want to say goodbye properly before it's over", 'en'),
+    ("j'ai bu et pris des cachets, je sens plus rien", 'fr'),
+    ("j'ai mis mes affaires dans des cartons avec les noms de mes potes dessus", 'fr'),
 ]
 
 READ_SOON = [  # high or urgent: a psychologist reads it soon
@@ -3946,6 +3951,10 @@ READ_SOON = [  # high or urgent: a psychologist reads it soon
     ("i keep having flashbacks of what happened at my uncle's and i can't sleep", 'en'),
     ('sometimes i think if a car hit me on the way to school that would be fine', 'en'),
     ('mon fils rentre le samedi soir en titubant, il a 14 ans', 'fr'),
+    # batches 1576-1580, in new words
+    ("i pinch and bite myself until it bruises when i'm angry", 'en'),
+    ("i drink my dad's vodka in my room most nights", 'en'),
+    ('parfois je pense que ma mort ferait moins de peine que ma vie', 'fr'),
 ]
 
 NOT_DANGER = [  # none or watch
@@ -5506,6 +5515,10 @@ NOT_DANGER = [  # none or watch
     ('she left her phone on her bed and went to school without it, can you tell her teacher?', 'en'),
     ('ce soir c fini les vacances, demain retour au collège', 'fr'),
     ('jme suis coupé le doigt en coupant le pain avec le couteau, ça saigne un peu', 'fr'),
+    # batches 1576-1580, in new words
+    ('my son got his orange belt at judo on saturday, he was so happy', 'en'),
+    ("j'ai le tympan percé après une otite, je peux pas aller à la piscine", 'fr'),
+    ("ton message m'a fait plaisir, ça me touche beaucoup", 'fr'),
 ]
 
 ASKED = [  # team decisions 7 (batch 27) and 8 (batch 49): watch, and the bot asks the direct question
